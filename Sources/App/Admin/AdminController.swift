@@ -1,0 +1,102 @@
+import Fluent
+import Vapor
+
+/// The staff dashboard, the centre's profile and the audit log.
+struct AdminController: RouteCollection {
+    struct DashboardContext: Encodable {
+        struct Tile: Encodable {
+            let href: String
+            let label: String
+            let count: Int
+        }
+        let chrome: Chrome
+        let tiles: [Tile]
+        let recent: [AuditRow]
+    }
+
+    struct AuditLogContext: Encodable {
+        let chrome: Chrome
+        let query: String
+        let recent: [AuditRow]
+    }
+
+    func boot(routes: any RoutesBuilder) throws {
+        let staff = routes.requiring(.editor)
+        staff.get("admin", use: dashboard)
+        staff.get("admin", "centre", use: editCentre)
+        staff.post("admin", "centre", use: updateCentre)
+        staff.get("admin", "audit", use: auditLog)
+    }
+
+    func dashboard(req: Request) async throws -> View {
+        let db = req.db
+        var tiles: [DashboardContext.Tile] = [
+            .init(href: "/admin/countries", label: req.t("admin.countries"), count: try await Country.query(on: db).count()),
+            .init(href: "/admin/organisations", label: req.t("admin.organisations"), count: try await Organisation.query(on: db).count()),
+            .init(href: "/admin/people", label: req.t("admin.people"), count: try await Person.query(on: db).count()),
+            .init(href: "/admin/positions", label: req.t("admin.positions"), count: try await Position.query(on: db).count()),
+            .init(href: "/admin/focal-points", label: req.t("admin.focal-points"), count: try await FocalPointAppointment.query(on: db).count()),
+            .init(href: "/admin/contact-points", label: req.t("admin.contact-points"), count: try await ContactPoint.query(on: db).count()),
+        ]
+        if req.role == .admin {
+            tiles.append(.init(href: "/admin/users", label: req.t("admin.users"), count: try await User.query(on: db).count()))
+        }
+        let recent = try await AuditEntry.query(on: db).sort(\.$occurredAt, .descending).range(..<10).all()
+        let context = DashboardContext(
+            chrome: try await Chrome.make(for: req, title: req.t("admin.title")), tiles: tiles, recent: recent.map { AuditRow($0, req) })
+        return try await req.view.render("admin/dashboard", context)
+    }
+
+    func auditLog(req: Request) async throws -> View {
+        let query = ((try? req.query.get(String.self, at: "q")) ?? "").trimmingCharacters(in: .whitespaces)
+        let entries = try await AuditEntry.query(on: req.db).sort(\.$occurredAt, .descending).range(..<2_000).all()
+        let rows = entries.map { AuditRow($0, req) }.filter { row in
+            query.isEmpty || [row.actor, row.summary, row.entity, row.action].contains { $0.localizedCaseInsensitiveContains(query) }
+                || row.changes.contains { $0.after.localizedCaseInsensitiveContains(query) || $0.before.localizedCaseInsensitiveContains(query) }
+        }
+        let context = AuditLogContext(chrome: try await Chrome.make(for: req, title: req.t("admin.audit")), query: query, recent: Array(rows.prefix(500)))
+        return try await req.view.render("admin/audit", context)
+    }
+
+    func editCentre(req: Request) async throws -> Response {
+        let profile = try await CentreProfile.query(on: req.db).first() ?? CentreProfile.blank()
+        return try await renderCentre(req, values: CentreProfileForm.values(of: profile), errors: FieldErrors(), profile: profile)
+    }
+
+    func updateCentre(req: Request) async throws -> Response {
+        let profile = try await CentreProfile.query(on: req.db).first() ?? CentreProfile.blank()
+        let raw = (try? req.content.decode([String: String].self)) ?? [:]
+        let input = FormValidator.normalise(raw, fields: CentreProfileForm.fields)
+        let errors = FormValidator.validate(input, fields: CentreProfileForm.fields, t: req.t)
+        guard errors.isEmpty else {
+            return try await renderCentre(req, values: input, errors: errors, profile: profile, status: .unprocessableEntity)
+        }
+        let before = profile.id == nil ? [:] : CentreProfileForm.values(of: profile)
+        CentreProfileForm.apply(input, to: profile)
+        try await req.db.transaction { db in
+            try await profile.save(on: db)
+            try await AuditEntry(
+                actor: req.currentUser, action: before.isEmpty ? "create" : "update", entityType: "centre", entityID: profile.id!.uuidString,
+                summary: profile.nameEn, before: before, after: CentreProfileForm.values(of: profile)
+            ).save(on: db)
+        }
+        return req.redirect(to: "/admin/centre")
+    }
+
+    private func renderCentre(
+        _ req: Request, values: [String: String], errors: FieldErrors, profile: CentreProfile, status: HTTPResponseStatus = .ok
+    ) async throws -> Response {
+        var history: [AuditEntry] = []
+        if let id = profile.id {
+            history = try await AuditEntry.query(on: req.db).filter(\.$entityType == "centre").filter(\.$entityID == id.uuidString)
+                .sort(\.$occurredAt, .descending).all()
+        }
+        let context = AdminFormContext(
+            chrome: try await Chrome.make(for: req, title: req.t("admin.centre")), heading: req.t("admin.centre"), action: "/admin/centre",
+            csrf: req.csrfToken(), form: FormFields(fields: FieldView.make(CentreProfileForm.fields, values: values, errors: errors, t: req.t)),
+            hasErrors: !errors.isEmpty, listHref: "/admin", endAction: nil, isEnded: false, recent: history.map { AuditRow($0, req) })
+        let response = try await req.view.render("admin/form", context).encodeResponse(for: req)
+        response.status = status
+        return response
+    }
+}

@@ -1,0 +1,131 @@
+import Fluent
+import Vapor
+
+/// List, search, create, edit and end for any `AdminResource`, each change audited in the same
+/// transaction as the change itself.
+struct AdminResourceController<Resource: AdminResource>: RouteCollection {
+    static var base: String { "/admin/" + Resource.slug }
+    static var pageSize: Int { 200 }
+
+    func boot(routes: any RoutesBuilder) throws {
+        let admin = routes.requiring(Resource.requiredRole).grouped("admin", .constant(Resource.slug))
+        admin.get(use: list)
+        admin.get("new", use: new)
+        admin.post(use: create)
+        admin.get(":id", "edit", use: edit)
+        admin.post(":id", use: update)
+        if Resource.canEnd { admin.post(":id", "end", use: end) }
+    }
+
+    func list(req: Request) async throws -> View {
+        let query = ((try? req.query.get(String.self, at: "q")) ?? "").trimmingCharacters(in: .whitespaces)
+        let records = try await Resource.all(on: req.db)
+        let rows = records.map { record in
+            AdminListContext.Row(
+                cells: Resource.cells(of: record, req), editHref: "\(Self.base)/\(record.id!.uuidString)/edit",
+                ended: Resource.isEnded(record))
+        }
+        let matching = query.isEmpty ? rows : rows.filter { $0.cells.contains { $0.localizedCaseInsensitiveContains(query) } }
+        let heading = req.t("admin." + Resource.slug)
+        let context = AdminListContext(
+            chrome: try await Chrome.make(for: req, title: heading), heading: heading, slug: Resource.slug, query: query,
+            newHref: Self.base + "/new", columns: Resource.columnKeys.map(req.t), rows: Array(matching.prefix(Self.pageSize)),
+            total: matching.count, shown: min(matching.count, Self.pageSize))
+        return try await req.view.render("admin/list", context)
+    }
+
+    func new(req: Request) async throws -> Response {
+        try await renderForm(req, record: nil, values: [:], errors: FieldErrors())
+    }
+
+    func edit(req: Request) async throws -> Response {
+        let record = try await find(req)
+        return try await renderForm(req, record: record, values: Resource.values(of: record), errors: FieldErrors())
+    }
+
+    func create(req: Request) async throws -> Response {
+        try await save(req, record: nil)
+    }
+
+    func update(req: Request) async throws -> Response {
+        try await save(req, record: try await find(req))
+    }
+
+    func end(req: Request) async throws -> Response {
+        let record = try await find(req)
+        let before = Resource.values(of: record)
+        Resource.end(record, on: CalendarDate.today())
+        try await req.db.transaction { db in
+            try await record.save(on: db)
+            try await audit(req, action: "end", record: record, before: before, on: db)
+        }
+        return req.redirect(to: "\(Self.base)/\(record.id!.uuidString)/edit")
+    }
+
+    private func save(_ req: Request, record existing: Resource.Record?) async throws -> Response {
+        let specs = try await Resource.fields(req, editing: existing)
+        let raw = (try? req.content.decode([String: String].self)) ?? [:]
+        let input = FormValidator.normalise(raw, fields: specs)
+        var errors = FormValidator.validate(input, fields: specs, t: req.t)
+        try await Resource.check(input, existing: existing, req: req, errors: &errors)
+        guard errors.isEmpty else {
+            return try await renderForm(req, record: existing, values: input, errors: errors, status: .unprocessableEntity)
+        }
+        let record = existing ?? Resource.Record()
+        let before = existing.map(Resource.values(of:)) ?? [:]
+        Resource.apply(input, to: record)
+        try await Resource.beforeSave(record, input: input, req: req)
+        do {
+            try await req.db.transaction { db in
+                try await record.save(on: db)
+                try await Resource.afterSave(record, input: input, req: req, on: db)
+                try await audit(req, action: existing == nil ? "create" : "update", record: record, before: before, on: db)
+            }
+        } catch where (error as? any DatabaseError)?.isConstraintFailure == true {
+            guard let explained = Resource.explain(constraintFailure: error, input: input, req: req) else { throw error }
+            return try await renderForm(req, record: existing, values: input, errors: explained, status: .conflict)
+        }
+        return req.redirect(to: "\(Self.base)/\(record.id!.uuidString)/edit")
+    }
+
+    private func audit(_ req: Request, action: String, record: Resource.Record, before: [String: String], on db: any Database) async throws {
+        try await AuditEntry(
+            actor: req.currentUser, action: action, entityType: Resource.auditEntity, entityID: record.id!.uuidString,
+            summary: Resource.label(of: record), before: before, after: Resource.values(of: record)
+        ).save(on: db)
+    }
+
+    private func find(_ req: Request) async throws -> Resource.Record {
+        guard let id = req.parameters.get("id", as: UUID.self), let record = try await Resource.Record.find(id, on: req.db) else {
+            throw Abort(.notFound, reason: req.t("error.not_found"))
+        }
+        return record
+    }
+
+    private func renderForm(
+        _ req: Request, record: Resource.Record?, values: [String: String], errors: FieldErrors, status: HTTPResponseStatus = .ok
+    ) async throws -> Response {
+        let specs = try await Resource.fields(req, editing: record)
+        let heading = record.map { req.t("admin.edit") + ": " + Resource.label(of: $0) } ?? req.t("admin.new") + ": " + req.t("entity." + Resource.auditEntity)
+        var history: [AuditEntry] = []
+        if let record {
+            history = try await AuditEntry.query(on: req.db)
+                .filter(\.$entityType == Resource.auditEntity).filter(\.$entityID == record.id!.uuidString)
+                .sort(\.$occurredAt, .descending).all()
+        }
+        let context = AdminFormContext(
+            chrome: try await Chrome.make(for: req, title: heading),
+            heading: heading,
+            action: record.map { "\(Self.base)/\($0.id!.uuidString)" } ?? Self.base,
+            csrf: req.csrfToken(),
+            form: FormFields(fields: FieldView.make(specs, values: values, errors: errors, t: req.t)),
+            hasErrors: !errors.isEmpty,
+            listHref: Self.base,
+            endAction: record.flatMap { Resource.canEnd && !Resource.isEnded($0) ? "\(Self.base)/\($0.id!.uuidString)/end" : nil },
+            isEnded: record.map(Resource.isEnded) ?? false,
+            recent: history.map { AuditRow($0, req) })
+        let response = try await req.view.render("admin/form", context).encodeResponse(for: req)
+        response.status = status
+        return response
+    }
+}

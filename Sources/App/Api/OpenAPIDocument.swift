@@ -1,0 +1,93 @@
+import Foundation
+
+/// The OpenAPI 3.1 description of the JSON API. The test suite checks every documented path's
+/// real responses against these schemas (unknown fields are refused by `additionalProperties`).
+enum OpenAPIDocument {
+    static func json(serverURL: URL) throws -> Data {
+        try JSONSerialization.data(withJSONObject: document(serverURL: serverURL), options: [.sortedKeys, .prettyPrinted])
+    }
+
+    static func document(serverURL: URL) -> [String: Any] {
+        [
+            "openapi": "3.1.0",
+            "info": [
+                "title": "Focal API", "version": "1.0.0",
+                "description": "Read-only access to the cooperation network's registry. Contact points are filtered by the caller's role: anonymous callers see public ones, signed-in focal points also network ones, secretariat staff all.",
+            ],
+            "servers": [["url": serverURL.absoluteString.trimmingSuffix("/") + "/api/v1"]],
+            "paths": [
+                "/countries": get("Member states and partners with their current focal point appointments", arrayOf("Country")),
+                "/organisations": get(
+                    "Organisations of the network", arrayOf("Organisation"),
+                    parameters: [
+                        [
+                            "name": "country", "in": "query", "required": false, "description": "ISO 3166 alpha-2 code; only that country's organisations",
+                            "schema": ["type": "string", "pattern": "^[A-Za-z]{2}$"],
+                        ]
+                    ]),
+                "/people": get("People of the network with current positions and the contact points the caller may see", arrayOf("Person")),
+            ],
+            "components": ["schemas": schemas],
+        ]
+    }
+
+    private static func get(_ summary: String, _ schema: [String: Any], parameters: [[String: Any]] = []) -> [String: Any] {
+        [
+            "get": [
+                "summary": summary,
+                "parameters": parameters,
+                "responses": [
+                    "200": ["description": "OK", "content": ["application/json": ["schema": schema]]],
+                    "400": ["description": "Invalid parameter", "content": ["application/json": ["schema": ref("Problem")]]],
+                ],
+            ] as [String: Any]
+        ]
+    }
+
+    private static func ref(_ name: String) -> [String: Any] { ["$ref": "#/components/schemas/\(name)"] }
+    private static func arrayOf(_ name: String) -> [String: Any] { ["type": "array", "items": ref(name)] }
+
+    /// Absent values are left out of responses, so nullable properties are the optional ones.
+    private static func object(_ properties: [String: [String: Any]]) -> [String: Any] {
+        let required = properties.filter { !((($0.value["type"] as? [String]) ?? []).contains("null")) }.keys.sorted()
+        return ["type": "object", "required": required, "additionalProperties": false, "properties": properties]
+    }
+
+    private static var string: [String: Any] { ["type": "string"] }
+    private static var nullableDate: [String: Any] { ["type": ["string", "null"], "format": "date"] }
+    private static var uuid: [String: Any] { ["type": "string", "format": "uuid"] }
+    private static func oneOf<E: RawRepresentable & CaseIterable>(_ type: E.Type) -> [String: Any] where E.RawValue == String {
+        ["type": "string", "enum": E.allCases.map(\.rawValue)]
+    }
+
+    private static var schemas: [String: Any] {
+        [
+            "Bilingual": object(["en": string, "zh": string]),
+            "Country": object([
+                "code": ["type": "string", "pattern": "^[A-Z]{2}$"], "name": ref("Bilingual"), "group": oneOf(CountryGroup.self),
+                "membershipSince": nullableDate, "focalPoints": arrayOf("FocalPoint"),
+            ]),
+            "FocalPoint": object([
+                "personId": uuid, "roleType": oneOf(FocalPointRoleType.self), "rank": oneOf(FocalPointRank.self),
+                "status": oneOf(AppointmentStatus.self), "startDate": nullableDate, "endDate": nullableDate, "illustrative": ["type": "boolean"],
+            ]),
+            "Organisation": object([
+                "id": uuid, "name": ref("Bilingual"), "acronym": string, "kind": oneOf(OrganisationKind.self),
+                "countryCode": ["type": ["string", "null"]], "parentId": ["type": ["string", "null"], "format": "uuid"],
+            ]),
+            "Person": object([
+                "id": uuid, "name": ref("Bilingual"), "honorific": string, "preferredLanguage": ["type": ["string", "null"], "enum": ["en", "zh", NSNull()]],
+                "illustrative": ["type": "boolean"], "positions": arrayOf("Position"), "contactPoints": arrayOf("ContactPoint"),
+            ]),
+            "Position": object(["title": ref("Bilingual"), "organisationId": uuid, "startDate": nullableDate, "endDate": nullableDate]),
+            "ContactPoint": object(["kind": oneOf(ContactKind.self), "value": string, "visibility": oneOf(Visibility.self)]),
+            "Problem": [
+                "type": "object", "required": ["status", "error", "reason"],
+                "properties": [
+                    "status": ["type": "integer"], "error": string, "reason": string,
+                    "fields": ["type": "array", "items": object(["field": string, "reason": string])],
+                ] as [String: Any],
+            ],
+        ]
+    }
+}

@@ -1,0 +1,53 @@
+import Crypto
+import Vapor
+
+/// Double-submit CSRF protection: a random token in an HttpOnly cookie must come back in the
+/// `_csrf` field of every form post. Pages get the token through `Request.csrfToken()`.
+struct CSRFMiddleware: AsyncMiddleware {
+    static let cookieName = "focal_csrf"
+    static let fieldName = "_csrf"
+    let secureCookies: Bool
+
+    private struct IssuedToken: StorageKey { typealias Value = String }
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if ![.GET, .HEAD, .OPTIONS].contains(request.method), !request.isAPI {
+            try verify(request)
+        }
+        let response = try await next.respond(to: request)
+        if let issued = request.storage[IssuedToken.self] {
+            response.cookies[Self.cookieName] = HTTPCookies.Value(
+                string: issued, path: "/", isSecure: secureCookies, isHTTPOnly: true, sameSite: .lax)
+        }
+        return response
+    }
+
+    private func verify(_ request: Request) throws {
+        let expected = request.cookies[Self.cookieName]?.string ?? ""
+        let sent = (try? request.content.get(String.self, at: Self.fieldName)) ?? request.headers.first(name: "X-CSRF-Token") ?? ""
+        guard !expected.isEmpty, expected.utf8.count == sent.utf8.count,
+            zip(expected.utf8, sent.utf8).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0
+        else {
+            throw Abort(.forbidden, reason: request.t("error.csrf"))
+        }
+    }
+
+    static func token(for request: Request) -> String {
+        if let issued = request.storage[IssuedToken.self] { return issued }
+        if let existing = request.cookies[cookieName]?.string, existing.count >= 32 { return existing }
+        let fresh = Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }).base64URLEncodedString()
+        request.storage[IssuedToken.self] = fresh
+        return fresh
+    }
+}
+
+extension Request {
+    func csrfToken() -> String { CSRFMiddleware.token(for: self) }
+}
+
+extension Data {
+    func base64URLEncodedString() -> String {
+        base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+
+/// Every setting Focal reads, taken once at start-up from the environment.
+public struct AppConfig: Sendable {
+    public enum DatabaseLocation: Sendable, Equatable {
+        case sqlite(path: String)
+        case postgres(url: String)
+    }
+
+    public var database: DatabaseLocation
+    public var baseURL: URL
+    public var dataDirectory: String
+    public var resourcesDirectory: String
+    public var sessionSecret: [UInt8]
+    public var demo: Bool
+    public var loginMaxAttempts: Int
+    public var loginLockSeconds: Int
+    public var pageCacheSeconds: Int
+    /// A PostgreSQL schema to work in (tests give each app its own); nil uses the default.
+    public var postgresSchema: String?
+
+    public var secureCookies: Bool { baseURL.scheme == "https" }
+
+    /// Reads the settings; every problem found is reported at once, each naming its variable.
+    public static func load(from environment: [String: String], demo: Bool) throws -> AppConfig {
+        var reader = EnvironmentReader(environment)
+        let dataDirectory = reader.path("FOCAL_DATA_DIR", default: FileManager.default.currentDirectoryPath + "/data")
+        let resourcesDirectory = reader.path("FOCAL_RESOURCES_DIR", default: ResourceLocator.defaultDirectory())
+        let baseURL = reader.httpURL("FOCAL_BASE_URL", default: "http://127.0.0.1:8080")
+        let loginMaxAttempts = reader.integer("FOCAL_LOGIN_MAX_ATTEMPTS", default: 5, range: 1...100)
+        let loginLockSeconds = reader.integer("FOCAL_LOGIN_LOCK_SECONDS", default: 900, range: 1...86_400)
+        let pageCacheSeconds = reader.integer("FOCAL_PAGE_CACHE_SECONDS", default: 5, range: 0...3_600)
+        let secretText = reader.secret("FOCAL_SESSION_SECRET", minimumLength: 32)
+        let database = reader.database(demo: demo, dataDirectory: dataDirectory)
+        try reader.throwIfProblems()
+
+        let sessionSecret = try secretText.map { Array($0.utf8) } ?? SecretFile.loadOrCreate(in: dataDirectory, demo: demo)
+        return AppConfig(
+            database: database, baseURL: baseURL, dataDirectory: dataDirectory, resourcesDirectory: resourcesDirectory,
+            sessionSecret: sessionSecret, demo: demo, loginMaxAttempts: loginMaxAttempts, loginLockSeconds: loginLockSeconds,
+            pageCacheSeconds: pageCacheSeconds, postgresSchema: nil)
+    }
+}
+
+public struct AppConfigError: Error, CustomStringConvertible {
+    public let problems: [String]
+    public var description: String {
+        "Focal cannot start; fix these settings:\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,99 @@
+import Fluent
+import Foundation
+
+/// The whole registry loaded in a handful of queries, for pages and the API to arrange.
+struct NetworkDirectory {
+    let countries: [Country]
+    let organisations: [Organisation]
+    let people: [Person]
+    let positions: [Position]
+    let appointments: [FocalPointAppointment]
+    let contactPoints: [ContactPoint]
+
+    let organisationsByID: [UUID: Organisation]
+    let peopleByID: [UUID: Person]
+    let countriesByID: [UUID: Country]
+
+    static func load(on db: any Database, contactVisibility: [Visibility]) async throws -> NetworkDirectory {
+        async let countries = Country.query(on: db).sort(\.$nameEn).all()
+        async let organisations = Organisation.query(on: db).sort(\.$nameEn).all()
+        async let people = Person.query(on: db).sort(\.$nameEn).all()
+        async let positions = Position.query(on: db).sort(\.$startDate, .descending).all()
+        async let appointments = FocalPointAppointment.query(on: db).filter(\.$status != .ended).all()
+        async let contacts = ContactPoint.query(on: db).filter(\.$visibility ~~ contactVisibility).sort(\.$kind).all()
+        return try await NetworkDirectory(
+            countries: countries, organisations: organisations, people: people, positions: positions, appointments: appointments,
+            contactPoints: contacts)
+    }
+
+    init(
+        countries: [Country], organisations: [Organisation], people: [Person], positions: [Position],
+        appointments: [FocalPointAppointment], contactPoints: [ContactPoint]
+    ) {
+        self.countries = countries
+        self.organisations = organisations
+        self.people = people
+        self.positions = positions.filter(\.isCurrent)
+        self.appointments = appointments
+        self.contactPoints = contactPoints
+        organisationsByID = Dictionary(uniqueKeysWithValues: organisations.compactMap { org in org.id.map { ($0, org) } })
+        peopleByID = Dictionary(uniqueKeysWithValues: people.compactMap { person in person.id.map { ($0, person) } })
+        countriesByID = Dictionary(uniqueKeysWithValues: countries.compactMap { country in country.id.map { ($0, country) } })
+    }
+
+    /// The organisation and its parents, innermost first.
+    func chain(of organisationID: UUID) -> [Organisation] {
+        var chain: [Organisation] = []
+        var next: UUID? = organisationID
+        while let id = next, let org = organisationsByID[id], !chain.contains(where: { $0 === org }) {
+            chain.append(org)
+            next = org.$parent.id
+        }
+        return chain
+    }
+
+    /// "Director, Department of International Cooperation, Ministry of Ecology and Environment";
+    /// in Chinese the organisations come first, outermost first, as Chinese titles are written.
+    func describe(_ position: Position, _ language: Language) -> String {
+        let chain = chain(of: position.$organisation.id)
+        switch language {
+        case .en: return ([position.title(.en)] + chain.map { $0.name(.en) }).joined(separator: ", ")
+        case .zh: return chain.reversed().map { $0.name(.zh) }.joined() + position.title(.zh)
+        }
+    }
+
+    func currentPositions(of personID: UUID) -> [Position] {
+        positions.filter { $0.$person.id == personID }
+    }
+
+    func contacts(of personID: UUID) -> [ContactPoint] {
+        contactPoints.filter { $0.$person.id == personID }
+    }
+
+    /// Organisations of a country (or, with nil, those belonging to none), parents before children.
+    func organisationTree(countryID: UUID?) -> [(organisation: Organisation, depth: Int)] {
+        let members = organisations.filter { $0.$country.id == countryID }
+        let memberIDs = Set(members.compactMap(\.id))
+        var ordered: [(Organisation, Int)] = []
+        func visit(_ org: Organisation, _ depth: Int) {
+            guard !ordered.contains(where: { $0.0 === org }) else { return }
+            ordered.append((org, depth))
+            for child in members where child.$parent.id == org.id { visit(child, depth + 1) }
+        }
+        for root in members where root.$parent.id.map({ !memberIDs.contains($0) }) ?? true { visit(root, 0) }
+        return ordered
+    }
+
+    func people(in organisationID: UUID) -> [Person] {
+        let ids = Set(positions.filter { $0.$organisation.id == organisationID }.map { $0.$person.id })
+        return people.filter { $0.id.map(ids.contains) ?? false }
+    }
+
+    func focalPoints(of countryID: UUID) -> [FocalPointAppointment] {
+        appointments.filter { $0.$country.id == countryID }
+            .sorted {
+                (FocalPointRoleType.allCases.firstIndex(of: $0.roleType)!, $0.rank == .primary ? 0 : 1)
+                    < (FocalPointRoleType.allCases.firstIndex(of: $1.roleType)!, $1.rank == .primary ? 0 : 1)
+            }
+    }
+}

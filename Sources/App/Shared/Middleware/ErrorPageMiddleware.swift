@@ -1,0 +1,64 @@
+import Vapor
+
+/// Renders failures as a localized HTML page, or as a JSON problem for the API.
+struct ErrorPageMiddleware: AsyncMiddleware {
+    struct Problem: Content {
+        struct FieldProblem: Content {
+            let field: String
+            let reason: String
+        }
+        let status: Int
+        let error: String
+        let reason: String
+        let fields: [FieldProblem]?
+    }
+
+    struct ErrorPageContext: Encodable {
+        let chrome: Chrome
+        let status: Int
+        let heading: String
+        let reason: String
+    }
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: request)
+        } catch {
+            return await render(error, for: request)
+        }
+    }
+
+    private func render(_ error: any Error, for request: Request) async -> Response {
+        request.language = LanguageMiddleware.resolve(request)
+        let status: HTTPResponseStatus
+        let reason: String
+        switch error {
+        case let abort as any AbortError:
+            status = abort.status
+            reason = abort.status == .internalServerError ? request.t("error.internal") : abort.reason
+        default:
+            status = .internalServerError
+            reason = request.t("error.internal")
+        }
+        if status.code >= 500 { request.logger.report(error: error) }
+        let fields = (error as? FieldErrors)?.messages.sorted { $0.key < $1.key }.map { Problem.FieldProblem(field: $0.key, reason: $0.value) }
+
+        if request.isAPI || request.headers.accept.mediaTypes.first == .json {
+            let problem = Problem(status: Int(status.code), error: status.reasonPhrase, reason: reason, fields: fields)
+            let response = Response(status: status)
+            try? response.content.encode(problem, as: .json)
+            return response
+        }
+        do {
+            let chrome = try await Chrome.make(for: request, title: "\(status.code) \(status.reasonPhrase)")
+            let context = ErrorPageContext(chrome: chrome, status: Int(status.code), heading: status.reasonPhrase, reason: reason)
+            let response = try await request.view.render("site/error", context).encodeResponse(for: request)
+            response.status = status
+            return response
+        } catch {
+            let response = Response(status: status, body: .init(string: "\(status.code) \(reason)"))
+            response.headers.contentType = .plainText
+            return response
+        }
+    }
+}

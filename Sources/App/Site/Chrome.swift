@@ -1,0 +1,69 @@
+import Vapor
+
+/// What every page's layout needs: language, navigation, the signed-in user and the footer.
+struct Chrome: Encodable {
+    struct NavItem: Encodable {
+        let href: String
+        let label: String
+        let current: Bool
+    }
+
+    struct SignedInUser: Encodable {
+        let name: String
+        let role: String
+        let isStaff: Bool
+        let isAdmin: Bool
+        let isFocalPoint: Bool
+    }
+
+    let lang: String
+    let htmlLang: String
+    let title: String
+    let path: String
+    let switchLanguageHref: String
+    let switchLanguageLabel: String
+    let switchLanguageHtmlLang: String
+    let alternateHref: String
+    let alternateHtmlLang: String
+    let nav: [NavItem]
+    let user: SignedInUser?
+    let csrf: String?
+    let centre: CentreContext
+    let showsIllustrativeNote: Bool
+
+    static func make(for request: Request, title: String, showsIllustrativeNote: Bool = false) async throws -> Chrome {
+        let language = request.language
+        let path = request.url.path
+        let centre = try await CentreSnapshot.current(request)
+        let user = request.currentUser
+        var nav = [("/", "nav.home"), ("/network", "nav.network"), ("/contact", "nav.contact")]
+        if let user, user.role.isStaff { nav.append(("/admin", "nav.admin")) }
+        if let user, user.role == .focalPoint { nav.append(("/account/profile", "nav.my_profile")) }
+        return Chrome(
+            lang: language.rawValue,
+            htmlLang: language.htmlTag,
+            title: title,
+            path: path,
+            switchLanguageHref: path + "?lang=" + language.other.rawValue,
+            switchLanguageLabel: language == .en ? "中文" : "English",
+            switchLanguageHtmlLang: language.other.htmlTag,
+            alternateHref: request.application.focalConfig.baseURL.absoluteString.trimmingSuffix("/") + path + "?lang="
+                + language.other.rawValue,
+            alternateHtmlLang: language.other.htmlTag,
+            nav: nav.map { NavItem(href: $0.0, label: request.t($0.1), current: $0.0 == "/" ? path == "/" : path.hasPrefix($0.0)) },
+            user: user.map {
+                SignedInUser(
+                    name: $0.name, role: request.t("role." + $0.role.rawValue), isStaff: $0.role.isStaff, isAdmin: $0.role == .admin,
+                    isFocalPoint: $0.role == .focalPoint)
+            },
+            csrf: user == nil ? nil : request.csrfToken(),
+            centre: CentreContext(centre, language),
+            showsIllustrativeNote: showsIllustrativeNote)
+    }
+}
+
+extension String {
+    func trimmingSuffix(_ suffix: String) -> String {
+        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
+    }
+}

@@ -1,0 +1,62 @@
+import Fluent
+import Vapor
+
+struct SiteController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let pages = routes.publicPages()
+        pages.get(use: home)
+        pages.get("contact", use: contact)
+        // The plain-text route the page benchmark measures as this server's ceiling.
+        routes.requiring(.anonymous).get("ping") { _ in "pong" }
+    }
+
+    func home(req: Request) async throws -> View {
+        async let memberStates = Country.query(on: req.db).filter(\.$group == .aseanMemberState).count()
+        async let organisations = Organisation.query(on: req.db).count()
+        async let focalPoints = FocalPointAppointment.query(on: req.db).filter(\.$status == .active).count()
+        async let illustrative = Person.query(on: req.db).filter(\.$illustrative == true).count()
+        async let recent = AuditEntry.query(on: req.db)
+            .filter(\.$entityType ~~ HomePageContext.publicEntityTypes)
+            .sort(\.$occurredAt, .descending).range(..<8).all()
+        let chrome = try await Chrome.make(for: req, title: req.t("home.title"), showsIllustrativeNote: try await illustrative > 0)
+        let centre = try await CentreSnapshot.current(req)
+        let context = HomePageContext(
+            chrome: chrome,
+            nameEn: centre.nameEn,
+            nameZh: centre.nameZh,
+            memberStates: try await memberStates,
+            organisations: try await organisations,
+            activeFocalPoints: try await focalPoints,
+            whatsNew: try await recent.map { entry in
+                HomePageContext.NewsItem(
+                    date: LocalizedDate.format(entry.occurredAt, req.language),
+                    text: req.t("audit.action." + entry.action) + " · " + req.t("entity." + entry.entityType) + ": " + entry.summary)
+            })
+        return try await req.view.render("site/home", context)
+    }
+
+    func contact(req: Request) async throws -> View {
+        try await req.view.render("site/contact", ContactPageContext(chrome: try await Chrome.make(for: req, title: req.t("contact.title"))))
+    }
+}
+
+struct HomePageContext: Encodable {
+    static let publicEntityTypes = ["country", "organisation", "person", "position", "focal_point"]
+
+    struct NewsItem: Encodable {
+        let date: String
+        let text: String
+    }
+
+    let chrome: Chrome
+    let nameEn: String
+    let nameZh: String
+    let memberStates: Int
+    let organisations: Int
+    let activeFocalPoints: Int
+    let whatsNew: [NewsItem]
+}
+
+struct ContactPageContext: Encodable {
+    let chrome: Chrome
+}

@@ -1,0 +1,82 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Leaf
+import Vapor
+
+/// Sets up the database, templates, strings, middleware, commands and routes.
+public func configure(_ app: Application, config: AppConfig) async throws {
+    app.focalConfig = config
+    try configureDatabase(app, config)
+    app.registerMigrations()
+
+    app.views.use(.leaf)
+    app.leaf.configuration.rootDirectory = config.resourcesDirectory + "/Resources/Views/"
+    app.leaf.cache.isEnabled = true
+    app.leaf.tags["t"] = TranslateTag()
+    app.localizer = try Localizer.load(from: config.resourcesDirectory + "/Resources/Localization")
+
+    app.passwords.use(.bcrypt)
+    app.loginThrottle = LoginThrottle(maxAttemptsPerWindow: config.loginMaxAttempts * 4, window: TimeInterval(config.loginLockSeconds))
+    app.siteCache = SiteCache(timeToLive: TimeInterval(config.pageCacheSeconds))
+    app.sessions.use(.fluent)
+    app.sessions.configuration = SessionsConfiguration(cookieName: "focal_session") { id in
+        HTTPCookies.Value(string: id.string, maxAge: 8 * 3600, path: "/", isSecure: config.secureCookies, isHTTPOnly: true, sameSite: .lax)
+    }
+    configureMiddleware(app, config)
+
+    app.asyncCommands.use(CreateUserCommand(), as: "create-user")
+    app.asyncCommands.use(LoadDemoCommand(), as: "load-demo")
+
+    try routes(app)
+    try app.verifyEveryRouteDeclaresAccess()
+}
+
+private func configureDatabase(_ app: Application, _ config: AppConfig) throws {
+    switch config.database {
+    case .sqlite(let path):
+        try FileManager.default.createDirectory(
+            atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
+        app.databases.use(.sqlite(.file(path)), as: .sqlite)
+    case .postgres(let url):
+        var postgres = try SQLPostgresConfiguration(url: url)
+        if let schema = config.postgresSchema { postgres.searchPath = [schema] }
+        app.databases.use(.postgres(configuration: postgres), as: .psql)
+    }
+}
+
+private func configureMiddleware(_ app: Application, _ config: AppConfig) {
+    app.middleware = Middlewares()
+    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(ErrorPageMiddleware())
+    app.middleware.use(ResponseCacheMiddleware())
+    app.middleware.use(FileMiddleware(publicDirectory: config.resourcesDirectory + "/Public/", defaultFile: nil))
+    app.middleware.use(LanguageMiddleware(secureCookies: config.secureCookies))
+    app.middleware.use(app.sessions.middleware)
+    app.middleware.use(User.sessionAuthenticator())
+    app.middleware.use(CSRFMiddleware(secureCookies: config.secureCookies))
+    app.middleware.use(AccessControlMiddleware())
+    app.middleware.use(ContentChangeMiddleware())
+}
+
+/// Brings the database up to date before serving; with `--demo`, fills an empty database with the
+/// demo network and prints its sign-in details.
+public func prepareToServe(_ app: Application) async throws {
+    if case .sqlite = app.focalConfig.database {
+        // WAL lets readers proceed while one writer commits; the mode is stored in the file.
+        try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").run()
+    }
+    try await app.autoMigrate()
+    guard app.focalConfig.demo else { return }
+    let loaded = try await DemoLoader.loadIfEmpty(on: app.db, hasher: app.password)
+    print(DemoLoader.banner(baseURL: app.focalConfig.baseURL, freshlyLoaded: loaded))
+}
+
+extension Application {
+    private struct ConfigKey: StorageKey { typealias Value = AppConfig }
+
+    public var focalConfig: AppConfig {
+        get { storage[ConfigKey.self]! }
+        set { storage[ConfigKey.self] = newValue }
+    }
+}

@@ -1,0 +1,35 @@
+import App
+import Foundation
+import Logging
+import Vapor
+
+@main
+enum Entrypoint {
+    static func main() async throws {
+        var env = try Environment.detect()
+        // `serve --demo` is Focal's own flag: take it out before Vapor parses the command line.
+        let demo = env.arguments.contains("--demo")
+        env.arguments.removeAll { $0 == "--demo" }
+        try LoggingSystem.bootstrap(from: &env)
+
+        let config: AppConfig
+        do {
+            config = try AppConfig.load(from: ProcessInfo.processInfo.environment, demo: demo)
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            exit(2)
+        }
+        let app = try await Application.make(env)
+        do {
+            try await configure(app, config: config)
+            let command = env.arguments.dropFirst().first ?? "serve"
+            if command == "serve" || command.hasPrefix("-") { try await prepareToServe(app) }
+            try await app.execute()
+        } catch {
+            FileHandle.standardError.write(Data("focal: \(error)\n".utf8))
+            try? await app.asyncShutdown()
+            exit(1)
+        }
+        try await app.asyncShutdown()
+    }
+}
