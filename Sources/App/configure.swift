@@ -16,7 +16,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.leaf.tags["t"] = TranslateTag()
     app.localizer = try Localizer.load(from: config.resourcesDirectory + "/Resources/Localization")
 
-    app.passwords.use(.bcrypt)
+    app.passwords.use(.bcrypt(cost: config.bcryptCost))
     app.loginThrottle = LoginThrottle(maxAttemptsPerWindow: config.loginMaxAttempts * 4, window: TimeInterval(config.loginLockSeconds))
     app.siteCache = SiteCache(timeToLive: TimeInterval(config.pageCacheSeconds))
     app.sessions.use(.fluent)

@@ -35,7 +35,7 @@ struct CreateUserCommand: AsyncCommand {
         let password = (readLine(strippingNewline: true) ?? "")
         guard password.count >= 10 else { throw CommandProblem(["password: at least 10 characters are required on standard input"]) }
 
-        let user = User(email: email, name: name, role: role, passwordHash: try Bcrypt.hash(password), personID: personID)
+        let user = User(email: email, name: name, role: role, passwordHash: try app.password.hash(password), personID: personID)
         try await app.db.transaction { db in
             try await user.save(on: db)
             try await AuditEntry(

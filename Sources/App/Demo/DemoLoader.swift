@@ -33,9 +33,10 @@ enum DemoLoader {
             try await recorder.save(country, entity: "country", summary: country.nameEn)
             countries[country.code] = country
         }
-        let organisations = try await SeedNetwork.organisations(countries: countries, recorder: recorder)
-        let people = try await SeedNetwork.people(organisations: organisations, recorder: recorder)
+        // Illustrative records first, so the seed's own people are the newest changes on the home page.
         let illustrative = try await IllustrativeFocalPoints.load(countries: countries, recorder: recorder)
+        let organisations = try await SeedNetwork.organisations(countries: countries, recorder: recorder)
+        try await SeedNetwork.people(organisations: organisations, recorder: recorder)
 
         for login in logins {
             let personID: UUID? = login.role == .focalPoint ? illustrative["MM"]?.id : nil
@@ -43,7 +44,6 @@ enum DemoLoader {
             let user = User(email: login.email, name: name, role: login.role, passwordHash: try hasher.hash(login.password), personID: personID)
             try await recorder.save(user, entity: "user", summary: user.email)
         }
-        _ = people
     }
 
     static func banner(baseURL: URL, freshlyLoaded: Bool) -> String {

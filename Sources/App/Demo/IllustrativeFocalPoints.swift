@@ -8,7 +8,7 @@ enum IllustrativeFocalPoints {
         var people: [String: Person] = [:]
         for country in countries.values.sorted(by: { $0.code < $1.code }) {
             let person = Person(
-                nameEn: "Illustrative focal point, \(country.nameEn)", nameZh: "示例联络人（\(country.nameZh)）", illustrative: true)
+                nameEn: "Illustrative focal point, \(country.nameEn)", nameZh: "示例国家联络人（\(country.nameZh)）", illustrative: true)
             try await recorder.save(person, entity: "person", summary: person.nameEn)
             let appointment = FocalPointAppointment(
                 countryID: country.id!, personID: person.id!, roleType: .national, rank: .primary, status: .active, illustrative: true)

@@ -76,6 +76,7 @@ enum SeedNetwork {
     }
 
     /// Zhou Jun, Vong Sok and San Oo, in the positions the seed gives them (as at July 2021).
+    @discardableResult
     static func people(organisations: Organisations, recorder: DemoRecorder) async throws -> [Person] {
         let entries: [(Person, Organisation, String)] = [
             (Person(nameEn: "Zhou Jun"), organisations.internationalCooperation, "Director"),

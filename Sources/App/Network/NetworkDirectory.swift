@@ -58,8 +58,20 @@ struct NetworkDirectory {
         let chain = chain(of: position.$organisation.id)
         switch language {
         case .en: return ([position.title(.en)] + chain.map { $0.name(.en) }).joined(separator: ", ")
-        case .zh: return chain.reversed().map { $0.name(.zh) }.joined() + position.title(.zh)
+        case .zh: return Self.joinChinese(chain.reversed().map { $0.name(.zh) } + [position.title(.zh)])
         }
+    }
+
+    /// Chinese parts run together; a part that fell back to English is set off by spaces.
+    static func joinChinese(_ parts: [String]) -> String {
+        parts.reduce("") { text, part in
+            guard let last = text.unicodeScalars.last, let first = part.unicodeScalars.first else { return text + part }
+            return text + (isCJK(last) && isCJK(first) ? "" : " ") + part
+        }
+    }
+
+    private static func isCJK(_ scalar: Unicode.Scalar) -> Bool {
+        (0x3000...0x9FFF).contains(scalar.value) || (0xFF00...0xFFEF).contains(scalar.value)
     }
 
     func currentPositions(of personID: UUID) -> [Position] {

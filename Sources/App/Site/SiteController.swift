@@ -13,7 +13,8 @@ struct SiteController: RouteCollection {
     func home(req: Request) async throws -> View {
         async let memberStates = Country.query(on: req.db).filter(\.$group == .aseanMemberState).count()
         async let organisations = Organisation.query(on: req.db).count()
-        async let focalPoints = FocalPointAppointment.query(on: req.db).filter(\.$status == .active).count()
+        async let focalPoints = FocalPointAppointment.query(on: req.db).filter(\.$status == .active).filter(\.$illustrative == false).count()
+        async let illustrativeFocalPoints = FocalPointAppointment.query(on: req.db).filter(\.$status == .active).filter(\.$illustrative == true).count()
         async let illustrative = Person.query(on: req.db).filter(\.$illustrative == true).count()
         async let recent = AuditEntry.query(on: req.db)
             .filter(\.$entityType ~~ HomePageContext.publicEntityTypes)
@@ -27,6 +28,7 @@ struct SiteController: RouteCollection {
             memberStates: try await memberStates,
             organisations: try await organisations,
             activeFocalPoints: try await focalPoints,
+            illustrativeFocalPoints: try await illustrativeFocalPoints,
             whatsNew: try await recent.map { entry in
                 HomePageContext.NewsItem(
                     date: LocalizedDate.format(entry.occurredAt, req.language),
@@ -54,6 +56,7 @@ struct HomePageContext: Encodable {
     let memberStates: Int
     let organisations: Int
     let activeFocalPoints: Int
+    let illustrativeFocalPoints: Int
     let whatsNew: [NewsItem]
 }
 

@@ -28,6 +28,11 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         }
     }
 
+    private static func prefersJSON(_ request: Request) -> Bool {
+        let accept = request.headers.first(name: .accept) ?? ""
+        return accept.contains("application/json") && !accept.contains("text/html")
+    }
+
     private func render(_ error: any Error, for request: Request) async -> Response {
         request.language = LanguageMiddleware.resolve(request)
         let status: HTTPResponseStatus
@@ -43,7 +48,7 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         if status.code >= 500 { request.logger.report(error: error) }
         let fields = (error as? FieldErrors)?.messages.sorted { $0.key < $1.key }.map { Problem.FieldProblem(field: $0.key, reason: $0.value) }
 
-        if request.isAPI || request.headers.accept.mediaTypes.first == .json {
+        if request.isAPI || Self.prefersJSON(request) {
             let problem = Problem(status: Int(status.code), error: status.reasonPhrase, reason: reason, fields: fields)
             let response = Response(status: status)
             try? response.content.encode(problem, as: .json)
