@@ -35,7 +35,9 @@ struct AdminController: RouteCollection {
             .init(href: "/admin/organisations", label: req.t("admin.organisations"), count: try await Organisation.query(on: db).count()),
             .init(href: "/admin/people", label: req.t("admin.people"), count: try await Person.query(on: db).count()),
             .init(href: "/admin/positions", label: req.t("admin.positions"), count: try await Position.query(on: db).count()),
-            .init(href: "/admin/focal-points", label: req.t("admin.focal-points"), count: try await FocalPointAppointment.query(on: db).count()),
+            .init(
+                href: "/admin/focal-points", label: req.t("admin.focal-points"),
+                count: try await FocalPointAppointment.query(on: db).count()),
             .init(href: "/admin/contact-points", label: req.t("admin.contact-points"), count: try await ContactPoint.query(on: db).count()),
         ]
         if req.role == .admin {
@@ -52,9 +54,12 @@ struct AdminController: RouteCollection {
         let entries = try await AuditEntry.query(on: req.db).sort(\.$occurredAt, .descending).range(..<2_000).all()
         let rows = entries.map { AuditRow($0, req) }.filter { row in
             query.isEmpty || [row.actor, row.summary, row.entity, row.action].contains { $0.localizedCaseInsensitiveContains(query) }
-                || row.changes.contains { $0.after.localizedCaseInsensitiveContains(query) || $0.before.localizedCaseInsensitiveContains(query) }
+                || row.changes.contains {
+                    $0.after.localizedCaseInsensitiveContains(query) || $0.before.localizedCaseInsensitiveContains(query)
+                }
         }
-        let context = AuditLogContext(chrome: try await Chrome.make(for: req, title: req.t("admin.audit")), query: query, recent: Array(rows.prefix(500)))
+        let context = AuditLogContext(
+            chrome: try await Chrome.make(for: req, title: req.t("admin.audit")), query: query, recent: Array(rows.prefix(500)))
         return try await req.view.render("admin/audit", context)
     }
 
@@ -76,7 +81,8 @@ struct AdminController: RouteCollection {
         try await req.db.transaction { db in
             try await profile.save(on: db)
             try await AuditEntry(
-                actor: req.currentUser, action: before.isEmpty ? "create" : "update", entityType: "centre", entityID: profile.id!.uuidString,
+                actor: req.currentUser, action: before.isEmpty ? "create" : "update", entityType: "centre",
+                entityID: profile.id!.uuidString,
                 summary: profile.nameEn, before: before, after: CentreProfileForm.values(of: profile)
             ).save(on: db)
         }
@@ -93,7 +99,8 @@ struct AdminController: RouteCollection {
         }
         let context = AdminFormContext(
             chrome: try await Chrome.make(for: req, title: req.t("admin.centre")), heading: req.t("admin.centre"), action: "/admin/centre",
-            csrf: req.csrfToken(), form: FormFields(fields: FieldView.make(CentreProfileForm.fields, values: values, errors: errors, t: req.t)),
+            csrf: req.csrfToken(),
+            form: FormFields(fields: FieldView.make(CentreProfileForm.fields, values: values, errors: errors, t: req.t)),
             hasErrors: !errors.isEmpty, listHref: "/admin", endAction: nil, isEnded: false, recent: history.map { AuditRow($0, req) })
         let response = try await req.view.render("admin/form", context).encodeResponse(for: req)
         response.status = status

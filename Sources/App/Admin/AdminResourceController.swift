@@ -81,14 +81,15 @@ struct AdminResourceController<Resource: AdminResource>: RouteCollection {
                 try await Resource.afterSave(record, input: input, req: req, on: db)
                 try await audit(req, action: existing == nil ? "create" : "update", record: record, before: before, on: db)
             }
-        } catch where (error as? any DatabaseError)?.isConstraintFailure == true {
+        } catch  where (error as? any DatabaseError)?.isConstraintFailure == true {
             guard let explained = Resource.explain(constraintFailure: error, input: input, req: req) else { throw error }
             return try await renderForm(req, record: existing, values: input, errors: explained, status: .conflict)
         }
         return req.redirect(to: "\(Self.base)/\(record.id!.uuidString)/edit")
     }
 
-    private func audit(_ req: Request, action: String, record: Resource.Record, before: [String: String], on db: any Database) async throws {
+    private func audit(_ req: Request, action: String, record: Resource.Record, before: [String: String], on db: any Database) async throws
+    {
         try await AuditEntry(
             actor: req.currentUser, action: action, entityType: Resource.auditEntity, entityID: record.id!.uuidString,
             summary: Resource.label(of: record), before: before, after: Resource.values(of: record)
@@ -106,7 +107,9 @@ struct AdminResourceController<Resource: AdminResource>: RouteCollection {
         _ req: Request, record: Resource.Record?, values: [String: String], errors: FieldErrors, status: HTTPResponseStatus = .ok
     ) async throws -> Response {
         let specs = try await Resource.fields(req, editing: record)
-        let heading = record.map { req.t("admin.edit") + ": " + Resource.label(of: $0) } ?? req.t("admin.new") + ": " + req.t("entity." + Resource.auditEntity)
+        let heading =
+            record.map { req.t("admin.edit") + ": " + Resource.label(of: $0) } ?? req.t("admin.new") + ": "
+            + req.t("entity." + Resource.auditEntity)
         var history: [AuditEntry] = []
         if let record {
             history = try await AuditEntry.query(on: req.db)

@@ -29,6 +29,8 @@ extension FieldSpec {
         _ name: String, _ labelKey: String, _ type: E.Type, labelPrefix: String, required: Bool = true, t: (String) -> String
     ) -> FieldSpec where E.RawValue == String {
         let options = E.allCases.map { SelectOption(value: $0.rawValue, label: t(labelPrefix + $0.rawValue)) }
-        return FieldSpec(name: name, labelKey: labelKey, kind: .select((required ? [] : [SelectOption(value: "", label: "—")]) + options), required: required)
+        return FieldSpec(
+            name: name, labelKey: labelKey, kind: .select((required ? [] : [SelectOption(value: "", label: "—")]) + options),
+            required: required)
     }
 }

@@ -7,7 +7,9 @@ enum FormValidator {
         var input: [String: String] = [:]
         for field in fields {
             let value = raw[field.name] ?? ""
-            if case .password = field.kind { input[field.name] = value } else {
+            if case .password = field.kind {
+                input[field.name] = value
+            } else {
                 input[field.name] = value.trimmingCharacters(in: .whitespacesAndNewlines)
             }
         }
@@ -26,7 +28,8 @@ enum FormValidator {
                 errors[field.name] = t("validation.too_long").replacingOccurrences(of: "{max}", with: "\(field.maxLength)")
                 continue
             }
-            if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\r" && $0 != "\t" }) {
+            if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\r" && $0 != "\t" })
+            {
                 errors[field.name] = t("validation.control_characters")
                 continue
             }

@@ -12,7 +12,8 @@ enum OpenAPIDocument {
             "openapi": "3.1.0",
             "info": [
                 "title": "Focal API", "version": "1.0.0",
-                "description": "Read-only access to the cooperation network's registry. Contact points are filtered by the caller's role: anonymous callers see public ones, signed-in focal points also network ones, secretariat staff all.",
+                "description":
+                    "Read-only access to the cooperation network's registry. Contact points are filtered by the caller's role: anonymous callers see public ones, signed-in focal points also network ones, secretariat staff all.",
             ],
             "servers": [["url": serverURL.absoluteString.trimmingSuffix("/") + "/api/v1"]],
             "paths": [
@@ -21,7 +22,8 @@ enum OpenAPIDocument {
                     "Organisations of the network", arrayOf("Organisation"),
                     parameters: [
                         [
-                            "name": "country", "in": "query", "required": false, "description": "ISO 3166 alpha-2 code; only that country's organisations",
+                            "name": "country", "in": "query", "required": false,
+                            "description": "ISO 3166 alpha-2 code; only that country's organisations",
                             "schema": ["type": "string", "pattern": "^[A-Za-z]{2}$"],
                         ]
                     ]),
@@ -38,7 +40,7 @@ enum OpenAPIDocument {
                 "parameters": parameters,
                 "responses": [
                     "200": ["description": "OK", "content": ["application/json": ["schema": schema]]],
-                    "400": ["description": "Invalid parameter", "content": ["application/json": ["schema": ref("Problem")]]],
+                    "422": ["description": "Invalid parameter: the problem names the field", "content": ["application/json": ["schema": ref("Problem")]]],
                 ],
             ] as [String: Any]
         ]
@@ -69,14 +71,16 @@ enum OpenAPIDocument {
             ]),
             "FocalPoint": object([
                 "personId": uuid, "roleType": oneOf(FocalPointRoleType.self), "rank": oneOf(FocalPointRank.self),
-                "status": oneOf(AppointmentStatus.self), "startDate": nullableDate, "endDate": nullableDate, "illustrative": ["type": "boolean"],
+                "status": oneOf(AppointmentStatus.self), "startDate": nullableDate, "endDate": nullableDate,
+                "illustrative": ["type": "boolean"],
             ]),
             "Organisation": object([
                 "id": uuid, "name": ref("Bilingual"), "acronym": string, "kind": oneOf(OrganisationKind.self),
                 "countryCode": ["type": ["string", "null"]], "parentId": ["type": ["string", "null"], "format": "uuid"],
             ]),
             "Person": object([
-                "id": uuid, "name": ref("Bilingual"), "honorific": string, "preferredLanguage": ["type": ["string", "null"], "enum": ["en", "zh", NSNull()]],
+                "id": uuid, "name": ref("Bilingual"), "honorific": string,
+                "preferredLanguage": ["type": ["string", "null"], "enum": ["en", "zh", NSNull()]],
                 "illustrative": ["type": "boolean"], "positions": arrayOf("Position"), "contactPoints": arrayOf("ContactPoint"),
             ]),
             "Position": object(["title": ref("Bilingual"), "organisationId": uuid, "startDate": nullableDate, "endDate": nullableDate]),

@@ -23,7 +23,8 @@ final class AuditEntry: Model, @unchecked Sendable {
 
     init() {}
 
-    init(actor: User?, actorLabel: String? = nil, action: String, entityType: String, entityID: String, summary: String,
+    init(
+        actor: User?, actorLabel: String? = nil, action: String, entityType: String, entityID: String, summary: String,
         before: [String: String], after: [String: String]
     ) {
         self.occurredAt = Date()

@@ -65,13 +65,17 @@ struct AccountController: RouteCollection {
         let input = FormValidator.normalise((try? req.content.decode([String: String].self)) ?? [:], fields: fields)
         var errors = FormValidator.validate(input, fields: fields, t: req.t)
         ContactPointResource.checkValue(input, req: req, errors: &errors)
-        guard errors.isEmpty else { return try await render(req, contactValues: input, contactErrors: errors, status: .unprocessableEntity) }
+        guard errors.isEmpty else {
+            return try await render(req, contactValues: input, contactErrors: errors, status: .unprocessableEntity)
+        }
         let point = ContactPoint()
         point.$person.id = person.id!
         ContactPointResource.apply(input, to: point)
         try await req.db.transaction { db in
             try await point.save(on: db)
-            try await audit(req, "create", "contact_point", point.id!, ContactPointResource.label(of: point), [:], ContactPointResource.values(of: point), on: db)
+            try await audit(
+                req, "create", "contact_point", point.id!, ContactPointResource.label(of: point), [:],
+                ContactPointResource.values(of: point), on: db)
         }
         return req.redirect(to: "/account/profile?saved=1")
     }
@@ -82,7 +86,9 @@ struct AccountController: RouteCollection {
             let point = try await ContactPoint.query(on: req.db).filter(\.$id == id).filter(\.$person.$id == person.id!).first()
         else { throw Abort(.notFound, reason: req.t("error.not_found")) }
         try await req.db.transaction { db in
-            try await audit(req, "delete", "contact_point", id, ContactPointResource.label(of: point), ContactPointResource.values(of: point), [:], on: db)
+            try await audit(
+                req, "delete", "contact_point", id, ContactPointResource.label(of: point), ContactPointResource.values(of: point), [:],
+                on: db)
             try await point.delete(on: db)
         }
         return req.redirect(to: "/account/profile?saved=1")
@@ -93,7 +99,9 @@ struct AccountController: RouteCollection {
         let fields = Self.passwordFields()
         let input = FormValidator.normalise((try? req.content.decode([String: String].self)) ?? [:], fields: fields)
         var errors = FormValidator.validate(input, fields: fields, t: req.t)
-        if errors["current_password"] == nil, try await !req.password.async.verify(input.text("current_password"), created: user.passwordHash) {
+        if errors["current_password"] == nil,
+            try await !req.password.async.verify(input.text("current_password"), created: user.passwordHash)
+        {
             errors["current_password"] = req.t("validation.current_password")
         }
         guard errors.isEmpty else { return try await render(req, passwordErrors: errors, status: .unprocessableEntity) }
@@ -113,16 +121,19 @@ struct AccountController: RouteCollection {
     }
 
     private func audit(
-        _ req: Request, _ action: String, _ entity: String, _ id: UUID, _ summary: String, _ before: [String: String], _ after: [String: String],
+        _ req: Request, _ action: String, _ entity: String, _ id: UUID, _ summary: String, _ before: [String: String],
+        _ after: [String: String],
         on db: any Database
     ) async throws {
         try await AuditEntry(
-            actor: req.currentUser, action: action, entityType: entity, entityID: id.uuidString, summary: summary, before: before, after: after
+            actor: req.currentUser, action: action, entityType: entity, entityID: id.uuidString, summary: summary, before: before,
+            after: after
         ).save(on: db)
     }
 
     private func render(
-        _ req: Request, personValues: [String: String]? = nil, personErrors: FieldErrors = FieldErrors(), contactValues: [String: String] = [:],
+        _ req: Request, personValues: [String: String]? = nil, personErrors: FieldErrors = FieldErrors(),
+        contactValues: [String: String] = [:],
         contactErrors: FieldErrors = FieldErrors(), passwordErrors: FieldErrors = FieldErrors(), notice: String? = nil,
         status: HTTPResponseStatus = .ok
     ) async throws -> Response {
@@ -136,13 +147,18 @@ struct AccountController: RouteCollection {
             chrome: try await Chrome.make(for: req, title: req.t("account.title")),
             csrf: req.csrfToken(),
             hasPerson: person != nil,
-            personForm: FormFields(fields: FieldView.make(
-                PersonResource.ownFields(req), values: personValues ?? person.map(PersonResource.values(of:)) ?? [:], errors: personErrors, t: req.t)),
+            personForm: FormFields(
+                fields: FieldView.make(
+                    PersonResource.ownFields(req), values: personValues ?? person.map(PersonResource.values(of:)) ?? [:],
+                    errors: personErrors, t: req.t)),
             personErrors: !personErrors.isEmpty,
             contacts: contacts.map {
-                ProfileContext.ContactRow(id: $0.id!.uuidString, kind: req.t("contact_kind." + $0.kind.rawValue), value: $0.value, visibility: req.t("visibility." + $0.visibility.rawValue))
+                ProfileContext.ContactRow(
+                    id: $0.id!.uuidString, kind: req.t("contact_kind." + $0.kind.rawValue), value: $0.value,
+                    visibility: req.t("visibility." + $0.visibility.rawValue))
             },
-            contactForm: FormFields(fields: FieldView.make(ContactPointResource.ownFields(req), values: contactValues, errors: contactErrors, t: req.t)),
+            contactForm: FormFields(
+                fields: FieldView.make(ContactPointResource.ownFields(req), values: contactValues, errors: contactErrors, t: req.t)),
             contactErrors: !contactErrors.isEmpty,
             passwordForm: FormFields(fields: FieldView.make(Self.passwordFields(), values: [:], errors: passwordErrors, t: req.t)),
             passwordErrors: !passwordErrors.isEmpty,

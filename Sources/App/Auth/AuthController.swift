@@ -41,7 +41,8 @@ struct AuthController: RouteCollection {
         let user = try await User.query(on: req.db).filter(\.$email == email).first()
         if let lockedUntil = user?.lockedUntil, lockedUntil > Date() {
             return try await render(
-                req, email: email, next: next, error: req.t("login.locked", ["minutes": "\(Int(lockedUntil.timeIntervalSinceNow / 60) + 1)"]),
+                req, email: email, next: next,
+                error: req.t("login.locked", ["minutes": "\(Int(lockedUntil.timeIntervalSinceNow / 60) + 1)"]),
                 status: .tooManyRequests)
         }
         let password = input.password ?? ""

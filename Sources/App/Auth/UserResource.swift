@@ -15,7 +15,8 @@ struct UserResource: AdminResource {
             FieldSpec(name: "name", labelKey: "field.name", kind: .text, required: true, maxLength: 120),
             FieldSpec(
                 name: "role", labelKey: "field.role",
-                kind: .select(Role.accountRoles.map { SelectOption(value: $0.rawValue, label: req.t("role." + $0.rawValue)) }), required: true),
+                kind: .select(Role.accountRoles.map { SelectOption(value: $0.rawValue, label: req.t("role." + $0.rawValue)) }),
+                required: true),
             FieldSpec(
                 name: "person_id", labelKey: "field.linked_person",
                 kind: .select([SelectOption(value: "", label: req.t("option.none"))] + (try await RegistryOptions.people(req))),
@@ -40,7 +41,8 @@ struct UserResource: AdminResource {
 
     static func check(_ input: [String: String], existing: User?, req: Request, errors: inout FieldErrors) async throws {
         let email = User.normalise(input.text("email"))
-        if errors["email"] == nil, let other = try await User.query(on: req.db).filter(\.$email == email).first(), other.id != existing?.id {
+        if errors["email"] == nil, let other = try await User.query(on: req.db).filter(\.$email == email).first(), other.id != existing?.id
+        {
             errors["email"] = req.t("validation.email_taken")
         }
         if input["role"] == Role.focalPoint.rawValue, input.uuid("person_id") == nil {

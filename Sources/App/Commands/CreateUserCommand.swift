@@ -28,8 +28,12 @@ struct CreateUserCommand: AsyncCommand {
         guard problems.isEmpty, let role else { throw CommandProblem(problems) }
 
         try await app.autoMigrate()
-        if try await User.query(on: app.db).filter(\.$email == email).first() != nil { throw CommandProblem(["--email: \(email) already has an account"]) }
-        if let personID, try await Person.find(personID, on: app.db) == nil { throw CommandProblem(["--person: no person with id \(personID)"]) }
+        if try await User.query(on: app.db).filter(\.$email == email).first() != nil {
+            throw CommandProblem(["--email: \(email) already has an account"])
+        }
+        if let personID, try await Person.find(personID, on: app.db) == nil {
+            throw CommandProblem(["--person: no person with id \(personID)"])
+        }
 
         context.console.output("Password (at least 10 characters), then Enter:", newLine: true)
         let password = (readLine(strippingNewline: true) ?? "")

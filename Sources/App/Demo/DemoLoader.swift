@@ -41,7 +41,8 @@ enum DemoLoader {
         for login in logins {
             let personID: UUID? = login.role == .focalPoint ? illustrative["MM"]?.id : nil
             let name = login.role == .focalPoint ? "Illustrative focal point, Myanmar" : "Demo " + login.role.rawValue
-            let user = User(email: login.email, name: name, role: login.role, passwordHash: try hasher.hash(login.password), personID: personID)
+            let user = User(
+                email: login.email, name: name, role: login.role, passwordHash: try hasher.hash(login.password), personID: personID)
             try await recorder.save(user, entity: "user", summary: user.email)
         }
     }
@@ -53,7 +54,8 @@ enum DemoLoader {
             "Open \(baseURL.absoluteString) and sign in at \(baseURL.absoluteString.trimmingSuffix("/"))/login with:",
         ]
         for login in logins {
-            lines.append("  \(login.role.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(login.email)  password: \(login.password)")
+            lines.append(
+                "  \(login.role.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(login.email)  password: \(login.password)")
         }
         lines.append("")
         return lines.joined(separator: "\n")

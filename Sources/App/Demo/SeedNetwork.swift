@@ -57,17 +57,21 @@ enum SeedNetwork {
             try await recorder.save(org, entity: "organisation", summary: org.nameEn)
             return org
         }
-        let mee = try await save(Organisation(nameEn: "Ministry of Ecology and Environment", nameZh: "生态环境部", acronym: "MEE", kind: .ministry, countryID: china))
+        let mee = try await save(
+            Organisation(nameEn: "Ministry of Ecology and Environment", nameZh: "生态环境部", acronym: "MEE", kind: .ministry, countryID: china))
         let cooperation = try await save(
-            Organisation(nameEn: "Department of International Cooperation", nameZh: "国际合作司", kind: .department, countryID: china, parentID: mee.id))
+            Organisation(
+                nameEn: "Department of International Cooperation", nameZh: "国际合作司", kind: .department, countryID: china, parentID: mee.id))
         let feco = try await save(
-            Organisation(nameEn: "Foreign Environmental Cooperation Center", acronym: "FECO", kind: .centre, countryID: china, parentID: mee.id))
+            Organisation(
+                nameEn: "Foreign Environmental Cooperation Center", acronym: "FECO", kind: .centre, countryID: china, parentID: mee.id))
         let centre = try await save(
             Organisation(
                 nameEn: "China-ASEAN Environmental Cooperation Center", nameZh: "中国-东盟环境保护合作中心", kind: .centre, countryID: china,
                 parentID: feco.id))
         let secretariat = try await save(Organisation(nameEn: "ASEAN Secretariat", nameZh: "东盟秘书处", kind: .secretariat, countryID: nil))
-        let division = try await save(Organisation(nameEn: "Environment Division", kind: .department, countryID: nil, parentID: secretariat.id))
+        let division = try await save(
+            Organisation(nameEn: "Environment Division", kind: .department, countryID: nil, parentID: secretariat.id))
         let conservation = try await save(
             Organisation(nameEn: "Environmental Conservation Department", kind: .department, countryID: countries["MM"]?.id))
         return Organisations(

@@ -16,11 +16,15 @@ struct ContactPointResource: AdminResource {
     }
 
     static func fields(_ req: Request, editing record: ContactPoint?) async throws -> [FieldSpec] {
-        [FieldSpec(name: "person_id", labelKey: "field.person", kind: .select(try await RegistryOptions.people(req)), required: true)] + ownFields(req)
+        [FieldSpec(name: "person_id", labelKey: "field.person", kind: .select(try await RegistryOptions.people(req)), required: true)]
+            + ownFields(req)
     }
 
     static func values(of point: ContactPoint) -> [String: String] {
-        ["person_id": point.$person.id.uuidString, "kind": point.kind.rawValue, "value": point.value, "visibility": point.visibility.rawValue]
+        [
+            "person_id": point.$person.id.uuidString, "kind": point.kind.rawValue, "value": point.value,
+            "visibility": point.visibility.rawValue,
+        ]
     }
 
     static func apply(_ input: [String: String], to point: ContactPoint) {
@@ -54,7 +58,10 @@ struct ContactPointResource: AdminResource {
     }
 
     static func cells(of point: ContactPoint, _ req: Request) -> [String] {
-        [point.person.name(req.language), req.t("contact_kind." + point.kind.rawValue), point.value, req.t("visibility." + point.visibility.rawValue)]
+        [
+            point.person.name(req.language), req.t("contact_kind." + point.kind.rawValue), point.value,
+            req.t("visibility." + point.visibility.rawValue),
+        ]
     }
 
     static func label(of point: ContactPoint) -> String { point.kind.rawValue + " " + point.value }

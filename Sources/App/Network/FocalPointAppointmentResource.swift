@@ -6,21 +6,28 @@ struct FocalPointAppointmentResource: AdminResource {
     static let slug = "focal-points"
     static let auditEntity = "focal_point"
     static let canEnd = true
-    static let columnKeys = ["field.country", "field.role_type", "field.rank", "field.person", "field.status", "field.start_date", "field.end_date"]
+    static let columnKeys = [
+        "field.country", "field.role_type", "field.rank", "field.person", "field.status", "field.start_date", "field.end_date",
+    ]
 
     static func fields(_ req: Request, editing record: FocalPointAppointment?) async throws -> [FieldSpec] {
         [
-            FieldSpec(name: "country_id", labelKey: "field.country", kind: .select(try await RegistryOptions.countries(req)), required: true),
+            FieldSpec(
+                name: "country_id", labelKey: "field.country", kind: .select(try await RegistryOptions.countries(req)), required: true),
             .choice("role_type", "field.role_type", FocalPointRoleType.self, labelPrefix: "focal_role.", t: req.t),
             .choice("rank", "field.rank", FocalPointRank.self, labelPrefix: "focal_rank.", t: req.t),
             FieldSpec(name: "person_id", labelKey: "field.person", kind: .select(try await RegistryOptions.people(req)), required: true),
             .choice("status", "field.status", AppointmentStatus.self, labelPrefix: "appointment_status.", t: req.t),
             FieldSpec(name: "start_date", labelKey: "field.start_date", kind: .date),
             FieldSpec(name: "end_date", labelKey: "field.end_date", kind: .date),
-            FieldSpec(name: "nomination_letter", labelKey: "field.nomination_letter", kind: .text, maxLength: 200, hintKey: "hint.nomination_letter"),
+            FieldSpec(
+                name: "nomination_letter", labelKey: "field.nomination_letter", kind: .text, maxLength: 200,
+                hintKey: "hint.nomination_letter"),
             FieldSpec(
                 name: "illustrative", labelKey: "field.illustrative",
-                kind: .select([SelectOption(value: "no", label: req.t("option.no")), SelectOption(value: "yes", label: req.t("option.yes"))]),
+                kind: .select([
+                    SelectOption(value: "no", label: req.t("option.no")), SelectOption(value: "yes", label: req.t("option.yes")),
+                ]),
                 required: true, hintKey: "hint.illustrative"),
         ]
     }
@@ -28,7 +35,8 @@ struct FocalPointAppointmentResource: AdminResource {
     static func values(of appointment: FocalPointAppointment) -> [String: String] {
         [
             "country_id": appointment.$country.id.uuidString, "role_type": appointment.roleType.rawValue, "rank": appointment.rank.rawValue,
-            "person_id": appointment.$person.id.uuidString, "status": appointment.status.rawValue, "start_date": appointment.startDate ?? "",
+            "person_id": appointment.$person.id.uuidString, "status": appointment.status.rawValue,
+            "start_date": appointment.startDate ?? "",
             "end_date": appointment.endDate ?? "", "nomination_letter": appointment.nominationLetter,
             "illustrative": appointment.illustrative ? "yes" : "no",
         ]
@@ -65,7 +73,9 @@ struct FocalPointAppointmentResource: AdminResource {
 
     static func all(on db: any Database) async throws -> [FocalPointAppointment] {
         try await FocalPointAppointment.query(on: db).with(\.$country).with(\.$person).all()
-            .sorted { ($0.country.nameEn, $0.roleType.rawValue, $0.rank.rawValue) < ($1.country.nameEn, $1.roleType.rawValue, $1.rank.rawValue) }
+            .sorted {
+                ($0.country.nameEn, $0.roleType.rawValue, $0.rank.rawValue) < ($1.country.nameEn, $1.roleType.rawValue, $1.rank.rawValue)
+            }
     }
 
     static func cells(of appointment: FocalPointAppointment, _ req: Request) -> [String] {

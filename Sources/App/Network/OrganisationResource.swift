@@ -17,10 +17,14 @@ struct OrganisationResource: AdminResource {
             .choice("kind", "field.kind", OrganisationKind.self, labelPrefix: "organisation_kind.", t: req.t),
             FieldSpec(
                 name: "country_id", labelKey: "field.country",
-                kind: .select([SelectOption(value: "", label: req.t("option.none"))] + countries.map { SelectOption(value: $0.id!.uuidString, label: $0.name(req.language)) })),
+                kind: .select(
+                    [SelectOption(value: "", label: req.t("option.none"))]
+                        + countries.map { SelectOption(value: $0.id!.uuidString, label: $0.name(req.language)) })),
             FieldSpec(
                 name: "parent_id", labelKey: "field.parent",
-                kind: .select([SelectOption(value: "", label: req.t("option.none"))] + organisations.map { SelectOption(value: $0.id!.uuidString, label: $0.name(req.language)) })),
+                kind: .select(
+                    [SelectOption(value: "", label: req.t("option.none"))]
+                        + organisations.map { SelectOption(value: $0.id!.uuidString, label: $0.name(req.language)) })),
         ]
     }
 

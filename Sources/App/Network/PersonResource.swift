@@ -21,7 +21,9 @@ struct PersonResource: AdminResource {
         ownFields(req) + [
             FieldSpec(
                 name: "illustrative", labelKey: "field.illustrative",
-                kind: .select([SelectOption(value: "no", label: req.t("option.no")), SelectOption(value: "yes", label: req.t("option.yes"))]),
+                kind: .select([
+                    SelectOption(value: "no", label: req.t("option.no")), SelectOption(value: "yes", label: req.t("option.yes")),
+                ]),
                 required: true, hintKey: "hint.illustrative")
         ]
     }

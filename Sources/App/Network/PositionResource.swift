@@ -12,8 +12,10 @@ struct PositionResource: AdminResource {
         [
             FieldSpec(name: "person_id", labelKey: "field.person", kind: .select(try await RegistryOptions.people(req)), required: true),
             FieldSpec(
-                name: "organisation_id", labelKey: "field.organisation", kind: .select(try await RegistryOptions.organisations(req)), required: true),
-            FieldSpec(name: "title_en", labelKey: "field.title_en", kind: .text, required: true, maxLength: 120, hintKey: "hint.position_title"),
+                name: "organisation_id", labelKey: "field.organisation", kind: .select(try await RegistryOptions.organisations(req)),
+                required: true),
+            FieldSpec(
+                name: "title_en", labelKey: "field.title_en", kind: .text, required: true, maxLength: 120, hintKey: "hint.position_title"),
             FieldSpec(name: "title_zh", labelKey: "field.title_zh", kind: .text, maxLength: 120),
             FieldSpec(name: "start_date", labelKey: "field.start_date", kind: .date),
             FieldSpec(name: "end_date", labelKey: "field.end_date", kind: .date),
@@ -22,7 +24,8 @@ struct PositionResource: AdminResource {
 
     static func values(of position: Position) -> [String: String] {
         [
-            "person_id": position.$person.id.uuidString, "organisation_id": position.$organisation.id.uuidString, "title_en": position.titleEn,
+            "person_id": position.$person.id.uuidString, "organisation_id": position.$organisation.id.uuidString,
+            "title_en": position.titleEn,
             "title_zh": position.titleZh, "start_date": position.startDate ?? "", "end_date": position.endDate ?? "",
         ]
     }

@@ -4,11 +4,15 @@ import Vapor
 /// Choices of registry records for select fields.
 enum RegistryOptions {
     static func people(_ req: Request) async throws -> [SelectOption] {
-        try await Person.query(on: req.db).sort(\.$nameEn).all().map { SelectOption(value: $0.id!.uuidString, label: $0.name(req.language)) }
+        try await Person.query(on: req.db).sort(\.$nameEn).all().map {
+            SelectOption(value: $0.id!.uuidString, label: $0.name(req.language))
+        }
     }
 
     static func countries(_ req: Request) async throws -> [SelectOption] {
-        try await Country.query(on: req.db).sort(\.$nameEn).all().map { SelectOption(value: $0.id!.uuidString, label: $0.name(req.language)) }
+        try await Country.query(on: req.db).sort(\.$nameEn).all().map {
+            SelectOption(value: $0.id!.uuidString, label: $0.name(req.language))
+        }
     }
 
     static func organisations(_ req: Request) async throws -> [SelectOption] {

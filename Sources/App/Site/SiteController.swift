@@ -13,8 +13,11 @@ struct SiteController: RouteCollection {
     func home(req: Request) async throws -> View {
         async let memberStates = Country.query(on: req.db).filter(\.$group == .aseanMemberState).count()
         async let organisations = Organisation.query(on: req.db).count()
-        async let focalPoints = FocalPointAppointment.query(on: req.db).filter(\.$status == .active).filter(\.$illustrative == false).count()
-        async let illustrativeFocalPoints = FocalPointAppointment.query(on: req.db).filter(\.$status == .active).filter(\.$illustrative == true).count()
+        async let focalPoints = FocalPointAppointment.query(on: req.db).filter(\.$status == .active).filter(\.$illustrative == false)
+            .count()
+        async let illustrativeFocalPoints = FocalPointAppointment.query(on: req.db).filter(\.$status == .active).filter(
+            \.$illustrative == true
+        ).count()
         async let illustrative = Person.query(on: req.db).filter(\.$illustrative == true).count()
         async let recent = AuditEntry.query(on: req.db)
             .filter(\.$entityType ~~ HomePageContext.publicEntityTypes)
@@ -38,7 +41,8 @@ struct SiteController: RouteCollection {
     }
 
     func contact(req: Request) async throws -> View {
-        try await req.view.render("site/contact", ContactPageContext(chrome: try await Chrome.make(for: req, title: req.t("contact.title"))))
+        try await req.view.render(
+            "site/contact", ContactPageContext(chrome: try await Chrome.make(for: req, title: req.t("contact.title"))))
     }
 }
 

@@ -46,7 +46,9 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             reason = request.t("error.internal")
         }
         if status.code >= 500 { request.logger.report(error: error) }
-        let fields = (error as? FieldErrors)?.messages.sorted { $0.key < $1.key }.map { Problem.FieldProblem(field: $0.key, reason: $0.value) }
+        let fields = (error as? FieldErrors)?.messages.sorted { $0.key < $1.key }.map {
+            Problem.FieldProblem(field: $0.key, reason: $0.value)
+        }
 
         if request.isAPI || Self.prefersJSON(request) {
             let problem = Problem(status: Int(status.code), error: status.reasonPhrase, reason: reason, fields: fields)
