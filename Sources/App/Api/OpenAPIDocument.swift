@@ -40,7 +40,10 @@ enum OpenAPIDocument {
                 "parameters": parameters,
                 "responses": [
                     "200": ["description": "OK", "content": ["application/json": ["schema": schema]]],
-                    "422": ["description": "Invalid parameter: the problem names the field", "content": ["application/json": ["schema": ref("Problem")]]],
+                    "422": [
+                        "description": "Invalid parameter: the problem names the field",
+                        "content": ["application/json": ["schema": ref("Problem")]],
+                    ],
                 ],
             ] as [String: Any]
         ]

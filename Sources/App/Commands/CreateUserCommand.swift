@@ -1,4 +1,5 @@
 import Fluent
+import Foundation
 import Vapor
 
 /// `focal create-user --email E --name N --role R`, the password read from standard input so it
@@ -35,8 +36,13 @@ struct CreateUserCommand: AsyncCommand {
             throw CommandProblem(["--person: no person with id \(personID)"])
         }
 
-        context.console.output("Password (at least 10 characters), then Enter:", newLine: true)
-        let password = (readLine(strippingNewline: true) ?? "")
+        // At a terminal the password is typed without echo; piped in, it is read as a line.
+        let password: String
+        if isatty(STDIN_FILENO) == 1 {
+            password = context.console.ask("Password (at least 10 characters):", isSecure: true)
+        } else {
+            password = readLine(strippingNewline: true) ?? ""
+        }
         guard password.count >= 10 else { throw CommandProblem(["password: at least 10 characters are required on standard input"]) }
 
         let user = User(email: email, name: name, role: role, passwordHash: try app.password.hash(password), personID: personID)

@@ -96,6 +96,7 @@ struct FocalPointAppointmentResource: AdminResource {
 
     static func end(_ appointment: FocalPointAppointment, on date: String) {
         appointment.status = .ended
-        appointment.endDate = max(date, appointment.startDate ?? date)
+        appointment.endDate = date
+        if let start = appointment.startDate, start > date { appointment.startDate = date }
     }
 }

@@ -33,5 +33,6 @@ final class Position: Model, @unchecked Sendable {
 
     func title(_ language: Language) -> String { Bilingual.pick(en: titleEn, zh: titleZh, language) }
 
-    var isCurrent: Bool { endDate.map { $0 >= CalendarDate.today() } ?? true }
+    /// A position ended today is no longer current.
+    var isCurrent: Bool { endDate.map { $0 > CalendarDate.today() } ?? true }
 }

@@ -54,6 +54,7 @@ struct PositionResource: AdminResource {
     static func isEnded(_ position: Position) -> Bool { !position.isCurrent }
 
     static func end(_ position: Position, on date: String) {
-        position.endDate = max(date, position.startDate ?? date)
+        position.endDate = date
+        if let start = position.startDate, start > date { position.startDate = date }
     }
 }

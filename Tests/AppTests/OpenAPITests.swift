@@ -1,0 +1,157 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import App
+
+@Suite("OpenAPI document")
+struct OpenAPITests {
+    static func document(_ app: Application) async throws -> [String: Any] {
+        let response = try await app.testing().sendRequest(.GET, "/api/v1/openapi.json")
+        #expect(response.status == .ok)
+        return try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
+    }
+
+    static func operations(_ document: [String: Any]) -> [(path: String, operation: [String: Any])] {
+        ((document["paths"] as? [String: Any]) ?? [:]).sorted { $0.key < $1.key }.compactMap { path, item in
+            ((item as? [String: Any])?["get"] as? [String: Any]).map { (path, $0) }
+        }
+    }
+
+    static func schema(_ operation: [String: Any], status: String) -> [String: Any]? {
+        (((((operation["responses"] as? [String: Any])?[status] as? [String: Any])?["content"] as? [String: Any])?["application/json"]
+            as? [String: Any])?["schema"] as? [String: Any])
+    }
+
+    @Test("The document is OpenAPI 3.1 and serves the API under /api/v1")
+    func isOpenAPI31() async throws {
+        try await withApp(loadDemo: false) { app async throws in
+            let document = try await Self.document(app)
+            #expect((document["openapi"] as? String)?.hasPrefix("3.1") == true)
+            let server = ((document["servers"] as? [[String: Any]])?.first?["url"] as? String) ?? ""
+            #expect(server.hasSuffix("/api/v1"))
+            #expect(Self.operations(document).map(\.path) == ["/countries", "/organisations", "/people"])
+        }
+    }
+
+    @Test("Every documented path answers, for anonymous callers and for staff, exactly the documented 200 schema")
+    func responsesMatchSchemas() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            // Give the demo the optional values too, so nullable fields are exercised both ways.
+            let sanOo = try #require(try await Person.query(on: app.db).filter(\.$nameEn == "San Oo").first())
+            sanOo.preferredLanguage = .en
+            try await sanOo.save(on: app.db)
+            let position = try #require(try await Position.query(on: app.db).filter(\.$person.$id == sanOo.id!).first())
+            position.startDate = "2021-07-01"
+            try await position.save(on: app.db)
+            try await ContactPoint(personID: sanOo.id!, kind: .website, value: "https://ecd.example.org", visibility: .public).save(
+                on: app.db)
+
+            let document = try await Self.document(app)
+            let validator = JSONSchemaValidator(document: document)
+            let editor = try await signIn(app, as: Demo.editor)
+            let operations = Self.operations(document)
+            #expect(operations.count == 3)
+            for (path, operation) in operations {
+                let schema = try #require(Self.schema(operation, status: "200"), "\(path) documents no 200 JSON schema")
+                for (who, headers) in [("anonymous", HTTPHeaders()), ("editor", editor)] {
+                    let response = try await app.testing().sendRequest(.GET, "/api/v1" + path, headers: headers)
+                    #expect(response.status == .ok, "\(path) as \(who)")
+                    let body = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView), options: [.fragmentsAllowed])
+                    #expect((body as? [Any])?.isEmpty == false, "\(path) as \(who) returned no items to check")
+                    let errors = validator.validate(body, against: schema)
+                    #expect(errors == [], "\(path) as \(who) differs from its schema")
+                }
+            }
+        }
+    }
+
+    @Test("Every documented query parameter example and every error response the API gives is documented")
+    func errorStatusDocumented() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            let document = try await Self.document(app)
+            let validator = JSONSchemaValidator(document: document)
+            let organisations = try #require(Self.operations(document).first { $0.path == "/organisations" }?.operation)
+            let response = try await app.testing().sendRequest(.GET, "/api/v1/organisations?country=ZZ")
+            #expect(response.status.code >= 400)
+            let status = String(response.status.code)
+            let schema = Self.schema(organisations, status: status)
+            #expect(
+                schema != nil,
+                "GET /organisations?country=ZZ answers \(status), which the document does not list (it lists \(((organisations["responses"] as? [String: Any]) ?? [:]).keys.sorted()))"
+            )
+            if let schema {
+                let body = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))
+                #expect(validator.validate(body, against: schema) == [])
+            }
+        }
+    }
+
+    @Test("The schema validator refuses documents that do not match")
+    func validatorIsStrict() async throws {
+        try await withApp(loadDemo: false) { app async throws in
+            let document = try await Self.document(app)
+            let validator = JSONSchemaValidator(document: document)
+            let country = ["$ref": "#/components/schemas/Country"]
+            let valid: [String: Any] = [
+                "code": "MM", "name": ["en": "Myanmar", "zh": "缅甸"], "group": "asean_member_state", "membershipSince": "1997-07-23",
+                "focalPoints": [
+                    [
+                        "personId": UUID().uuidString, "roleType": "national", "rank": "primary", "status": "active", "illustrative": true,
+                    ]
+                ],
+            ]
+            // documents go through JSON text, as real responses do
+            func roundTrip(_ value: Any) -> Any {
+                (try? JSONSerialization.jsonObject(with: JSONSerialization.data(withJSONObject: value), options: [.fragmentsAllowed]))
+                    ?? value
+            }
+            #expect(validator.validate(roundTrip(valid), against: country) == [])
+            func mutated(_ change: (inout [String: Any]) -> Void) -> [String: Any] {
+                var copy = valid
+                change(&copy)
+                return copy
+            }
+            let wrong: [(String, Any)] = [
+                ("unexpected property", mutated { $0["extra"] = 1 }),
+                ("missing required", mutated { $0["code"] = nil }),
+                ("wrong type", mutated { $0["code"] = 42 }),
+                ("pattern", mutated { $0["code"] = "mm" }),
+                ("enum", mutated { $0["group"] = "empire" }),
+                ("date format", mutated { $0["membershipSince"] = "1997-02-30" }),
+                ("nested unexpected property", mutated { $0["name"] = ["en": "Myanmar", "zh": "缅甸", "fr": "Birmanie"] }),
+                (
+                    "uuid format in array item",
+                    mutated {
+                        $0["focalPoints"] = [
+                            ["personId": "nobody", "roleType": "national", "rank": "primary", "status": "active", "illustrative": true]
+                        ]
+                    }
+                ),
+                (
+                    "boolean expected",
+                    mutated {
+                        $0["focalPoints"] = [
+                            [
+                                "personId": UUID().uuidString, "roleType": "national", "rank": "primary", "status": "active",
+                                "illustrative": 1,
+                            ]
+                        ]
+                    }
+                ),
+                ("array expected", [valid]),
+            ]
+            for (what, value) in wrong {
+                #expect(!validator.validate(roundTrip(value), against: country).isEmpty, "the validator accepted a document with: \(what)")
+            }
+            #expect(!validator.validate(valid, against: ["$ref": "#/components/schemas/Nope"]).isEmpty)
+            #expect(
+                !validator.validate(valid, against: ["type": "object", "oneOf": []]).isEmpty, "unknown keywords must not pass silently")
+            // null is accepted only where the type lists it
+            #expect(validator.validate(NSNull(), against: ["type": ["string", "null"]]) == [])
+            #expect(!validator.validate(NSNull(), against: ["type": "string"]).isEmpty)
+        }
+    }
+}
