@@ -50,7 +50,7 @@ private func configureMiddleware(_ app: Application, _ config: AppConfig) {
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(ErrorPageMiddleware())
     app.middleware.use(ResponseCacheMiddleware())
-    app.middleware.use(FileMiddleware(publicDirectory: config.resourcesDirectory + "/Public/", defaultFile: nil))
+    app.middleware.use(PublicFilesMiddleware(publicDirectory: config.resourcesDirectory + "/Public/"))
     app.middleware.use(LanguageMiddleware(secureCookies: config.secureCookies))
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(User.sessionAuthenticator())

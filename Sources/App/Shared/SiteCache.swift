@@ -11,6 +11,15 @@ final class SiteCache: Sendable {
         let body: ByteBuffer
         let etag: String
         let storedAt: Date
+        var refreshing = false
+    }
+
+    enum Lookup {
+        case fresh(Page)
+        /// Expired: this caller renders a new copy while others keep getting the old one, so an
+        /// expiry under load costs one render, not one per waiting request.
+        case refresh
+        case miss
     }
 
     private struct State {
@@ -26,11 +35,13 @@ final class SiteCache: Sendable {
         self.timeToLive = timeToLive
     }
 
-    func page(_ key: String, now: Date = Date()) -> Page? {
-        guard timeToLive > 0 else { return nil }
+    func lookup(_ key: String, now: Date = Date()) -> Lookup {
+        guard timeToLive > 0 else { return .miss }
         return state.withLockedValue { state in
-            guard let page = state.pages[key], now.timeIntervalSince(page.storedAt) < timeToLive else { return nil }
-            return page
+            guard let page = state.pages[key] else { return .miss }
+            if now.timeIntervalSince(page.storedAt) < timeToLive || page.refreshing { return .fresh(page) }
+            state.pages[key]?.refreshing = true
+            return .refresh
         }
     }
 

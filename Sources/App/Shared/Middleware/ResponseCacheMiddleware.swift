@@ -11,7 +11,7 @@ struct ResponseCacheMiddleware: AsyncMiddleware {
 
         let cache = request.application.siteCache
         let key = LanguageMiddleware.resolve(request).rawValue + " " + request.url.string
-        if let page = cache.page(key) {
+        if case .fresh(let page) = cache.lookup(key) {
             return Self.response(for: page, request: request)
         }
         let response = try await next.respond(to: request)
