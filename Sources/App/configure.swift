@@ -19,6 +19,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
     app.loginThrottle = LoginThrottle(maxAttemptsPerWindow: config.loginMaxAttempts * 4, window: TimeInterval(config.loginLockSeconds))
     app.siteCache = SiteCache(timeToLive: TimeInterval(config.pageCacheSeconds))
+    app.fileStorage = LocalFileStorage(directory: config.dataDirectory + (config.demo ? "/demo-files" : "/files"))
+    DocumentUploadController.bodyLimit = 2 * config.uploadMaxBytes
     app.sessions.use(.fluent)
     app.sessions.configuration = SessionsConfiguration(cookieName: "focal_session") { id in
         HTTPCookies.Value(string: id.string, maxAge: 8 * 3600, path: "/", isSecure: config.secureCookies, isHTTPOnly: true, sameSite: .lax)

@@ -29,9 +29,14 @@ struct FieldView: Encodable {
             case .url: kind = "url"
             case .date: kind = "date"
             case .password: kind = "password"
+            case .time: kind = "time"
             case .select(let choices):
                 kind = "select"
                 options = choices.map { OptionView(value: $0.value, label: $0.label, selected: $0.value == value) }
+            case .multiSelect(let choices):
+                kind = "checkboxes"
+                let chosen = Set(value.split(separator: ",").map(String.init))
+                options = choices.map { OptionView(value: $0.value, label: $0.label, selected: chosen.contains($0.value)) }
             }
             return FieldView(
                 name: spec.name, label: t(spec.labelKey), kind: kind, value: kind == "password" ? "" : value, required: spec.required,
@@ -83,6 +88,8 @@ struct AdminFormContext: Encodable {
     let form: FormFields
     let hasErrors: Bool
     let listHref: String
+    /// Where to go after saving, when the form was opened from another page (a meeting's hub).
+    var returnTo: String? = nil
     let endAction: String?
     let isEnded: Bool
     let recent: [AuditRow]

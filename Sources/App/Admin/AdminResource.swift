@@ -26,6 +26,8 @@ protocol AdminResource: Sendable {
     /// Turns a database constraint failure into a message on a field, when it is one we expect.
     static func explain(constraintFailure: any Error, input: [String: String], req: Request) -> FieldErrors?
     static func beforeSave(_ record: Record, input: [String: String], req: Request) async throws
+    /// Where a row of the list leads.
+    static func rowHref(_ record: Record) -> String
     static func afterSave(_ record: Record, input: [String: String], req: Request, on db: any Database) async throws
 }
 
@@ -38,6 +40,7 @@ extension AdminResource {
     static func end(_ record: Record, on date: String) {}
     static func explain(constraintFailure: any Error, input: [String: String], req: Request) -> FieldErrors? { nil }
     static func beforeSave(_ record: Record, input: [String: String], req: Request) async throws {}
+    static func rowHref(_ record: Record) -> String { "/admin/\(slug)/\(record.id!.uuidString)/edit" }
     static func afterSave(_ record: Record, input: [String: String], req: Request, on db: any Database) async throws {}
 }
 

@@ -22,7 +22,7 @@ struct AdminResourceController<Resource: AdminResource>: RouteCollection {
         let records = try await Resource.all(on: req.db)
         let rows = records.map { record in
             AdminListContext.Row(
-                cells: Resource.cells(of: record, req), editHref: "\(Self.base)/\(record.id!.uuidString)/edit",
+                cells: Resource.cells(of: record, req), editHref: Resource.rowHref(record),
                 ended: Resource.isEnded(record))
         }
         let matching = query.isEmpty ? rows : rows.filter { $0.cells.contains { $0.localizedCaseInsensitiveContains(query) } }
@@ -34,8 +34,10 @@ struct AdminResourceController<Resource: AdminResource>: RouteCollection {
         return try await req.view.render("admin/list", context)
     }
 
+    /// Query parameters prefill the form, so other pages can link to "new agenda item for this meeting".
     func new(req: Request) async throws -> Response {
-        try await renderForm(req, record: nil, values: [:], errors: FieldErrors())
+        let prefill = (try? req.query.decode([String: String].self)) ?? [:]
+        return try await renderForm(req, record: nil, values: prefill, errors: FieldErrors())
     }
 
     func edit(req: Request) async throws -> Response {
@@ -85,6 +87,7 @@ struct AdminResourceController<Resource: AdminResource>: RouteCollection {
             guard let explained = Resource.explain(constraintFailure: error, input: input, req: req) else { throw error }
             return try await renderForm(req, record: existing, values: input, errors: explained, status: .conflict)
         }
+        if let back = raw["_return"].flatMap(AuthController.safeDestination) { return req.redirect(to: back) }
         return req.redirect(to: "\(Self.base)/\(record.id!.uuidString)/edit")
     }
 
@@ -127,7 +130,10 @@ struct AdminResourceController<Resource: AdminResource>: RouteCollection {
             endAction: record.flatMap { Resource.canEnd && !Resource.isEnded($0) ? "\(Self.base)/\($0.id!.uuidString)/end" : nil },
             isEnded: record.map(Resource.isEnded) ?? false,
             recent: history.map { AuditRow($0, req) })
-        let response = try await req.view.render("admin/form", context).encodeResponse(for: req)
+        var withReturn = context
+        withReturn.returnTo = ((try? req.query.get(String.self, at: "return")) ?? (try? req.content.get(String.self, at: "_return")))
+            .flatMap(AuthController.safeDestination)
+        let response = try await req.view.render("admin/form", withReturn).encodeResponse(for: req)
         response.status = status
         return response
     }

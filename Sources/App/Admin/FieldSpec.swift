@@ -7,7 +7,10 @@ struct FieldSpec: Sendable {
         case url
         case date
         case password
+        case time
         case select([SelectOption])
+        /// Checkboxes posted as `name__value`; the field's value is the chosen values joined by commas.
+        case multiSelect([SelectOption])
     }
 
     let name: String

@@ -7,7 +7,9 @@ enum FormValidator {
         var input: [String: String] = [:]
         for field in fields {
             let value = raw[field.name] ?? ""
-            if case .password = field.kind {
+            if case .multiSelect(let options) = field.kind {
+                input[field.name] = options.map(\.value).filter { raw[field.name + "__" + $0] != nil }.joined(separator: ",")
+            } else if case .password = field.kind {
                 input[field.name] = value
             } else {
                 input[field.name] = value.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -39,6 +41,9 @@ enum FormValidator {
             case .date where CalendarDate(value) == nil: errors[field.name] = t("validation.date")
             case .password where value.count < 10: errors[field.name] = t("validation.password_short")
             case .select(let options) where !options.contains(where: { $0.value == value }): errors[field.name] = t("validation.choice")
+            case .multiSelect(let options) where !value.split(separator: ",").allSatisfy({ part in options.contains { $0.value == part } }):
+                errors[field.name] = t("validation.choice")
+            case .time where MeetingTime.parseTime(value) == nil: errors[field.name] = t("validation.time")
             default: break
             }
         }

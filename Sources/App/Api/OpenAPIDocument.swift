@@ -28,6 +28,13 @@ enum OpenAPIDocument {
                         ]
                     ]),
                 "/people": get("People of the network with current positions and the contact points the caller may see", arrayOf("Person")),
+                "/meetings": get("Meetings the caller may see, newest first", arrayOf("MeetingSummary")),
+                "/meetings/{slug}": get(
+                    "One meeting with its agenda, statements, outcomes, attendance summary and the participants on the public list",
+                    ref("MeetingDetail"),
+                    parameters: [
+                        ["name": "slug", "in": "path", "required": true, "schema": ["type": "string", "pattern": "^[a-z0-9-]+$"]]
+                    ]),
             ],
             "components": ["schemas": schemas],
         ]
@@ -61,6 +68,7 @@ enum OpenAPIDocument {
     private static var string: [String: Any] { ["type": "string"] }
     private static var nullableDate: [String: Any] { ["type": ["string", "null"], "format": "date"] }
     private static var uuid: [String: Any] { ["type": "string", "format": "uuid"] }
+    private static var nullableDateTime: [String: Any] { ["type": ["string", "null"], "format": "date-time"] }
     private static func oneOf<E: RawRepresentable & CaseIterable>(_ type: E.Type) -> [String: Any] where E.RawValue == String {
         ["type": "string", "enum": E.allCases.map(\.rawValue)]
     }
@@ -88,6 +96,39 @@ enum OpenAPIDocument {
             ]),
             "Position": object(["title": ref("Bilingual"), "organisationId": uuid, "startDate": nullableDate, "endDate": nullableDate]),
             "ContactPoint": object(["kind": oneOf(ContactKind.self), "value": string, "visibility": oneOf(Visibility.self)]),
+            "MeetingSummary": object([
+                "slug": string, "title": ref("Bilingual"), "type": oneOf(MeetingType.self), "status": oneOf(MeetingStatus.self),
+                "mode": oneOf(MeetingMode.self), "timeZone": string, "startsAt": nullableDateTime, "endsAt": nullableDateTime,
+                "allDay": ["type": "boolean"], "venue": ref("Bilingual"), "languages": ["type": "array", "items": string],
+                "parentSlug": ["type": ["string", "null"]], "url": ["type": "string", "format": "uri"],
+            ]),
+            "MeetingDetail": object([
+                "meeting": ref("MeetingSummary"), "hosts": ["type": "array", "items": uuid],
+                "organisers": ["type": "array", "items": uuid],
+                "agenda": arrayOf("AgendaItem"), "statements": arrayOf("Statement"), "outcomes": arrayOf("Outcome"),
+                "attendance": ref("Attendance"), "participants": arrayOf("Participant"), "documents": ["type": "array", "items": string],
+            ]),
+            "AgendaItem": object([
+                "position": ["type": "integer"], "startsAt": ["type": ["string", "null"]], "endsAt": ["type": ["string", "null"]],
+                "title": ref("Bilingual"), "presenterId": ["type": ["string", "null"], "format": "uuid"],
+                "illustrative": ["type": "boolean"],
+            ]),
+            "Statement": object(["position": ["type": "integer"], "speakerId": uuid, "summary": ref("Bilingual")]),
+            "Outcome": object([
+                "kind": oneOf(OutcomeKind.self), "text": ref("Bilingual"), "ownerCountryCode": ["type": ["string", "null"]],
+                "ownerOrganisationId": ["type": ["string", "null"], "format": "uuid"], "dueDate": nullableDate,
+                "status": oneOf(OutcomeStatus.self),
+            ]),
+            "Attendance": object([
+                "delegatesPresent": ["type": "integer"], "statesRepresented": ["type": "integer"], "statesInvited": ["type": "integer"],
+                "byCountry": arrayOf("AttendanceByCountry"),
+            ]),
+            "AttendanceByCountry": object(["countryCode": string, "invited": ["type": "integer"], "present": ["type": "integer"]]),
+            "Participant": object([
+                "personId": uuid, "name": ref("Bilingual"), "countryCode": ["type": ["string", "null"]],
+                "organisationId": ["type": ["string", "null"], "format": "uuid"],
+                "roles": ["type": "array", "items": oneOf(ParticipantRole.self)], "illustrative": ["type": "boolean"],
+            ]),
             "Problem": [
                 "type": "object", "required": ["status", "error", "reason"],
                 "properties": [

@@ -36,7 +36,10 @@ enum DemoLoader {
         // Illustrative records first, so the seed's own people are the newest changes on the home page.
         let illustrative = try await IllustrativeFocalPoints.load(countries: countries, recorder: recorder)
         let organisations = try await SeedNetwork.organisations(countries: countries, recorder: recorder)
-        try await SeedNetwork.people(organisations: organisations, recorder: recorder)
+        let people = try await SeedNetwork.people(organisations: organisations, recorder: recorder)
+        try await SeedMeeting.load(
+            countries: countries, organisations: organisations, people: Dictionary(uniqueKeysWithValues: people.map { ($0.nameEn, $0) }),
+            recorder: recorder)
 
         for login in logins {
             let personID: UUID? = login.role == .focalPoint ? illustrative["MM"]?.id : nil

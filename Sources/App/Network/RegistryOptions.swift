@@ -20,4 +20,14 @@ enum RegistryOptions {
             SelectOption(value: $0.id!.uuidString, label: $0.name(req.language) + ($0.acronym.isEmpty ? "" : " (\($0.acronym))"))
         }
     }
+
+    static func meetings(_ req: Request) async throws -> [SelectOption] {
+        try await Meeting.query(on: req.db).sort(\.$startsAt, .descending).all().map {
+            SelectOption(value: $0.id!.uuidString, label: $0.title(req.language) + (MeetingTime.year($0).map { " (\($0))" } ?? ""))
+        }
+    }
+
+    static func optional(_ options: [SelectOption], _ req: Request) -> [SelectOption] {
+        [SelectOption(value: "", label: req.t("option.none"))] + options
+    }
 }

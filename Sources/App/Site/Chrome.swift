@@ -36,7 +36,10 @@ struct Chrome: Encodable {
         let path = request.url.path
         let centre = try await CentreSnapshot.current(request)
         let user = request.currentUser
-        var nav = [("/", "nav.home"), ("/network", "nav.network"), ("/contact", "nav.contact")]
+        var nav = [
+            ("/", "nav.home"), ("/network", "nav.network"), ("/meetings", "nav.meetings"), ("/documents", "nav.documents"),
+            ("/contact", "nav.contact"),
+        ]
         if let user, user.role.isStaff { nav.append(("/admin", "nav.admin")) }
         if let user, user.role == .focalPoint { nav.append(("/account/profile", "nav.my_profile")) }
         return Chrome(

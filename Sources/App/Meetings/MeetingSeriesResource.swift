@@ -1,0 +1,44 @@
+import Fluent
+import Vapor
+
+struct MeetingSeriesResource: AdminResource {
+    typealias Record = MeetingSeries
+    static let slug = "meeting-series"
+    static let auditEntity = "meeting_series"
+    static let columnKeys = ["field.name_en", "field.name_zh", "field.slug"]
+
+    static func fields(_ req: Request, editing record: MeetingSeries?) async throws -> [FieldSpec] {
+        [
+            FieldSpec(name: "name_en", labelKey: "field.name_en", kind: .text, required: true, maxLength: 200),
+            FieldSpec(name: "name_zh", labelKey: "field.name_zh", kind: .text, maxLength: 200),
+            FieldSpec(name: "slug", labelKey: "field.slug", kind: .text, maxLength: 120, hintKey: "hint.slug"),
+        ]
+    }
+
+    static func values(of s: MeetingSeries) -> [String: String] { ["name_en": s.nameEn, "name_zh": s.nameZh, "slug": s.slug] }
+
+    static func apply(_ input: [String: String], to s: MeetingSeries) {
+        s.nameEn = input.text("name_en")
+        s.nameZh = input.text("name_zh")
+        s.slug = input.text("slug").isEmpty ? Slug.make(from: input.text("name_en")) : input.text("slug")
+    }
+
+    static func check(_ input: [String: String], existing: MeetingSeries?, req: Request, errors: inout FieldErrors) async throws {
+        let slug = input.text("slug").isEmpty ? Slug.make(from: input.text("name_en")) : input.text("slug")
+        if !Slug.isValid(slug) {
+            errors["slug"] = req.t("validation.slug")
+        } else if let other = try await MeetingSeries.query(on: req.db).filter(\.$slug == slug).first(), other.id != existing?.id {
+            errors["slug"] = req.t("validation.slug_taken")
+        }
+    }
+
+    static func explain(constraintFailure: any Error, input: [String: String], req: Request) -> FieldErrors? {
+        FieldErrors(["slug": req.t("validation.slug_taken")])
+    }
+
+    static func all(on db: any Database) async throws -> [MeetingSeries] { try await MeetingSeries.query(on: db).sort(\.$nameEn).all() }
+
+    static func cells(of s: MeetingSeries, _ req: Request) -> [String] { [s.nameEn, s.nameZh, s.slug] }
+
+    static func label(of s: MeetingSeries) -> String { s.nameEn }
+}

@@ -1,0 +1,19 @@
+import Fluent
+
+struct CreateMeetingSeries: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(MeetingSeries.schema)
+            .id()
+            .field("slug", .string, .required)
+            .field("name_en", .string, .required)
+            .field("name_zh", .string, .required)
+            .field("created_at", .datetime)
+            .field("updated_at", .datetime)
+            .unique(on: "slug")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(MeetingSeries.schema).delete()
+    }
+}
