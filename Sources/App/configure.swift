@@ -20,7 +20,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.loginThrottle = LoginThrottle(maxAttemptsPerWindow: config.loginMaxAttempts * 4, window: TimeInterval(config.loginLockSeconds))
     app.siteCache = SiteCache(timeToLive: TimeInterval(config.pageCacheSeconds))
     app.fileStorage = LocalFileStorage(directory: config.dataDirectory + (config.demo ? "/demo-files" : "/files"))
-    DocumentUploadController.bodyLimit = 2 * config.uploadMaxBytes
+    // Long articles and forms fit; file uploads have their own, larger limit.
+    app.routes.defaultMaxBodySize = "1mb"
     app.sessions.use(.fluent)
     app.sessions.configuration = SessionsConfiguration(cookieName: "focal_session") { id in
         HTTPCookies.Value(string: id.string, maxAge: 8 * 3600, path: "/", isSecure: config.secureCookies, isHTTPOnly: true, sameSite: .lax)
@@ -29,6 +30,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
 
     app.asyncCommands.use(CreateUserCommand(), as: "create-user")
     app.asyncCommands.use(LoadDemoCommand(), as: "load-demo")
+    app.asyncCommands.use(GenerateLoadDataCommand(), as: "generate-load-data")
 
     try routes(app)
     try app.verifyEveryRouteDeclaresAccess()

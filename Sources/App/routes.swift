@@ -27,7 +27,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: AdminResourceController<MeetingOutcomeResource>())
     try app.register(collection: MeetingAPIController())
     try app.register(collection: DocumentsController())
-    try app.register(collection: DocumentUploadController())
+    try app.register(collection: DocumentUploadController(bodyLimit: 2 * app.focalConfig.uploadMaxBytes))
     try app.register(collection: AdminResourceController<DocumentResource>())
     try app.register(collection: AdminResourceController<DocumentLinkResource>())
 }

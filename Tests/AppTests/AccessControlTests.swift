@@ -99,6 +99,35 @@ struct AccessControlTests {
         }
     }
 
+    @Test("Routes open to anonymous callers by design refuse made-up tokens and ids without revealing anything")
+    func anonymousTokenRoutes() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            let open = zip(app.routes.all, Self.routeCases(app)).filter { route, _ in
+                route.requiredRole == .anonymous && route.path.contains { if case .parameter = $0 { return true } else { return false } }
+            }.map(\.1)
+            #expect(open.count >= 6)
+            // The invitation answer, the delegation form, the personal calendar and file downloads are among them
+            let paths = app.routes.all.filter { $0.requiredRole == .anonymous }.map {
+                "/" + $0.path.map(\.description).joined(separator: "/")
+            }
+            for expected in [
+                "/rsvp/:token", "/rsvp/:token/delegation", "/meetings/:slug/my-calendar/:token", "/documents/:slug/files/:fileID",
+            ] {
+                #expect(paths.contains(expected), "\(expected) is not an anonymous route")
+            }
+            for route in open {
+                let response = try await Self.send(app, route, headers: [:])
+                #expect(
+                    [.notFound, .forbidden, .gone, .unprocessableEntity].contains(response.status),
+                    "\(route.method) \(route.path) answered \(response.status)")
+            }
+            // and a bogus signed link is refused, not answered
+            #expect(try await app.testing().sendRequest(.GET, "/rsvp/bogus.token").status == .forbidden)
+            #expect(try await postForm(app, "/rsvp/bogus.token", fields: ["answer": "register"]).status == .forbidden)
+            #expect(try await app.testing().sendRequest(.GET, "/meetings/\(SeedMeeting.slug)/my-calendar/bogus.ics").status == .forbidden)
+        }
+    }
+
     @Test("A form post without the CSRF token is refused with 403 even for an administrator, and nothing is written")
     func csrfRequired() async throws {
         try await withApp(loadDemo: true) { app async throws in

@@ -32,7 +32,8 @@ struct OpenAPITests {
             #expect((document["openapi"] as? String)?.hasPrefix("3.1") == true)
             let server = ((document["servers"] as? [[String: Any]])?.first?["url"] as? String) ?? ""
             #expect(server.hasSuffix("/api/v1"))
-            #expect(Self.operations(document).map(\.path) == ["/countries", "/organisations", "/people"])
+            #expect(
+                Self.operations(document).map(\.path) == ["/countries", "/meetings", "/meetings/{slug}", "/organisations", "/people"])
         }
     }
 
@@ -53,16 +54,20 @@ struct OpenAPITests {
             let validator = JSONSchemaValidator(document: document)
             let editor = try await signIn(app, as: Demo.editor)
             let operations = Self.operations(document)
-            #expect(operations.count == 3)
+            #expect(operations.count == 5)
             for (path, operation) in operations {
                 let schema = try #require(Self.schema(operation, status: "200"), "\(path) documents no 200 JSON schema")
+                // Path parameters take a real value: the demo meeting.
+                let concrete = path.replacingOccurrences(of: "{slug}", with: SeedMeeting.slug)
+                #expect(!concrete.contains("{"), "\(path) has a path parameter the test cannot fill")
                 for (who, headers) in [("anonymous", HTTPHeaders()), ("editor", editor)] {
-                    let response = try await app.testing().sendRequest(.GET, "/api/v1" + path, headers: headers)
-                    #expect(response.status == .ok, "\(path) as \(who)")
+                    let response = try await app.testing().sendRequest(.GET, "/api/v1" + concrete, headers: headers)
+                    #expect(response.status == .ok, "\(concrete) as \(who)")
                     let body = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView), options: [.fragmentsAllowed])
-                    #expect((body as? [Any])?.isEmpty == false, "\(path) as \(who) returned no items to check")
+                    let hasContent = (body as? [Any]).map { !$0.isEmpty } ?? (body as? [String: Any]).map { !$0.isEmpty } ?? false
+                    #expect(hasContent, "\(concrete) as \(who) returned nothing to check")
                     let errors = validator.validate(body, against: schema)
-                    #expect(errors == [], "\(path) as \(who) differs from its schema")
+                    #expect(errors == [], "\(concrete) as \(who) differs from its schema")
                 }
             }
         }
@@ -149,6 +154,21 @@ struct OpenAPITests {
             #expect(!validator.validate(valid, against: ["$ref": "#/components/schemas/Nope"]).isEmpty)
             #expect(
                 !validator.validate(valid, against: ["type": "object", "oneOf": []]).isEmpty, "unknown keywords must not pass silently")
+            // date-time and uri formats, as the meeting schemas use them
+            #expect(validator.validate("2021-07-22T16:00:00Z", against: ["type": "string", "format": "date-time"]) == [])
+            #expect(validator.validate("2021-07-22T16:00:00+08:00", against: ["type": "string", "format": "date-time"]) == [])
+            for bad in ["2021-07-22", "2021-07-22 16:00:00Z", "2021-02-30T16:00:00Z", "2021-07-22T25:00:00Z", "yesterday"] {
+                #expect(
+                    !validator.validate(bad, against: ["type": "string", "format": "date-time"]).isEmpty,
+                    "the validator accepted \(bad) as date-time")
+            }
+            #expect(validator.validate("http://127.0.0.1:8080/meetings/x", against: ["type": "string", "format": "uri"]) == [])
+            for bad in ["/meetings/x", "not a uri", ""] {
+                #expect(
+                    !validator.validate(bad, against: ["type": "string", "format": "uri"]).isEmpty, "the validator accepted \(bad) as uri")
+            }
+            #expect(
+                !validator.validate("x", against: ["type": "string", "format": "email"]).isEmpty, "unknown formats must not pass silently")
             // null is accepted only where the type lists it
             #expect(validator.validate(NSNull(), against: ["type": ["string", "null"]]) == [])
             #expect(!validator.validate(NSNull(), against: ["type": "string"]).isEmpty)

@@ -100,8 +100,17 @@ struct SeedDemoTests {
             let people = try await Person.query(on: app.db).all()
             let seedNames: Set = ["Zhou Jun", "Vong Sok", "San Oo"]
             let others = people.filter { !seedNames.contains($0.nameEn) }
-            #expect(others.count == 11)
-            #expect(others.allSatisfy { $0.illustrative })
+            // The illustrative focal points, one per country, and the demo meeting's illustrative
+            // delegates beyond the seed's named speakers.
+            let delegates = SeedMeeting.illustrativeDelegates.values.reduce(0) { $0 + $1 - 1 }
+            #expect(delegates > 0)
+            #expect(others.count == 11 + delegates)
+            let notMarked = others.filter { !$0.illustrative }.map(\.nameEn)
+            #expect(notMarked == [], "people the seed does not give must be marked illustrative")
+            // and every participation of a non-seed person is marked illustrative too
+            let participations = try await Participation.query(on: app.db).with(\.$person).all()
+            let unmarked = participations.filter { !seedNames.contains($0.person.nameEn) && !$0.illustrative && !$0.person.illustrative }
+            #expect(unmarked.map(\.person.nameEn) == [])
         }
     }
 

@@ -7,6 +7,12 @@ extension Route {
         set { userInfo["requiredRole"] = newValue }
     }
 
+    /// The largest body the route accepts, where it differs from the application's default.
+    var maximumBody: Int? {
+        get { userInfo["maximumBody"] as? Int }
+        set { userInfo["maximumBody"] = newValue }
+    }
+
     /// Public pages whose anonymous rendering may be cached and shared.
     var isCacheablePage: Bool {
         get { userInfo["cacheablePage"] as? Bool ?? false }

@@ -12,6 +12,10 @@ struct CSRFMiddleware: AsyncMiddleware {
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if ![.GET, .HEAD, .OPTIONS].contains(request.method), !request.isAPI {
+            // A body that arrived in pieces is gathered first, so the token in it can be read.
+            if request.body.data == nil {
+                _ = try await request.body.collect(max: maximumBody(request)).get()
+            }
             try verify(request)
         }
         let response = try await next.respond(to: request)
@@ -20,6 +24,10 @@ struct CSRFMiddleware: AsyncMiddleware {
                 string: issued, path: "/", isSecure: secureCookies, isHTTPOnly: true, sameSite: .lax)
         }
         return response
+    }
+
+    private func maximumBody(_ request: Request) -> Int {
+        request.route?.maximumBody ?? request.application.routes.defaultMaxBodySize.value
     }
 
     private func verify(_ request: Request) throws {

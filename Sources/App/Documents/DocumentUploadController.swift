@@ -16,11 +16,10 @@ struct DocumentUploadController: RouteCollection {
         staff.get("files", use: files)
         // Bodies are collected up to twice the file limit, so an oversized file still reaches the
         // handler and is refused with a message on its field; anything larger gets 413.
-        staff.on(.POST, "versions", body: .collect(maxSize: ByteCount(value: DocumentUploadController.bodyLimit)), use: upload)
+        staff.on(.POST, "versions", body: .collect(maxSize: ByteCount(value: bodyLimit)), use: upload).maximumBody = bodyLimit
     }
 
-    /// Set from the configuration at start-up (route bodies are declared before a request exists).
-    nonisolated(unsafe) static var bodyLimit = 2 * 25 * 1_048_576
+    let bodyLimit: Int
 
     func files(req: Request) async throws -> View {
         try await render(req, document: try await document(req), errors: [:], changeNote: "")

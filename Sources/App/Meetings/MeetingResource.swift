@@ -132,7 +132,7 @@ struct MeetingResource: AdminResource {
             var seen: Set<UUID> = []
             while true {
                 if next == selfID {
-                    errors["parent_id"] = req.t("validation.parent_cycle")
+                    errors["parent_id"] = req.t("validation.meeting_parent_cycle")
                     break
                 }
                 guard seen.insert(next).inserted, let up = parents[next] ?? nil else { break }

@@ -2,7 +2,7 @@ import Foundation
 
 /// A small, strict JSON Schema validator for the subset the OpenAPI document uses: `$ref` to
 /// `#/components/schemas/...`, `type` (string or array, with "null"), `properties`, `required`,
-/// `additionalProperties: false`, `items`, `enum`, `pattern`, `format` uuid and date. A schema
+/// `additionalProperties: false`, `items`, `enum`, `pattern`, `format` uuid, date, date-time and uri. A schema
 /// keyword it does not know is itself reported, so an unsupported schema cannot pass silently.
 struct JSONSchemaValidator {
     let document: [String: Any]
@@ -39,7 +39,10 @@ struct JSONSchemaValidator {
             switch schema["format"] as? String {
             case "uuid" where UUID(uuidString: text) == nil: errors.append("\(path): '\(text)' is not a uuid")
             case "date" where !Self.isDate(text): errors.append("\(path): '\(text)' is not a date")
-            default: break
+            case "date-time" where !Self.isDateTime(text): errors.append("\(path): '\(text)' is not an RFC 3339 date-time")
+            case "uri" where !Self.isURI(text): errors.append("\(path): '\(text)' is not an absolute URI")
+            case nil, "uuid", "date", "date-time", "uri": break
+            case let other?: errors.append("\(path): unsupported format \(other)")
             }
         }
         if let object = value as? [String: Any], !(value is NSNull) {
@@ -92,6 +95,23 @@ struct JSONSchemaValidator {
         case (let x as NSNumber, let y as NSNumber): return x == y
         default: return false
         }
+    }
+
+    /// RFC 3339 `date-time`: a valid date, "T", a valid time, optional fraction, "Z" or an offset.
+    static func isDateTime(_ text: String) -> Bool {
+        let pattern = #"^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$"#
+        guard let range = text.range(of: pattern, options: .regularExpression), range == text.startIndex..<text.endIndex else {
+            return false
+        }
+        return isDate(String(text.prefix(10)))
+    }
+
+    /// An absolute URI: a scheme and something after it.
+    static func isURI(_ text: String) -> Bool {
+        guard text.range(of: #"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$"#, options: .regularExpression) != nil, let url = URL(string: text) else {
+            return false
+        }
+        return url.scheme != nil
     }
 
     static func isDate(_ text: String) -> Bool {

@@ -35,13 +35,17 @@ func testEnvironment(dataDirectory: String) -> [String: String] {
 
 /// Runs `body` with a freshly configured and migrated app on its own database (an SQLite file in
 /// a temporary directory, or a PostgreSQL schema of its own), optionally loaded with the demo.
-func withApp(loadDemo: Bool = false, _ body: (Application) async throws -> Void) async throws {
+/// `environment` adds or overrides settings (e.g. `FOCAL_UPLOAD_MAX_BYTES`) for this app only.
+func withApp(
+    loadDemo: Bool = false, environment: [String: String] = [:], _ body: (Application) async throws -> Void
+) async throws {
     _ = TestEngine.announce
     // Each app holds a connection pool; a PostgreSQL server allows ~100 clients, so only a few
     // test apps run at once against it. SQLite files are independent and need no limit.
     let limiter = TestEngine.isPostgres ? AppLimiter.postgres : nil
     let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("focal-tests-" + UUID().uuidString).path
-    var config = try AppConfig.load(from: testEnvironment(dataDirectory: tmp), demo: false)
+    var config = try AppConfig.load(
+        from: testEnvironment(dataDirectory: tmp).merging(environment) { $1 }, demo: false)
     var schema: String?
     if case .postgres = config.database {
         let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
