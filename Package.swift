@@ -16,9 +16,12 @@ let package = Package(
         .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
     ],
     targets: [
+        // GitHub's CommonMark (Debian's libcmark-gfm-dev), safe by default, for article Markdown.
+        .systemLibrary(name: "CCmarkGFM", pkgConfig: "libcmark-gfm", providers: [.apt(["libcmark-gfm-dev"])]),
         .target(
             name: "App",
             dependencies: [
+                .target(name: "CCmarkGFM"),
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),

@@ -19,6 +19,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
     app.loginThrottle = LoginThrottle(maxAttemptsPerWindow: config.loginMaxAttempts * 4, window: TimeInterval(config.loginLockSeconds))
     app.siteCache = SiteCache(timeToLive: TimeInterval(config.pageCacheSeconds))
+    app.pdfRenderer = ChromiumPDFRenderer.detect(environment: ProcessInfo.processInfo.environment)
+    app.pdfCache = PDFCache(directory: config.dataDirectory + (config.demo ? "/demo-pdf-cache" : "/pdf-cache"))
     app.fileStorage = LocalFileStorage(directory: config.dataDirectory + (config.demo ? "/demo-files" : "/files"))
     // Long articles and forms fit; file uploads have their own, larger limit.
     app.routes.defaultMaxBodySize = "1mb"
@@ -71,6 +73,7 @@ public func prepareToServe(_ app: Application) async throws {
         try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").run()
     }
     try await app.autoMigrate()
+    app.lifecycle.use(NewsletterScheduler(interval: .seconds(30)))
     guard app.focalConfig.demo else { return }
     let loaded = try await DemoLoader.loadIfEmpty(on: app.db, hasher: app.password)
     print(DemoLoader.banner(baseURL: app.focalConfig.baseURL, freshlyLoaded: loaded))

@@ -30,4 +30,11 @@ func routes(_ app: Application) throws {
     try app.register(collection: DocumentUploadController(bodyLimit: 2 * app.focalConfig.uploadMaxBytes))
     try app.register(collection: AdminResourceController<DocumentResource>())
     try app.register(collection: AdminResourceController<DocumentLinkResource>())
+    try app.register(collection: NewslettersController())
+    try app.register(collection: NewsletterAPIController())
+    try app.register(collection: AdminResourceController<NewsletterResource>())
+    try app.register(collection: AdminResourceController<NewsletterIssueResource>())
+    try app.register(collection: IssueAdminController())
+    try app.register(collection: ArticleEditorController(bodyLimit: 2 * app.focalConfig.uploadMaxBytes))
+    try app.register(collection: DraftArticleController())
 }

@@ -29,6 +29,19 @@ enum OpenAPIDocument {
                     ]),
                 "/people": get("People of the network with current positions and the contact points the caller may see", arrayOf("Person")),
                 "/meetings": get("Meetings the caller may see, newest first", arrayOf("MeetingSummary")),
+                "/newsletters": get(
+                    "Published newsletter issues, newest first, with their editions' article titles", arrayOf("NewsletterIssue")),
+                "/newsletters/{year}/{number}": get(
+                    "One published issue with its editions and their articles in full", ref("NewsletterIssue"),
+                    parameters: [
+                        ["name": "year", "in": "path", "required": true, "schema": ["type": "integer"]],
+                        ["name": "number", "in": "path", "required": true, "schema": ["type": "integer"]],
+                    ]),
+                "/articles/{slug}": get(
+                    "One article of a published issue", ref("Article"),
+                    parameters: [
+                        ["name": "slug", "in": "path", "required": true, "schema": ["type": "string", "pattern": "^[a-z0-9-]+$"]]
+                    ]),
                 "/meetings/{slug}": get(
                     "One meeting with its agenda, statements, outcomes, attendance summary and the participants on the public list",
                     ref("MeetingDetail"),
@@ -96,6 +109,19 @@ enum OpenAPIDocument {
             ]),
             "Position": object(["title": ref("Bilingual"), "organisationId": uuid, "startDate": nullableDate, "endDate": nullableDate]),
             "ContactPoint": object(["kind": oneOf(ContactKind.self), "value": string, "visibility": oneOf(Visibility.self)]),
+            "NewsletterIssue": object([
+                "year": ["type": "integer"], "number": ["type": "integer"], "publicationDate": ["type": "string", "format": "date"],
+                "newsletter": ref("Bilingual"), "url": ["type": "string", "format": "uri"], "editions": arrayOf("Edition"),
+            ]),
+            "Edition": object([
+                "language": ["type": "string", "enum": ["en", "zh"]], "status": oneOf(EditionStatus.self), "articles": arrayOf("Article"),
+            ]),
+            "Article": object([
+                "slug": string, "language": ["type": "string", "enum": ["en", "zh"]], "title": string,
+                "url": ["type": "string", "format": "uri"],
+                "bodyMarkdown": ["type": ["string", "null"]], "bodyHTML": ["type": ["string", "null"]],
+                "translationSlug": ["type": ["string", "null"]],
+            ]),
             "MeetingSummary": object([
                 "slug": string, "title": ref("Bilingual"), "type": oneOf(MeetingType.self), "status": oneOf(MeetingStatus.self),
                 "mode": oneOf(MeetingMode.self), "timeZone": string, "startsAt": nullableDateTime, "endsAt": nullableDateTime,

@@ -40,6 +40,7 @@ enum DemoLoader {
         try await SeedMeeting.load(
             countries: countries, organisations: organisations, people: Dictionary(uniqueKeysWithValues: people.map { ($0.nameEn, $0) }),
             recorder: recorder)
+        try await SeedNewsletter.load(recorder: recorder)
 
         for login in logins {
             let personID: UUID? = login.role == .focalPoint ? illustrative["MM"]?.id : nil

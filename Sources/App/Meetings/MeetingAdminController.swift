@@ -45,6 +45,8 @@ struct MeetingAdminController: RouteCollection {
         let countries: [CountryOption]
         let people: [SelectOption]
         let summary: AttendanceEntry?
+        let canDraftArticle: Bool
+        let issues: [SelectOption]
         let notice: String?
         let error: String?
     }
@@ -171,7 +173,12 @@ struct MeetingAdminController: RouteCollection {
                     activeFocalPoints: active.filter { $0.$country.id == country.id }.count)
             },
             people: try await RegistryOptions.people(req),
-            summary: MeetingPresenter(request: req).attendance(record), notice: notice, error: error)
+            summary: MeetingPresenter(request: req).attendance(record), canDraftArticle: meeting.status == .held,
+            issues: try await NewsletterIssue.query(on: req.db).filter(\.$status != .published).sort(\.$year, .descending)
+                .sort(\.$number, .descending).all().map {
+                    SelectOption(value: $0.id!.uuidString, label: IssueRecord.issueLine(year: $0.year, number: $0.number, l))
+                },
+            notice: notice, error: error)
         return try await req.view.render("meetings/admin-hub", context)
     }
 

@@ -28,5 +28,11 @@ extension Application {
         migrations.add(CreateDocumentVersion())
         migrations.add(CreateDocumentFile())
         migrations.add(CreateDocumentLink())
+        migrations.add(CreateNewsletter())
+        migrations.add(CreateNewsletterIssue())
+        migrations.add(CreateEdition())
+        migrations.add(CreateArticle())
+        migrations.add(CreateArticleRevision())
+        migrations.add(CreateArticleLink())
     }
 }

@@ -66,8 +66,13 @@ struct NetworkDirectory {
     static func joinChinese(_ parts: [String]) -> String {
         parts.reduce("") { text, part in
             guard let last = text.unicodeScalars.last, let first = part.unicodeScalars.first else { return text + part }
-            return text + (isCJK(last) && isCJK(first) ? "" : " ") + part
+            let joinsTight = (isCJK(last) && isCJK(first)) || isCJKPunctuation(last) || isCJKPunctuation(first)
+            return text + (joinsTight ? "" : " ") + part
         }
+    }
+
+    private static func isCJKPunctuation(_ scalar: Unicode.Scalar) -> Bool {
+        (0x3000...0x303F).contains(scalar.value) || (0xFF00...0xFF0F).contains(scalar.value) || (0xFF1A...0xFF20).contains(scalar.value)
     }
 
     private static func isCJK(_ scalar: Unicode.Scalar) -> Bool {

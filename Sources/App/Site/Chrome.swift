@@ -8,6 +8,11 @@ struct Chrome: Encodable {
         let current: Bool
     }
 
+    struct Alternate: Encodable {
+        let hreflang: String
+        let href: String
+    }
+
     struct SignedInUser: Encodable {
         let name: String
         let role: String
@@ -23,8 +28,10 @@ struct Chrome: Encodable {
     let switchLanguageHref: String
     let switchLanguageLabel: String
     let switchLanguageHtmlLang: String
-    let alternateHref: String
-    let alternateHtmlLang: String
+    /// `<link rel="canonical">` where a page has one address whatever the interface language.
+    var canonical: String? = nil
+    /// `<link rel="alternate" hreflang>`: by default this page in the other interface language.
+    var alternates: [Alternate]
     let nav: [NavItem]
     let user: SignedInUser?
     let csrf: String?
@@ -37,7 +44,8 @@ struct Chrome: Encodable {
         let centre = try await CentreSnapshot.current(request)
         let user = request.currentUser
         var nav = [
-            ("/", "nav.home"), ("/network", "nav.network"), ("/meetings", "nav.meetings"), ("/documents", "nav.documents"),
+            ("/", "nav.home"), ("/network", "nav.network"), ("/meetings", "nav.meetings"), ("/newsletters", "nav.newsletters"),
+            ("/documents", "nav.documents"),
             ("/contact", "nav.contact"),
         ]
         if let user, user.role.isStaff { nav.append(("/admin", "nav.admin")) }
@@ -50,9 +58,12 @@ struct Chrome: Encodable {
             switchLanguageHref: path + "?lang=" + language.other.rawValue,
             switchLanguageLabel: language == .en ? "中文" : "English",
             switchLanguageHtmlLang: language.other.htmlTag,
-            alternateHref: request.application.focalConfig.baseURL.absoluteString.trimmingSuffix("/") + path + "?lang="
-                + language.other.rawValue,
-            alternateHtmlLang: language.other.htmlTag,
+            alternates: [
+                Alternate(
+                    hreflang: language.other.htmlTag,
+                    href: request.application.focalConfig.baseURL.absoluteString.trimmingSuffix("/") + path + "?lang="
+                        + language.other.rawValue)
+            ],
             nav: nav.map { NavItem(href: $0.0, label: request.t($0.1), current: $0.0 == "/" ? path == "/" : path.hasPrefix($0.0)) },
             user: user.map {
                 SignedInUser(

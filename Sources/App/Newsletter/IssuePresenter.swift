@@ -1,0 +1,33 @@
+import Vapor
+
+/// Builds an issue's page, as readers, the preview and the PDF see it.
+struct IssuePresenter {
+    let request: Request
+
+    func article(_ article: Article) -> ArticleEntry {
+        ArticleEntry(
+            title: article.title, slug: article.slug, href: "/articles/" + article.slug, bodyHTML: article.bodyHTML,
+            leadImageHref: article.leadImageKey == nil ? nil : "/articles/\(article.slug)/image", leadImageAlt: article.leadImageAlt,
+            illustrative: article.illustrative)
+    }
+
+    func page(_ record: IssueRecord, language: Language, preview: Bool, inlineCSS: String? = nil) async throws -> IssuePageContext {
+        let issue = record.issue
+        let edition = record.edition(language)
+        let articles = record.articles(language)
+        let awaiting = edition == nil || edition?.status == .awaitingTranslation || articles.isEmpty
+        let other = record.articles(language.other)
+        let issueLine = IssueRecord.issueLine(year: issue.year, number: issue.number, language)
+        let chrome = try await Chrome.make(
+            for: request, title: record.newsletter.name(language) + " · " + issueLine,
+            showsIllustrativeNote: issue.illustrative || articles.contains(where: \.illustrative))
+        return IssuePageContext(
+            chrome: chrome, mastheadZh: record.newsletter.mastheadZh, mastheadEn: record.newsletter.mastheadEn,
+            newsletterName: record.newsletter.name(language), issueLine: issueLine,
+            date: LocalizedDate.format(issue.publicationDate, language) ?? issue.publicationDate,
+            articles: articles.map(article), awaitingTranslation: awaiting,
+            otherEditionHref: other.isEmpty ? nil : issue.path + "?lang=" + language.other.rawValue,
+            otherArticles: awaiting ? other.map(article) : [], pdfHref: issue.path + ".pdf?lang=" + language.rawValue, preview: preview,
+            status: request.t("issue_status." + issue.status.rawValue), illustrative: issue.illustrative, inlineCSS: inlineCSS)
+    }
+}

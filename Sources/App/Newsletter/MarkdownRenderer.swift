@@ -1,0 +1,87 @@
+import CCmarkGFM
+import Foundation
+
+/// Markdown to HTML with GitHub's cmark-gfm in its safe mode: raw HTML is dropped and
+/// `javascript:`-style links are emptied by the library; a second pass keeps only http(s),
+/// mailto and relative links, so nothing a writer types can run in a reader's browser.
+enum MarkdownRenderer {
+    private static let registered: Void = cmark_gfm_core_extensions_ensure_registered()
+
+    static func html(_ markdown: String) -> String {
+        _ = registered
+        let options = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_SMART
+        guard let parser = cmark_parser_new(options) else { return "" }
+        defer { cmark_parser_free(parser) }
+        for name in ["table", "strikethrough", "autolink"] {
+            if let extensionPointer = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, extensionPointer) }
+        }
+        let utf8 = Array(markdown.utf8)
+        utf8.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress?.withMemoryRebound(to: CChar.self, capacity: buffer.count) { cmark_parser_feed(parser, $0, buffer.count) }
+        }
+        guard let document = cmark_parser_finish(parser) else { return "" }
+        defer { cmark_node_free(document) }
+        guard let rendered = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else { return "" }
+        defer { free(rendered) }
+        return LinkPolicy.apply(to: String(cString: rendered))
+    }
+
+    /// The text of the Markdown without markup, for feeds' summaries and e-mail previews.
+    static func plainText(_ markdown: String) -> String {
+        let html = html(markdown)
+        let stripped = html.replacingOccurrences(of: "<[^>]+>", with: "", options: .regularExpression)
+        return HTMLEntities.decode(stripped).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+/// Keeps `href` and `src` values that are http(s), mailto or relative; anything else becomes "#".
+enum LinkPolicy {
+    static func apply(to html: String) -> String {
+        let pattern = #"(href|src)="([^"]*)""#
+        guard let regex = try? NSRegularExpression(pattern: pattern) else { return html }
+        var result = html
+        for match in regex.matches(in: html, range: NSRange(html.startIndex..., in: html)).reversed() {
+            guard let valueRange = Range(match.range(at: 2), in: html), let whole = Range(match.range, in: result),
+                let attribute = Range(match.range(at: 1), in: html)
+            else { continue }
+            let value = HTMLEntities.decode(String(html[valueRange]))
+            if !isAllowed(value) { result.replaceSubrange(whole, with: "\(html[attribute])=\"#\"") }
+        }
+        return result
+    }
+
+    static func isAllowed(_ url: String) -> Bool {
+        let trimmed = url.trimmingCharacters(in: .whitespacesAndNewlines.union(.controlCharacters)).lowercased()
+        if trimmed.isEmpty || trimmed.hasPrefix("/") || trimmed.hasPrefix("#") || trimmed.hasPrefix("?") { return !trimmed.hasPrefix("//") }
+        guard let colon = trimmed.firstIndex(of: ":") else { return true }
+        // A colon after a slash, ? or # belongs to a relative path, not a scheme.
+        if let firstDelimiter = trimmed.firstIndex(where: { "/?#".contains($0) }), firstDelimiter < colon { return true }
+        let scheme = String(trimmed[..<colon])
+        return ["http", "https", "mailto"].contains(scheme)
+    }
+}
+
+enum HTMLEntities {
+    static func decode(_ text: String) -> String {
+        var result = text
+        for (entity, character) in [("&quot;", "\""), ("&#39;", "'"), ("&lt;", "<"), ("&gt;", ">"), ("&nbsp;", " ")] {
+            result = result.replacingOccurrences(of: entity, with: character)
+        }
+        if let regex = try? NSRegularExpression(pattern: "&#(x?)([0-9a-fA-F]+);") {
+            for match in regex.matches(in: result, range: NSRange(result.startIndex..., in: result)).reversed() {
+                guard let whole = Range(match.range, in: result), let digits = Range(match.range(at: 2), in: result),
+                    let hex = Range(match.range(at: 1), in: result)
+                else { continue }
+                let value = UInt32(result[digits], radix: result[hex].isEmpty ? 10 : 16)
+                if let value, let scalar = Unicode.Scalar(value) { result.replaceSubrange(whole, with: String(Character(scalar))) }
+            }
+        }
+        return result.replacingOccurrences(of: "&amp;", with: "&")
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+            .replacingOccurrences(of: "'", with: "&#39;")
+    }
+}

@@ -1,0 +1,48 @@
+import Fluent
+import Vapor
+
+struct NewsletterResource: AdminResource {
+    typealias Record = Newsletter
+    static let slug = "newsletters"
+    static let auditEntity = "newsletter"
+    static let columnKeys = ["field.name_en", "field.name_zh", "field.masthead_en", "field.slug"]
+
+    static func fields(_ req: Request, editing record: Newsletter?) async throws -> [FieldSpec] {
+        [
+            FieldSpec(name: "name_en", labelKey: "field.name_en", kind: .text, required: true, maxLength: 120),
+            FieldSpec(name: "name_zh", labelKey: "field.name_zh", kind: .text, maxLength: 120),
+            FieldSpec(name: "masthead_en", labelKey: "field.masthead_en", kind: .text, required: true, maxLength: 200),
+            FieldSpec(name: "masthead_zh", labelKey: "field.masthead_zh", kind: .text, maxLength: 200),
+            FieldSpec(name: "slug", labelKey: "field.slug", kind: .text, maxLength: 120, hintKey: "hint.slug"),
+        ]
+    }
+
+    static func values(of n: Newsletter) -> [String: String] {
+        ["name_en": n.nameEn, "name_zh": n.nameZh, "masthead_en": n.mastheadEn, "masthead_zh": n.mastheadZh, "slug": n.slug]
+    }
+
+    static func apply(_ input: [String: String], to n: Newsletter) {
+        n.nameEn = input.text("name_en")
+        n.nameZh = input.text("name_zh")
+        n.mastheadEn = input.text("masthead_en")
+        n.mastheadZh = input.text("masthead_zh")
+        n.slug = input.text("slug").isEmpty ? Slug.make(from: input.text("name_en")) : input.text("slug")
+    }
+
+    static func check(_ input: [String: String], existing: Newsletter?, req: Request, errors: inout FieldErrors) async throws {
+        let slug = input.text("slug").isEmpty ? Slug.make(from: input.text("name_en")) : input.text("slug")
+        if !Slug.isValid(slug) {
+            errors["slug"] = req.t("validation.slug")
+        } else if let other = try await Newsletter.query(on: req.db).filter(\.$slug == slug).first(), other.id != existing?.id {
+            errors["slug"] = req.t("validation.slug_taken")
+        }
+    }
+
+    static func explain(constraintFailure: any Error, input: [String: String], req: Request) -> FieldErrors? {
+        FieldErrors(["slug": req.t("validation.slug_taken")])
+    }
+
+    static func all(on db: any Database) async throws -> [Newsletter] { try await Newsletter.query(on: db).sort(\.$nameEn).all() }
+    static func cells(of n: Newsletter, _ req: Request) -> [String] { [n.nameEn, n.nameZh, n.mastheadEn, n.slug] }
+    static func label(of n: Newsletter) -> String { n.nameEn }
+}

@@ -1,0 +1,168 @@
+import Fluent
+import Vapor
+
+/// The newsletter for readers: the archive, each issue in both languages, articles, the Atom feed
+/// and the PDF edition.
+struct NewslettersController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let pages = routes.publicPages()
+        pages.get("newsletters", use: archive)
+        pages.get("newsletters", "feed.atom", use: feed)
+        pages.get("newsletters", ":year", ":number", use: issue)
+        pages.get("articles", ":slug", use: article)
+        routes.requiring(.anonymous).get("articles", ":slug", "image", use: leadImage)
+    }
+
+    func archive(req: Request) async throws -> View {
+        let issues = try await NewsletterIssue.query(on: req.db).filter(\.$status == .published)
+            .sort(\.$year, .descending).sort(\.$number, .descending).all()
+        let editions = try await Edition.query(on: req.db).filter(\.$issue.$id ~~ issues.compactMap(\.id)).all()
+        let articles = try await Article.query(on: req.db).filter(\.$edition.$id ~~ editions.compactMap(\.id)).sort(\.$position).all()
+        let l = req.language
+        func titles(_ issue: NewsletterIssue, _ language: Language) -> [String] {
+            let edition = editions.first { $0.$issue.id == issue.id && $0.language == language }
+            return articles.filter { $0.$edition.id == edition?.id && edition != nil }.map(\.title)
+        }
+        let years = Dictionary(grouping: issues, by: \.year).keys.sorted(by: >).map { year in
+            NewsletterArchiveContext.Year(
+                year: year,
+                issues: issues.filter { $0.year == year }.map { issue in
+                    let mine = titles(issue, l)
+                    return .init(
+                        issueLine: IssueRecord.issueLine(year: issue.year, number: issue.number, l), href: issue.path,
+                        date: LocalizedDate.format(issue.publicationDate, l) ?? issue.publicationDate, titles: mine,
+                        otherLanguageTitles: mine.isEmpty ? titles(issue, l.other) : [], awaitingTranslation: mine.isEmpty,
+                        illustrative: issue.illustrative)
+                })
+        }
+        let context = NewsletterArchiveContext(
+            chrome: try await Chrome.make(
+                for: req, title: req.t("newsletters.title"), showsIllustrativeNote: issues.contains(where: \.illustrative)),
+            years: years, feedHref: "/newsletters/feed.atom?lang=" + l.rawValue)
+        return try await req.view.render("newsletters/archive", context)
+    }
+
+    func issue(req: Request) async throws -> Response {
+        let numberText = req.parameters.get("number") ?? ""
+        let wantsPDF = numberText.hasSuffix(".pdf")
+        guard let year = req.parameters.get("year", as: Int.self), let number = Int(wantsPDF ? String(numberText.dropLast(4)) : numberText),
+            let issue = try await IssueRecord.find(year: year, number: number, on: req.db), issue.status == .published
+        else { throw Abort(.notFound, reason: req.t("error.not_found")) }
+        let record = try await IssueRecord.load(issue, on: req.db)
+        if wantsPDF { return try await IssuePDF.response(req, record: record, language: req.language) }
+        let context = try await IssuePresenter(request: req).page(record, language: req.language, preview: false)
+        return try await req.view.render("newsletters/issue", context).encodeResponse(for: req)
+    }
+
+    func article(req: Request) async throws -> View {
+        guard let article = try await Article.query(on: req.db).filter(\.$slug == (req.parameters.get("slug") ?? "")).first(),
+            let editionID = article.$edition.id, let edition = try await Edition.find(editionID, on: req.db)
+        else { throw Abort(.notFound, reason: req.t("error.not_found")) }
+        let issue = try await edition.$issue.get(on: req.db)
+        guard issue.status == .published || req.role.isStaff else { throw Abort(.notFound, reason: req.t("error.not_found")) }
+        let translation = try await Self.translation(of: article, on: req.db)
+        let base = req.application.focalConfig.baseURL.absoluteString.trimmingSuffix("/")
+        let links = try await ArticleLink.query(on: req.db).filter(\.$article.$id == article.id!).all()
+        let meetings = try await Meeting.query(on: req.db).filter(\.$id ~~ links.filter { $0.target == .meeting }.map(\.targetID))
+            .filter(\.$visibility ~~ Visibility.visible(to: req.role)).all()
+        let documents = try await Document.query(on: req.db).filter(\.$id ~~ links.filter { $0.target == .document }.map(\.targetID))
+            .filter(\.$access ~~ Visibility.visible(to: req.role)).all()
+        let presenter = MeetingPresenter(request: req)
+        // The article is in its own language, whatever the interface language.
+        var chrome = try await Chrome.make(for: req, title: article.title, showsIllustrativeNote: article.illustrative)
+        chrome.canonical = base + "/articles/" + article.slug
+        chrome.alternates =
+            [.init(hreflang: article.language.htmlTag, href: base + "/articles/" + article.slug)]
+            + (translation.map { [.init(hreflang: $0.language.htmlTag, href: base + "/articles/" + $0.slug)] } ?? [])
+        let context = ArticlePageContext(
+            chrome: chrome,
+            article: IssuePresenter(request: req).article(article), articleLang: article.language.htmlTag,
+            issueLine: IssueRecord.issueLine(year: issue.year, number: issue.number, article.language),
+            issueHref: issue.path + "?lang=" + article.language.rawValue,
+            date: LocalizedDate.format(issue.publicationDate, article.language) ?? issue.publicationDate,
+            canonical: base + "/articles/" + article.slug,
+            translationHref: translation.map { base + "/articles/" + $0.slug },
+            translationHreflang: translation?.language.htmlTag,
+            meetings: meetings.map(presenter.summary), documents: documents.map(presenter.document))
+        return try await req.view.render("newsletters/article", context)
+    }
+
+    func leadImage(req: Request) async throws -> Response {
+        guard let article = try await Article.query(on: req.db).filter(\.$slug == (req.parameters.get("slug") ?? "")).first(),
+            let key = article.leadImageKey
+        else { throw Abort(.notFound, reason: req.t("error.not_found")) }
+        let response = try await req.application.fileStorage.response(for: key, request: req)
+        response.headers.replaceOrAdd(name: .contentType, value: article.leadImageType)
+        return response
+    }
+
+    func feed(req: Request) async throws -> Response {
+        let language = LanguageMiddleware.explicitChoice(req) ?? req.language
+        let published = try await NewsletterIssue.query(on: req.db).filter(\.$status == .published).with(\.$newsletter).all()
+        let editions = try await Edition.query(on: req.db).filter(\.$issue.$id ~~ published.compactMap(\.id)).filter(
+            \.$language == language
+        ).all()
+        let articles = try await Article.query(on: req.db).filter(\.$edition.$id ~~ editions.compactMap(\.id)).all()
+        let base = req.application.focalConfig.baseURL.absoluteString.trimmingSuffix("/")
+        let centre = try await CentreSnapshot.current(req)
+        let entries = articles.compactMap { article -> (AtomFeed.Entry, Date)? in
+            guard let edition = editions.first(where: { $0.id == article.$edition.id }),
+                let issue = published.first(where: { $0.id == edition.$issue.id })
+            else { return nil }
+            let published =
+                issue.publishedAt ?? MeetingTime.instant(date: issue.publicationDate, time: nil, in: TimeZone(identifier: "UTC")!) ?? Date()
+            let entry = AtomFeed.Entry(
+                id: base + "/articles/" + article.slug, title: article.title, link: base + "/articles/" + article.slug,
+                published: published,
+                updated: max(article.updatedAt ?? published, published),
+                summary: IssueRecord.issueLine(year: issue.year, number: issue.number, language) + " · "
+                    + String(MarkdownRenderer.plainText(article.bodyMarkdown).prefix(280)),
+                contentHTML: article.bodyHTML, language: language)
+            return (entry, published)
+        }.sorted { ($0.1, $0.0.id) > ($1.1, $1.0.id) }.prefix(50).map(\.0)
+        let feed = AtomFeed(
+            id: base + "/newsletters/feed.atom?lang=" + language.rawValue,
+            title: (published.first?.newsletter.name(language) ?? req.t("newsletters.title")) + " · "
+                + Bilingual.pick(en: centre.nameEn, zh: centre.nameZh, language),
+            selfLink: base + "/newsletters/feed.atom?lang=" + language.rawValue,
+            alternateLink: base + "/newsletters?lang=" + language.rawValue,
+            author: Bilingual.pick(en: centre.nameEn, zh: centre.nameZh, language), language: language, entries: Array(entries))
+        let response = Response(status: .ok, body: .init(string: feed.render()))
+        response.headers.replaceOrAdd(name: .contentType, value: "application/atom+xml; charset=utf-8")
+        return response
+    }
+
+    static func translation(of article: Article, on db: any Database) async throws -> Article? {
+        if let sourceID = article.$translationOf.id { return try await Article.find(sourceID, on: db) }
+        return try await Article.query(on: db).filter(\.$translationOf.$id == article.id!).first()
+    }
+}
+
+/// The printed edition: the issue rendered for A4 with its stylesheet inlined, printed by the PDF
+/// engine once per content version and then served from the cache.
+enum IssuePDF {
+    static func response(_ req: Request, record: IssueRecord, language: Language) async throws -> Response {
+        let renderer = req.application.pdfRenderer
+        if let reason = renderer.unavailableReason { throw Abort(.serviceUnavailable, reason: reason) }
+        let key = "\(record.issue.id!.uuidString.lowercased())-\(language.rawValue)-\(Int(record.lastChange.timeIntervalSince1970 * 1000))"
+        let etag = "\"" + key + "\""
+        if req.headers.first(name: .ifNoneMatch) == etag { return Response(status: .notModified, headers: ["ETag": etag]) }
+        let html = try await printableHTML(req, record: record, language: language)
+        let path = try await req.application.pdfCache.pdf(for: key) { try await renderer.pdf(fromHTML: html) }
+        let response = try await req.fileio.asyncStreamFile(at: path)
+        response.headers.replaceOrAdd(name: .contentType, value: "application/pdf")
+        response.headers.replaceOrAdd(name: .eTag, value: etag)
+        response.headers.replaceOrAdd(
+            name: .contentDisposition,
+            value: "inline; filename=\"newsletter-\(record.issue.year)-\(record.issue.number)-\(language.rawValue).pdf\"")
+        return response
+    }
+
+    static func printableHTML(_ req: Request, record: IssueRecord, language: Language) async throws -> String {
+        let cssPath = req.application.focalConfig.resourcesDirectory + "/Public/css/print.css"
+        let css = (try? String(contentsOfFile: cssPath, encoding: .utf8)) ?? ""
+        let context = try await IssuePresenter(request: req).page(record, language: language, preview: false, inlineCSS: css)
+        let view = try await req.view.render("newsletters/print", context)
+        return String(buffer: view.data)
+    }
+}

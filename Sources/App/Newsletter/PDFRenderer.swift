@@ -1,0 +1,109 @@
+import Foundation
+import NIOConcurrencyHelpers
+import Vapor
+
+/// Turns a self-contained HTML page into a PDF. Chromium's headless printing is the engine;
+/// another can stand in behind the same call.
+protocol PDFRenderer: Sendable {
+    /// Nil when the engine is present; otherwise why it cannot run, for the reader.
+    var unavailableReason: String? { get }
+    func pdf(fromHTML html: String) async throws -> Data
+}
+
+struct ChromiumPDFRenderer: PDFRenderer {
+    let executable: String?
+
+    /// FOCAL_CHROMIUM, or the first Chromium on the PATH.
+    static func detect(environment: [String: String]) -> ChromiumPDFRenderer {
+        if let configured = environment["FOCAL_CHROMIUM"], FileManager.default.isExecutableFile(atPath: configured) {
+            return ChromiumPDFRenderer(executable: configured)
+        }
+        let path = (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+        for name in ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"] {
+            for folder in path where FileManager.default.isExecutableFile(atPath: "\(folder)/\(name)") {
+                return ChromiumPDFRenderer(executable: "\(folder)/\(name)")
+            }
+        }
+        return ChromiumPDFRenderer(executable: nil)
+    }
+
+    var unavailableReason: String? {
+        executable == nil ? "No PDF engine is installed on this server: install Debian's chromium package (or set FOCAL_CHROMIUM)." : nil
+    }
+
+    func pdf(fromHTML html: String) async throws -> Data {
+        guard let executable else { throw Abort(.serviceUnavailable, reason: unavailableReason ?? "") }
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("focal-pdf-" + UUID().uuidString)
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let page = work.appendingPathComponent("edition.html")
+        let output = work.appendingPathComponent("edition.pdf")
+        try Data(html.utf8).write(to: page)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--no-pdf-header-footer",
+            "--user-data-dir=" + work.appendingPathComponent("profile").path, "--print-to-pdf=" + output.path, page.absoluteString,
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            process.terminationHandler = { _ in continuation.resume() }
+            do { try process.run() } catch { continuation.resume(throwing: error) }
+        }
+        guard process.terminationStatus == 0, let data = FileManager.default.contents(atPath: output.path),
+            data.starts(with: Array("%PDF".utf8))
+        else { throw Abort(.internalServerError, reason: "Chromium could not print the edition (exit \(process.terminationStatus))") }
+        return data
+    }
+}
+
+/// PDFs of published editions, made once and kept on disk under a key that changes with the
+/// edition's content; concurrent first requests share one rendering.
+actor PDFCache {
+    let directory: String
+    private var inFlight: [String: Task<Data, any Error>] = [:]
+
+    init(directory: String) {
+        self.directory = directory
+    }
+
+    func path(for key: String) -> String { directory + "/" + key + ".pdf" }
+
+    func cached(_ key: String) -> String? {
+        FileManager.default.fileExists(atPath: path(for: key)) ? path(for: key) : nil
+    }
+
+    func pdf(for key: String, render: @escaping @Sendable () async throws -> Data) async throws -> String {
+        if let existing = cached(key) { return existing }
+        if let running = inFlight[key] {
+            _ = try await running.value
+            return path(for: key)
+        }
+        let task = Task { try await render() }
+        inFlight[key] = task
+        defer { inFlight[key] = nil }
+        let data = try await task.value
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let temporary = path(for: key) + ".part"
+        try data.write(to: URL(fileURLWithPath: temporary))
+        try? FileManager.default.removeItem(atPath: path(for: key))
+        try FileManager.default.moveItem(atPath: temporary, toPath: path(for: key))
+        return path(for: key)
+    }
+}
+
+extension Application {
+    private struct PDFRendererKey: StorageKey { typealias Value = any PDFRenderer }
+    private struct PDFCacheKey: StorageKey { typealias Value = PDFCache }
+
+    var pdfRenderer: any PDFRenderer {
+        get { storage[PDFRendererKey.self]! }
+        set { storage[PDFRendererKey.self] = newValue }
+    }
+
+    var pdfCache: PDFCache {
+        get { storage[PDFCacheKey.self]! }
+        set { storage[PDFCacheKey.self] = newValue }
+    }
+}
