@@ -25,6 +25,13 @@ struct OpenAPITests {
             as? [String: Any])?["schema"] as? [String: Any])
     }
 
+    /// A documented path with its parameters filled from the demo: the seed's meeting, Issue 7, 2021 and its article.
+    static func concrete(_ path: String) -> String {
+        if path.hasPrefix("/articles/") { return path.replacingOccurrences(of: "{slug}", with: SeedNewsletter.articleSlug) }
+        return path.replacingOccurrences(of: "{slug}", with: SeedMeeting.slug).replacingOccurrences(of: "{year}", with: "2021")
+            .replacingOccurrences(of: "{number}", with: "7")
+    }
+
     @Test("The document is OpenAPI 3.1 and serves the API under /api/v1")
     func isOpenAPI31() async throws {
         try await withApp(loadDemo: false) { app async throws in
@@ -33,7 +40,10 @@ struct OpenAPITests {
             let server = ((document["servers"] as? [[String: Any]])?.first?["url"] as? String) ?? ""
             #expect(server.hasSuffix("/api/v1"))
             #expect(
-                Self.operations(document).map(\.path) == ["/countries", "/meetings", "/meetings/{slug}", "/organisations", "/people"])
+                Self.operations(document).map(\.path) == [
+                    "/articles/{slug}", "/countries", "/meetings", "/meetings/{slug}", "/newsletters", "/newsletters/{year}/{number}",
+                    "/organisations", "/people",
+                ])
         }
     }
 
@@ -54,11 +64,11 @@ struct OpenAPITests {
             let validator = JSONSchemaValidator(document: document)
             let editor = try await signIn(app, as: Demo.editor)
             let operations = Self.operations(document)
-            #expect(operations.count == 5)
+            #expect(operations.count == 8)
             for (path, operation) in operations {
                 let schema = try #require(Self.schema(operation, status: "200"), "\(path) documents no 200 JSON schema")
-                // Path parameters take a real value: the demo meeting.
-                let concrete = path.replacingOccurrences(of: "{slug}", with: SeedMeeting.slug)
+                // Path parameters take real values: the demo meeting, the seed's issue and its article.
+                let concrete = Self.concrete(path)
                 #expect(!concrete.contains("{"), "\(path) has a path parameter the test cannot fill")
                 for (who, headers) in [("anonymous", HTTPHeaders()), ("editor", editor)] {
                     let response = try await app.testing().sendRequest(.GET, "/api/v1" + concrete, headers: headers)

@@ -7,6 +7,7 @@ struct GenerateLoadDataCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "meetings", help: "How many meetings (default 500)") var meetings: Int?
         @Option(name: "participations", help: "How many participations in all (default 20000)") var participations: Int?
+        @Option(name: "issues", help: "How many published newsletter issues (default 300)") var issues: Int?
     }
 
     var help: String { "Generates illustrative meetings and participations for benchmarks." }
@@ -60,6 +61,43 @@ struct GenerateLoadDataCommand: AsyncCommand {
             try await participations.create(on: app.db)
             created += count
         }
-        context.console.print("Generated \(meetingCount) meetings and \(created) participations.")
+        let issues = try await generateIssues(signature.issues ?? 300, on: app.db)
+        context.console.print("Generated \(meetingCount) meetings, \(created) participations and \(issues) newsletter issues.")
+    }
+
+    /// Published issues in the years before the demo's, each with one generated article per language.
+    private func generateIssues(_ count: Int, on db: any Database) async throws -> Int {
+        guard count > 0, let newsletter = try await Newsletter.query(on: db).first() else { return 0 }
+        let paragraph =
+            "Generated for benchmarks. " + String(repeating: "The network met, reported and agreed on its next steps. ", count: 12)
+        for index in 0..<count {
+            let issue = NewsletterIssue()
+            issue.$newsletter.id = newsletter.id!
+            issue.year = 2020 - index / 12
+            issue.number = index % 12 + 1
+            issue.publicationDate = String(format: "%04d-%02d-15", issue.year, issue.number)
+            issue.status = .published
+            issue.publishedAt = MeetingTime.instant(date: issue.publicationDate, time: nil, in: TimeZone(identifier: "UTC")!)
+            issue.illustrative = true
+            try await issue.create(on: db)
+            for language in Language.allCases {
+                let edition = Edition(issueID: issue.id!, language: language, status: .ready)
+                try await edition.create(on: db)
+                let article = Article()
+                article.slug = "generated-\(issue.year)-\(issue.number)-\(language.rawValue)"
+                article.language = language
+                article.title = "Generated article \(issue.year)/\(issue.number)"
+                article.bodyMarkdown = paragraph
+                article.bodyHTML = MarkdownRenderer.html(paragraph)
+                article.position = 1
+                article.version = 1
+                article.leadImageType = ""
+                article.leadImageAlt = ""
+                article.illustrative = true
+                article.$edition.id = edition.id
+                try await article.create(on: db)
+            }
+        }
+        return count
     }
 }

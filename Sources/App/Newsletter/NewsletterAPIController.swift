@@ -59,7 +59,7 @@ struct NewsletterAPIController: RouteCollection {
             let editionID = article.$edition.id, let edition = try await Edition.find(editionID, on: req.db),
             try await edition.$issue.get(on: req.db).status == .published
         else { throw Abort(.notFound, reason: req.t("error.not_found")) }
-        let translation = try await NewslettersController.translation(of: article, on: req.db)
+        let translation = try await NewslettersController.translation(of: article, on: req.db, includeUnpublished: false)
         return try APIResponse.json(entry(req, article, translation: translation, full: true))
     }
 

@@ -60,7 +60,7 @@ struct NewslettersController: RouteCollection {
         else { throw Abort(.notFound, reason: req.t("error.not_found")) }
         let issue = try await edition.$issue.get(on: req.db)
         guard issue.status == .published || req.role.isStaff else { throw Abort(.notFound, reason: req.t("error.not_found")) }
-        let translation = try await Self.translation(of: article, on: req.db)
+        let translation = try await Self.translation(of: article, on: req.db, includeUnpublished: req.role.isStaff)
         let base = req.application.focalConfig.baseURL.absoluteString.trimmingSuffix("/")
         let links = try await ArticleLink.query(on: req.db).filter(\.$article.$id == article.id!).all()
         let meetings = try await Meeting.query(on: req.db).filter(\.$id ~~ links.filter { $0.target == .meeting }.map(\.targetID))
@@ -89,7 +89,7 @@ struct NewslettersController: RouteCollection {
 
     func leadImage(req: Request) async throws -> Response {
         guard let article = try await Article.query(on: req.db).filter(\.$slug == (req.parameters.get("slug") ?? "")).first(),
-            let key = article.leadImageKey
+            let key = article.leadImageKey, try await Self.isPublished(article, on: req.db) || req.role.isStaff
         else { throw Abort(.notFound, reason: req.t("error.not_found")) }
         let response = try await req.application.fileStorage.response(for: key, request: req)
         response.headers.replaceOrAdd(name: .contentType, value: article.leadImageType)
@@ -132,9 +132,22 @@ struct NewslettersController: RouteCollection {
         return response
     }
 
-    static func translation(of article: Article, on db: any Database) async throws -> Article? {
-        if let sourceID = article.$translationOf.id { return try await Article.find(sourceID, on: db) }
-        return try await Article.query(on: db).filter(\.$translationOf.$id == article.id!).first()
+    /// The article's translation, if there is one readers may see (staff also see unpublished ones).
+    static func translation(of article: Article, on db: any Database, includeUnpublished: Bool = false) async throws -> Article? {
+        var translation: Article?
+        if let sourceID = article.$translationOf.id {
+            translation = try await Article.find(sourceID, on: db)
+        } else {
+            translation = try await Article.query(on: db).filter(\.$translationOf.$id == article.id!).first()
+        }
+        guard let translation else { return nil }
+        if includeUnpublished { return translation }
+        return try await isPublished(translation, on: db) ? translation : nil
+    }
+
+    static func isPublished(_ article: Article, on db: any Database) async throws -> Bool {
+        guard let editionID = article.$edition.id, let edition = try await Edition.find(editionID, on: db) else { return false }
+        return try await edition.$issue.get(on: db).status == .published
     }
 }
 
@@ -144,7 +157,15 @@ enum IssuePDF {
     static func response(_ req: Request, record: IssueRecord, language: Language) async throws -> Response {
         let renderer = req.application.pdfRenderer
         if let reason = renderer.unavailableReason { throw Abort(.serviceUnavailable, reason: reason) }
-        let key = "\(record.issue.id!.uuidString.lowercased())-\(language.rawValue)-\(Int(record.lastChange.timeIntervalSince1970 * 1000))"
+        // The PDF also prints the centre's profile and follows the print template and stylesheet.
+        let profileChange = try await CentreProfile.query(on: req.db).first()?.updatedAt ?? Date(timeIntervalSince1970: 0)
+        let resources = req.application.focalConfig.resourcesDirectory
+        let layoutChange =
+            ["/Resources/Views/newsletters/print.leaf", "/Public/css/print.css"].compactMap {
+                (try? FileManager.default.attributesOfItem(atPath: resources + $0))?[.modificationDate] as? Date
+            }.max() ?? Date(timeIntervalSince1970: 0)
+        let changed = max(record.lastChange, profileChange, layoutChange)
+        let key = "\(record.issue.id!.uuidString.lowercased())-\(language.rawValue)-\(Int(changed.timeIntervalSince1970 * 1000))"
         let etag = "\"" + key + "\""
         if req.headers.first(name: .ifNoneMatch) == etag { return Response(status: .notModified, headers: ["ETag": etag]) }
         let html = try await printableHTML(req, record: record, language: language)

@@ -1,0 +1,202 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import App
+
+@Suite("The PDF edition of an issue")
+struct PDFTests {
+    static let path = "/newsletters/2021/7.pdf?lang=en"
+
+    /// Runs a poppler tool on a file; a missing tool fails the test with how to install it.
+    static func poppler(_ tool: String, _ arguments: [String]) throws -> String? {
+        let executable = ["/usr/bin/" + tool, "/usr/local/bin/" + tool].first { FileManager.default.isExecutableFile(atPath: $0) }
+        guard let executable else {
+            Issue.record("\(tool) is not installed; install poppler-utils (`apt-get install poppler-utils`; CI installs it).")
+            return nil
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            Issue.record("\(tool) failed (\(process.terminationStatus)): \(String(decoding: stderr, as: UTF8.self))")
+            return nil
+        }
+        return String(decoding: stdout, as: UTF8.self)
+    }
+
+    /// Chromium must be there for the PDF tests: they fail, never skip, without it.
+    static func requireChromium(_ app: Application) -> Bool {
+        if let reason = app.pdfRenderer.unavailableReason {
+            Issue.record("Chromium is needed for the PDF edition tests (install Debian's chromium package): \(reason)")
+            return false
+        }
+        return true
+    }
+
+    static func cachedFiles(_ app: Application) -> [String] {
+        let directory = app.focalConfig.dataDirectory + "/pdf-cache"
+        return ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".pdf") }.sorted()
+            .map { directory + "/" + $0 }
+    }
+
+    @Test("The English PDF embeds subset fonts and prints the masthead, issue line and page numbers")
+    func englishPDF() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            guard Self.requireChromium(app) else { return }
+            let response = try await app.testing().sendRequest(.GET, Self.path)
+            #expect(response.status == .ok, "\(response.status): \(response.text.prefix(300))")
+            #expect(response.headers.contentType?.type == "application" && response.headers.contentType?.subType == "pdf")
+            #expect(response.bytes.starts(with: Array("%PDF".utf8)), "the body is not a PDF")
+            #expect(response.headers.first(name: .contentDisposition)?.contains("newsletter-2021-7-en.pdf") == true)
+
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("focal-\(UUID().uuidString).pdf")
+            try Data(response.bytes).write(to: file)
+            defer { try? FileManager.default.removeItem(at: file) }
+
+            let fonts = try #require(try Self.poppler("pdffonts", [file.path]))
+            let rows = fonts.components(separatedBy: "\n").dropFirst(2).filter { !$0.isEmpty }
+            #expect(!rows.isEmpty, "pdffonts lists no fonts:\n\(fonts)")
+            let embeddedSubsets = rows.filter { row in
+                let columns = row.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+                // name … emb sub uni object ID: the flags are the 5th to 3rd columns from the end.
+                guard columns.count >= 7 else { return false }
+                let flags = Array(columns.suffix(5).prefix(3))
+                return columns[0].range(of: #"^[A-Z]{6}\+"#, options: .regularExpression) != nil && flags[0] == "yes" && flags[1] == "yes"
+            }
+            #expect(!embeddedSubsets.isEmpty, "no embedded subset font (emb yes, sub yes, XXXXXX+ name):\n\(fonts)")
+            for row in rows {
+                let columns = row.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+                if columns.count >= 7 { #expect(columns[columns.count - 5] == "yes", "a font is not embedded: \(row)") }
+            }
+
+            let text = try #require(try Self.poppler("pdftotext", ["-enc", "UTF-8", file.path, "-"]))
+            #expect(text.contains("中国-东盟环境保护合作中心"), "the masthead's Chinese name is not in the PDF text")
+            #expect(text.contains("China-ASEAN Environmental Cooperation Center"))
+            #expect(text.contains("Issue 7, 2021"))
+            #expect(text.contains("22 August 2021"))
+            #expect(
+                collapsed(text).contains("Zhou Jun, Director of Department of International Cooperation of MEE, moderated the meeting."))
+            let pageLines = text.components(separatedBy: .newlines).map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { $0.range(of: #"^\d+ ?/ ?\d+$"#, options: .regularExpression) != nil }.map {
+                    $0.replacingOccurrences(of: " ", with: "")
+                }
+            // pdftotext may drop the spaces of "1 / 2".
+            #expect(pageLines.contains { $0.hasPrefix("1/") }, "no page number line like \"1 / 2\" in:\n\(text.suffix(400))")
+            let pages = text.components(separatedBy: "\u{0C}").filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }.count
+            #expect(pageLines.count == pages, "\(pages) pages but page lines \(pageLines)")
+            #expect(pageLines == (1...max(pages, 1)).map { "\($0)/\(pages)" }, "\(pageLines) with \(pages) pages")
+        }
+    }
+
+    @Test("The second request is served from the PDF cache, with the same bytes and ETag, and If-None-Match gives 304")
+    func cache() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            guard Self.requireChromium(app) else { return }
+            #expect(Self.cachedFiles(app).isEmpty)
+            let first = try await app.testing().sendRequest(.GET, Self.path)
+            #expect(first.status == .ok)
+            let files = Self.cachedFiles(app)
+            #expect(files.count == 1, "cache directory holds \(files)")
+            let cached = try #require(files.first)
+            #expect(
+                FileManager.default.contents(atPath: cached).map(Array.init) == first.bytes, "the cached file differs from the response")
+            let etag = try #require(first.headers.first(name: .eTag), "no ETag")
+
+            // Any rendering now would fail: the cache must answer.
+            app.pdfRenderer = FailingRenderer()
+            let second = try await app.testing().sendRequest(.GET, Self.path)
+            #expect(second.status == .ok, "the second request was not served from the cache: \(second.status)")
+            #expect(second.bytes == first.bytes)
+            #expect(second.headers.first(name: .eTag) == etag)
+            #expect(Self.cachedFiles(app) == files)
+
+            let conditional = try await app.testing().sendRequest(.GET, Self.path, headers: ["If-None-Match": etag])
+            #expect(conditional.status == .notModified)
+            #expect(conditional.body.readableBytes == 0)
+
+            // Another language is another file (and, with rendering failing, an error, not the English PDF).
+            let chinese = try await app.testing().sendRequest(.GET, "/newsletters/2021/7.pdf?lang=zh")
+            #expect(chinese.status != .ok || chinese.bytes != first.bytes)
+        }
+    }
+
+    @Test("Changing the issue's content makes a new PDF under a new ETag")
+    func contentChangeInvalidates() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            guard Self.requireChromium(app) else { return }
+            let first = try await app.testing().sendRequest(.GET, Self.path)
+            #expect(first.status == .ok)
+            let etag = try #require(first.headers.first(name: .eTag))
+            let article = try #require(try await Article.query(on: app.db).filter(\.$slug == SeedNewsletter.articleSlug).first())
+            let editor = try await signIn(app, as: Demo.editor)
+            var fields = NewsletterFixtures.articleFields(article)
+            fields["body"] = article.bodyMarkdown + "\nAn added closing sentence for the PDF test.\n"
+            let saved = try await postForm(app, "/admin/articles/\(article.id!.uuidString)", fields: fields, headers: editor)
+            #expect(saved.status == .seeOther)
+            let second = try await app.testing().sendRequest(.GET, Self.path, headers: ["If-None-Match": etag])
+            #expect(second.status == .ok, "an edited issue still answered \(second.status) to the old ETag")
+            #expect(second.headers.first(name: .eTag) != etag)
+            #expect(Self.cachedFiles(app).count == 2)
+        }
+    }
+
+    @Test("Changing the centre's contact details, printed in the PDF, makes a new PDF too")
+    func centreChangeInvalidates() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            guard Self.requireChromium(app) else { return }
+            let first = try await app.testing().sendRequest(.GET, Self.path)
+            #expect(first.status == .ok)
+            let etag = try #require(first.headers.first(name: .eTag))
+            let profile = try #require(try await CentreProfile.query(on: app.db).first())
+            profile.telephone = "+86-010-99999999"
+            try await profile.save(on: app.db)
+            app.siteCache.invalidate()
+            #expect(try await app.testing().sendRequest(.GET, "/newsletters/2021/7").text.contains("+86-010-99999999"))
+            let second = try await app.testing().sendRequest(.GET, Self.path, headers: ["If-None-Match": etag])
+            #expect(second.status == .ok, "the PDF still prints the old telephone number (answered \(second.status) to the old ETag)")
+            #expect(second.headers.first(name: .eTag) != etag)
+        }
+    }
+
+    @Test("Without a PDF engine the PDF edition answers 503 naming chromium")
+    func unavailable() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            app.pdfRenderer = ChromiumPDFRenderer(executable: nil)
+            let response = try await app.testing().sendRequest(.GET, Self.path)
+            #expect(response.status == .serviceUnavailable)
+            #expect(response.text.lowercased().contains("chromium"), "the 503 does not name chromium: \(response.text.prefix(400))")
+            #expect(Self.cachedFiles(app).isEmpty)
+            // The HTML edition is unaffected.
+            #expect(try await app.testing().sendRequest(.GET, "/newsletters/2021/7").status == .ok)
+        }
+    }
+
+    @Test("An unpublished issue has no PDF")
+    func unpublishedHasNoPDF() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            let editor = try await signIn(app, as: Demo.editor)
+            let issue = try await NewsletterFixtures.createIssue(app, editor, year: 2030, number: 1)
+            let en = try #require(issue.editions.first { $0.language == .en })
+            _ = try await NewsletterFixtures.createArticle(app, editor, edition: en, title: "Draft", slug: "draft-pdf")
+            #expect(try await app.testing().sendRequest(.GET, "/newsletters/2030/1.pdf?lang=en").status == .notFound)
+            #expect(Self.cachedFiles(app).isEmpty)
+        }
+    }
+}
+
+/// A PDF engine that is present but always fails, to prove a response came from the cache.
+struct FailingRenderer: PDFRenderer {
+    var unavailableReason: String? { nil }
+    func pdf(fromHTML html: String) async throws -> Data { throw Abort(.internalServerError, reason: "rendering was attempted") }
+}
