@@ -18,6 +18,8 @@ public struct AppConfig: Sendable {
     public var pageCacheSeconds: Int
     public var bcryptCost: Int
     public var uploadMaxBytes: Int
+    /// The organisation identifier that prefixes IATI activity identifiers in the export.
+    public var iatiReportingOrg: String
     /// A PostgreSQL schema to work in (tests give each app its own); nil uses the default.
     public var postgresSchema: String?
 
@@ -33,6 +35,7 @@ public struct AppConfig: Sendable {
         let loginLockSeconds = reader.integer("FOCAL_LOGIN_LOCK_SECONDS", default: 900, range: 1...86_400)
         let pageCacheSeconds = reader.integer("FOCAL_PAGE_CACHE_SECONDS", default: 5, range: 0...3_600)
         let bcryptCost = reader.integer("FOCAL_BCRYPT_COST", default: 12, range: 4...31)
+        let iatiReportingOrg = reader.identifier("FOCAL_IATI_REPORTING_ORG", default: "XI-FOCAL-DEMO")
         let uploadMaxBytes = reader.integer("FOCAL_UPLOAD_MAX_BYTES", default: 25 * 1_048_576, range: 1_024...1_073_741_824)
         let secretText = reader.secret("FOCAL_SESSION_SECRET", minimumLength: 32)
         let database = reader.database(demo: demo, dataDirectory: dataDirectory)
@@ -42,7 +45,7 @@ public struct AppConfig: Sendable {
         return AppConfig(
             database: database, baseURL: baseURL, dataDirectory: dataDirectory, resourcesDirectory: resourcesDirectory,
             sessionSecret: sessionSecret, demo: demo, loginMaxAttempts: loginMaxAttempts, loginLockSeconds: loginLockSeconds,
-            pageCacheSeconds: pageCacheSeconds, bcryptCost: bcryptCost, uploadMaxBytes: uploadMaxBytes, postgresSchema: nil)
+            pageCacheSeconds: pageCacheSeconds, bcryptCost: bcryptCost, uploadMaxBytes: uploadMaxBytes, iatiReportingOrg: iatiReportingOrg, postgresSchema: nil)
     }
 }
 

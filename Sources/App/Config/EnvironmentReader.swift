@@ -41,6 +41,16 @@ struct EnvironmentReader {
         return number
     }
 
+    /// An identifier of letters, digits, dots and hyphens, as IATI organisation identifiers.
+    mutating func identifier(_ name: String, default fallback: String) -> String {
+        guard let raw = value(name) else { return fallback }
+        guard raw.count <= 100, raw.allSatisfy({ ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "-" || $0 == "." }) else {
+            problems.append("\(name): '\(raw)' may hold only letters, digits, dots and hyphens (at most 100)")
+            return fallback
+        }
+        return raw
+    }
+
     mutating func secret(_ name: String, minimumLength: Int) -> String? {
         guard let raw = value(name) else { return nil }
         guard raw.count >= minimumLength else {

@@ -41,6 +41,7 @@ enum DemoLoader {
             countries: countries, organisations: organisations, people: Dictionary(uniqueKeysWithValues: people.map { ($0.nameEn, $0) }),
             recorder: recorder)
         try await SeedNewsletter.load(recorder: recorder)
+        try await SeedActionPlan.load(countries: countries, organisations: organisations, recorder: recorder)
 
         for login in logins {
             let personID: UUID? = login.role == .focalPoint ? illustrative["MM"]?.id : nil

@@ -34,5 +34,15 @@ extension Application {
         migrations.add(CreateArticle())
         migrations.add(CreateArticleRevision())
         migrations.add(CreateArticleLink())
+        migrations.add(CreateStrategy())
+        migrations.add(CreatePriorityArea())
+        migrations.add(CreateActivity())
+        migrations.add(CreateActivityParticipant())
+        migrations.add(CreateActivityEvidence())
+        migrations.add(CreateIndicator())
+        migrations.add(CreateIndicatorTarget())
+        migrations.add(CreateProgressReport())
+        migrations.add(CreateIndicatorActual())
+        migrations.add(CreateReportingLock())
     }
 }

@@ -45,7 +45,7 @@ struct Chrome: Encodable {
         let user = request.currentUser
         var nav = [
             ("/", "nav.home"), ("/network", "nav.network"), ("/meetings", "nav.meetings"), ("/newsletters", "nav.newsletters"),
-            ("/documents", "nav.documents"),
+            ("/action-plan", "nav.action_plan"), ("/documents", "nav.documents"),
             ("/contact", "nav.contact"),
         ]
         if let user, user.role.isStaff { nav.append(("/admin", "nav.admin")) }

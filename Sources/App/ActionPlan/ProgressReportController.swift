@@ -1,0 +1,317 @@
+import Fluent
+import Vapor
+
+/// Progress reports: focal points draft and submit them for their own country, staff validate
+/// them and lock a validated year so its results no longer change.
+struct ProgressReportController: RouteCollection {
+    struct ListContext: Encodable {
+        struct Row: Encodable {
+            let activity: String
+            let year: Int
+            let country: String
+            let status: String
+            let href: String
+        }
+        let chrome: Chrome
+        let rows: [Row]
+        let newHref: String
+    }
+
+    struct FormContext: Encodable {
+        let chrome: Chrome
+        let csrf: String
+        let heading: String
+        let action: String
+        let form: FormFields
+        let hasErrors: Bool
+        let error: String?
+        let status: String?
+        let editable: Bool
+        let submitAction: String?
+        let validateAction: String?
+        let returnAction: String?
+        let activityHref: String?
+    }
+
+    func boot(routes: any RoutesBuilder) throws {
+        let member = routes.requiring(.focalPoint).grouped("action-plan", "reports")
+        member.get(use: list)
+        member.get("new", use: new)
+        member.post(use: create)
+        member.get(":id", use: show)
+        member.post(":id", use: update)
+        member.post(":id", "submit", use: submit)
+        let staff = routes.requiring(.editor)
+        staff.post("action-plan", "reports", ":id", "validate", use: validate)
+        staff.post("action-plan", "reports", ":id", "return", use: sendBack)
+        staff.post("action-plan", "activities", ":code", "lock", use: lock)
+    }
+
+    // MARK: who may report what
+
+    private func allowedCountries(_ req: Request) async throws -> Set<UUID>? {
+        req.role.isStaff ? nil : try await ReportingRules.countries(of: req.currentUser, on: req.db)
+    }
+
+    /// Focal points report only for their own country, and only on activities their country takes part in.
+    private func checkScope(_ req: Request, activity: Activity, countryID: UUID?, errors: inout FieldErrors) async throws {
+        guard let allowed = try await allowedCountries(req) else { return }
+        guard let countryID, allowed.contains(countryID) else {
+            errors["country_id"] = req.t("report.own_country_only")
+            return
+        }
+        let participates = try await ActivityParticipant.query(on: req.db).filter(\.$activity.$id == activity.id!)
+            .filter(\.$country.$id == countryID).count() > 0
+        if !participates { errors["activity_id"] = req.t("report.country_not_in_activity") }
+    }
+
+    // MARK: form
+
+    private func fields(_ req: Request, activity: Activity?) async throws -> [FieldSpec] {
+        let allowed = try await allowedCountries(req)
+        var countries = try await Country.query(on: req.db).sort(\.$nameEn).all()
+        if let allowed { countries = countries.filter { allowed.contains($0.id!) } }
+        let strategy = try await Strategy.query(on: req.db).sort(\.$firstYear, .descending).first()
+        let years = strategy.map { Array($0.years) } ?? []
+        var specs: [FieldSpec] = [
+            FieldSpec(name: "activity_id", labelKey: "field.activity", kind: .select(try await ActionPlanOptions.activities(req)), required: true),
+            FieldSpec(name: "year", labelKey: "field.year", kind: .select(years.map { SelectOption(value: "\($0)", label: "\($0)") }), required: true),
+            FieldSpec(
+                name: "country_id", labelKey: "field.country",
+                kind: .select((allowed == nil ? [SelectOption(value: "", label: req.t("report.whole_activity"))] : [])
+                    + countries.map { SelectOption(value: $0.id!.uuidString, label: $0.name(req.language)) }),
+                required: allowed != nil),
+            FieldSpec(name: "narrative_en", labelKey: "field.narrative_en", kind: .textarea, required: true, maxLength: 10_000),
+            FieldSpec(name: "narrative_zh", labelKey: "field.narrative_zh", kind: .textarea, maxLength: 10_000),
+        ]
+        if let activity {
+            let indicators = try await Indicator.query(on: req.db).filter(\.$activity.$id == activity.id!).sort(\.$code).all()
+            for indicator in indicators {
+                let unit = indicator.measure == .percentage ? " (%)" : indicator.unitLabel.isEmpty ? "" : " (\(indicator.unitLabel))"
+                specs.append(
+                    FieldSpec(
+                        name: "actual__" + indicator.id!.uuidString, labelKey: indicator.code + " · " + indicator.title(req.language) + unit,
+                        kind: indicator.measure == .qualitative ? .textarea : .text, maxLength: 1_000))
+            }
+        }
+        return specs
+    }
+
+    func list(req: Request) async throws -> View {
+        var query = ProgressReport.query(on: req.db).with(\.$activity).with(\.$country).sort(\.$year, .descending)
+        if let allowed = try await allowedCountries(req) { query = query.filter(\.$country.$id ~~ Array(allowed)) }
+        let reports = try await query.range(..<1_000).all()
+        let context = ListContext(
+            chrome: try await Chrome.make(for: req, title: req.t("report.title")),
+            rows: reports.map {
+                .init(
+                    activity: $0.activity.code + " " + $0.activity.title(req.language), year: $0.year,
+                    country: $0.country?.name(req.language) ?? req.t("report.whole_activity"), status: req.t("report_status." + $0.status.rawValue),
+                    href: "/action-plan/reports/\($0.id!.uuidString)")
+            }, newHref: "/action-plan/reports/new")
+        return try await req.view.render("action-plan/reports", context)
+    }
+
+    func new(req: Request) async throws -> View {
+        let code = (try? req.query.get(String.self, at: "activity")) ?? ""
+        let activity = try await Activity.query(on: req.db).filter(\.$code == code).first()
+        var values: [String: String] = ["activity_id": activity?.id?.uuidString ?? ""]
+        if let allowed = try await allowedCountries(req), allowed.count == 1 { values["country_id"] = allowed.first!.uuidString }
+        return try await render(req, report: nil, activity: activity, values: values, errors: FieldErrors())
+    }
+
+    func show(req: Request) async throws -> View {
+        let report = try await find(req)
+        let activity = try await report.$activity.get(on: req.db)
+        var values = [
+            "activity_id": activity.id!.uuidString, "year": "\(report.year)", "country_id": report.$country.id?.uuidString ?? "",
+            "narrative_en": report.narrativeEn, "narrative_zh": report.narrativeZh,
+        ]
+        for actual in try await IndicatorActual.query(on: req.db).filter(\.$report.$id == report.id!).all() {
+            values["actual__" + actual.$indicator.id.uuidString] = actual.value.map(SVGCharts.number) ?? actual.text
+        }
+        return try await render(req, report: report, activity: activity, values: values, errors: FieldErrors())
+    }
+
+    func create(req: Request) async throws -> Response {
+        try await save(req, report: nil)
+    }
+
+    func update(req: Request) async throws -> Response {
+        try await save(req, report: try await find(req))
+    }
+
+    private func save(_ req: Request, report existing: ProgressReport?) async throws -> Response {
+        let raw = (try? req.content.decode([String: String].self)) ?? [:]
+        var activity: Activity?
+        if let activityID = raw["activity_id"].flatMap(UUID.init(uuidString:)) { activity = try await Activity.find(activityID, on: req.db) }
+        let specs = try await fields(req, activity: activity)
+        let input = FormValidator.normalise(raw, fields: specs)
+        var errors = FormValidator.validate(input, fields: specs, t: req.t)
+        if let existing, existing.status != .draft {
+            return try await render(req, report: existing, activity: activity, values: input, errors: errors, error: req.t("report.not_draft"))
+                .encodeResponse(status: .conflict, for: req)
+        }
+        guard let activity else {
+            errors["activity_id"] = req.t("validation.choice")
+            return try await render(req, report: existing, activity: nil, values: input, errors: errors).encodeResponse(status: .unprocessableEntity, for: req)
+        }
+        let year = Int(input.text("year")) ?? 0
+        let countryID = input.uuid("country_id")
+        try await checkScope(req, activity: activity, countryID: countryID, errors: &errors)
+        if try await ReportingRules.isLocked(activityID: activity.id!, year: year, on: req.db) { errors["year"] = req.t("validation.period_locked") }
+        let duplicate = ProgressReport.query(on: req.db).filter(\.$activity.$id == activity.id!).filter(\.$year == year)
+        if let countryID {
+            duplicate.filter(\.$country.$id == countryID)
+        } else {
+            duplicate.filter(\.$country.$id == nil)
+        }
+        if let other = try await duplicate.first(), other.id != existing?.id { errors["year"] = req.t("report.exists") }
+        let indicators = try await Indicator.query(on: req.db).filter(\.$activity.$id == activity.id!).all()
+        var parsed: [(Indicator, Double?, String)] = []
+        for indicator in indicators {
+            let text = input.text("actual__" + indicator.id!.uuidString)
+            guard !text.isEmpty else { continue }
+            switch ReportingRules.parse(text, for: indicator.measure) {
+            case .success(let value):
+                let qualitative = indicator.measure == IndicatorMeasure.qualitative
+                parsed.append((indicator, value, qualitative ? text : ""))
+            case .failure(let problem): errors["actual__" + indicator.id!.uuidString] = req.t(problem.key)
+            }
+        }
+        let scopeRefused = errors["country_id"] == req.t("report.own_country_only") || errors["activity_id"] == req.t("report.country_not_in_activity")
+        guard errors.isEmpty else {
+            return try await render(req, report: existing, activity: activity, values: input, errors: errors)
+                .encodeResponse(status: scopeRefused ? .forbidden : .unprocessableEntity, for: req)
+        }
+        let report = existing ?? ProgressReport()
+        let before = existing.map { ["status": $0.status.rawValue, "narrative_en": $0.narrativeEn] } ?? [:]
+        report.$activity.id = activity.id!
+        report.year = year
+        report.$country.id = countryID
+        report.narrativeEn = input.text("narrative_en")
+        report.narrativeZh = input.text("narrative_zh")
+        if existing == nil {
+            report.status = .draft
+            report.author = req.currentUser?.email ?? ""
+            report.validatedBy = ""
+            report.illustrative = false
+        }
+        let values = parsed
+        try await req.db.transaction { db in
+            try await report.save(on: db)
+            try await IndicatorActual.query(on: db).filter(\.$report.$id == report.id!).delete()
+            for (indicator, value, text) in values {
+                let actual = IndicatorActual()
+                actual.$indicator.id = indicator.id!
+                actual.year = year
+                actual.value = value
+                actual.text = text
+                actual.illustrative = false
+                actual.$country.id = countryID
+                actual.$report.id = report.id
+                try await actual.save(on: db)
+            }
+            try await audit(req, report, action: existing == nil ? "create" : "update", before: before,
+                after: ["status": report.status.rawValue, "narrative_en": report.narrativeEn, "actuals": "\(values.count)"], on: db)
+        }
+        return req.redirect(to: "/action-plan/reports/\(report.id!.uuidString)")
+    }
+
+    func submit(req: Request) async throws -> Response {
+        let report = try await find(req)
+        var errors = FieldErrors()
+        try await checkScope(req, activity: try await report.$activity.get(on: req.db), countryID: report.$country.id, errors: &errors)
+        guard errors.isEmpty else { throw Abort(.forbidden, reason: req.t("report.own_country_only")) }
+        return try await move(req, report, from: [.draft], to: .submitted)
+    }
+
+    func validate(req: Request) async throws -> Response {
+        let report = try await find(req)
+        report.validatedBy = req.currentUser?.email ?? ""
+        return try await move(req, report, from: [.submitted], to: .validated)
+    }
+
+    func sendBack(req: Request) async throws -> Response {
+        try await move(req, try await find(req), from: [.submitted, .validated], to: .draft)
+    }
+
+    private func move(_ req: Request, _ report: ProgressReport, from: [ReportStatus], to: ReportStatus) async throws -> Response {
+        guard from.contains(report.status) else { throw Abort(.conflict, reason: req.t("report.not_possible")) }
+        if try await ReportingRules.isLocked(activityID: report.$activity.id, year: report.year, on: req.db) {
+            throw Abort(.conflict, reason: req.t("validation.period_locked"))
+        }
+        let before = report.status.rawValue
+        report.status = to
+        try await req.db.transaction { db in
+            try await report.save(on: db)
+            try await audit(req, report, action: "update", before: ["status": before], after: ["status": to.rawValue], on: db)
+        }
+        return req.redirect(to: "/action-plan/reports/\(report.id!.uuidString)")
+    }
+
+    /// Locks a year of an activity once every report for it is validated.
+    func lock(req: Request) async throws -> Response {
+        guard let activity = try await Activity.query(on: req.db).filter(\.$code == (req.parameters.get("code") ?? "")).first() else {
+            throw Abort(.notFound, reason: req.t("error.not_found"))
+        }
+        guard let year = (try? req.content.get(Int.self, at: "year")) else { throw FieldErrors(["year": req.t("validation.year")]) }
+        let open = try await ProgressReport.query(on: req.db).filter(\.$activity.$id == activity.id!).filter(\.$year == year)
+            .filter(\.$status != .validated).count()
+        guard open == 0 else { throw Abort(.conflict, reason: req.t("report.unvalidated_reports")) }
+        guard try await !ReportingRules.isLocked(activityID: activity.id!, year: year, on: req.db) else {
+            return req.redirect(to: "/action-plan/activities/" + activity.code)
+        }
+        let lock = ReportingLock()
+        lock.$activity.id = activity.id!
+        lock.year = year
+        lock.lockedBy = req.currentUser?.email ?? ""
+        try await req.db.transaction { db in
+            try await lock.save(on: db)
+            try await AuditEntry(
+                actor: req.currentUser, action: "update", entityType: "activity", entityID: activity.id!.uuidString, summary: activity.code,
+                before: [:], after: ["locked_year": "\(year)"]
+            ).save(on: db)
+        }
+        return req.redirect(to: "/action-plan/activities/" + activity.code)
+    }
+
+    private func find(_ req: Request) async throws -> ProgressReport {
+        guard let id = req.parameters.get("id", as: UUID.self), let report = try await ProgressReport.find(id, on: req.db) else {
+            throw Abort(.notFound, reason: req.t("error.not_found"))
+        }
+        if let allowed = try await allowedCountries(req), !(report.$country.id.map(allowed.contains) ?? false) {
+            throw Abort(.notFound, reason: req.t("error.not_found"))
+        }
+        return report
+    }
+
+    private func audit(_ req: Request, _ report: ProgressReport, action: String, before: [String: String], after: [String: String], on db: any Database)
+        async throws
+    {
+        try await AuditEntry(
+            actor: req.currentUser, action: action, entityType: "progress_report", entityID: report.id!.uuidString, summary: "\(report.year)",
+            before: before, after: after
+        ).save(on: db)
+    }
+
+    private func render(
+        _ req: Request, report: ProgressReport?, activity: Activity?, values: [String: String], errors: FieldErrors, error: String? = nil
+    ) async throws -> View {
+        let specs = try await fields(req, activity: activity)
+        let id = report?.id?.uuidString
+        let editable = report == nil || report?.status == .draft
+        let context = FormContext(
+            chrome: try await Chrome.make(for: req, title: req.t("report.title")), csrf: req.csrfToken(),
+            heading: activity.map { req.t("report.title") + ": " + $0.code + " " + $0.title(req.language) } ?? req.t("report.new"),
+            action: id.map { "/action-plan/reports/" + $0 } ?? "/action-plan/reports",
+            form: FormFields(fields: FieldView.make(specs, values: values, errors: errors, t: req.t)), hasErrors: !errors.isEmpty, error: error,
+            status: report.map { req.t("report_status." + $0.status.rawValue) }, editable: editable,
+            submitAction: report?.status == .draft ? id.map { "/action-plan/reports/\($0)/submit" } : nil,
+            validateAction: req.role.isStaff && report?.status == .submitted ? id.map { "/action-plan/reports/\($0)/validate" } : nil,
+            returnAction: req.role.isStaff && (report?.status == .submitted || report?.status == .validated)
+                ? id.map { "/action-plan/reports/\($0)/return" } : nil,
+            activityHref: activity.map { "/action-plan/activities/" + $0.code })
+        return try await req.view.render("action-plan/report-form", context)
+    }
+}

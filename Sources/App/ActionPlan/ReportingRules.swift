@@ -1,0 +1,39 @@
+import Fluent
+import Vapor
+
+/// The rules every change to results obeys, whoever makes it: years inside the strategy, values
+/// of the indicator's measure, locked years untouched, focal points only for their own country.
+enum ReportingRules {
+    /// The countries a user reports for: those where their person holds an active appointment.
+    static func countries(of user: User?, on db: any Database) async throws -> Set<UUID> {
+        guard let personID = user?.$person.id else { return [] }
+        let appointments = try await FocalPointAppointment.query(on: db).filter(\.$person.$id == personID).filter(\.$status == .active).all()
+        return Set(appointments.map(\.$country.id))
+    }
+
+    static func isLocked(activityID: UUID, year: Int, on db: any Database) async throws -> Bool {
+        try await ReportingLock.query(on: db).filter(\.$activity.$id == activityID).filter(\.$year == year).count() > 0
+    }
+
+    /// A value typed for an indicator: a number for units (and 0–100 for percentages), text for
+    /// qualitative ones. Returns the parsed number or the message key of the problem.
+    static func parse(_ text: String, for measure: IndicatorMeasure) -> Result<Double?, FieldProblem> {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        switch measure {
+        case .qualitative:
+            return .success(nil)
+        case .unit, .percentage:
+            guard !trimmed.isEmpty else { return .success(nil) }
+            guard let number = Double(trimmed.replacingOccurrences(of: ",", with: "")), number.isFinite else {
+                return .failure(FieldProblem(key: "validation.number"))
+            }
+            if measure == .percentage, !(0...100).contains(number) { return .failure(FieldProblem(key: "validation.percentage")) }
+            if number < 0 { return .failure(FieldProblem(key: "validation.not_negative")) }
+            return .success(number)
+        }
+    }
+
+    struct FieldProblem: Error {
+        let key: String
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+
+/// Small server-rendered charts; each page shows the same numbers in a table beside the chart.
+enum SVGCharts {
+    struct Bar {
+        let label: String
+        let value: Double
+        let display: String
+    }
+
+    static func bars(_ bars: [Bar], title: String, id: String, maximum: Double? = nil) -> String {
+        let row = 26
+        let labelWidth = 220
+        let width = 300
+        let top = max(maximum ?? 0, bars.map(\.value).max() ?? 0, 1e-9)
+        var svg = header(id: id, title: title, width: labelWidth + width + 70, height: max(1, bars.count) * row + 10)
+        for (index, bar) in bars.enumerated() {
+            let y = index * row + 5
+            let length = Int((bar.value / top) * Double(width))
+            svg += "<text x=\"\(labelWidth - 8)\" y=\"\(y + 17)\" text-anchor=\"end\" class=\"chart-label\">\(escape(short(bar.label, 34)))</text>"
+            svg += "<rect x=\"\(labelWidth)\" y=\"\(y + 3)\" width=\"\(max(length, 2))\" height=\"\(row - 8)\" class=\"chart-bar\"/>"
+            svg += "<text x=\"\(labelWidth + max(length, 2) + 6)\" y=\"\(y + 17)\" class=\"chart-value\">\(escape(bar.display))</text>"
+        }
+        return svg + "</svg>"
+    }
+
+    struct Series {
+        let name: String
+        let cssClass: String
+        let values: [Double?]
+    }
+
+    /// Lines over labelled points (years), with a legend; missing values break the line.
+    static func lines(_ series: [Series], labels: [String], title: String, id: String) -> String {
+        let width = 520
+        let height = 240
+        let left = 50
+        let bottom = 30
+        let plotWidth = width - left - 20
+        let plotHeight = height - bottom - 30
+        let all = series.flatMap { $0.values.compactMap { $0 } }
+        let top = max(all.max() ?? 1, 1e-9) * 1.1
+        var svg = header(id: id, title: title, width: width, height: height)
+        let step = labels.count > 1 ? Double(plotWidth) / Double(labels.count - 1) : 0
+        func x(_ i: Int) -> Double { Double(left) + (labels.count > 1 ? Double(i) * step : Double(plotWidth) / 2) }
+        func y(_ v: Double) -> Double { Double(30 + plotHeight) - v / top * Double(plotHeight) }
+        svg += "<line x1=\"\(left)\" y1=\"\(30 + plotHeight)\" x2=\"\(left + plotWidth)\" y2=\"\(30 + plotHeight)\" class=\"chart-axis\"/>"
+        for (i, label) in labels.enumerated() {
+            svg += "<text x=\"\(format(x(i)))\" y=\"\(height - 10)\" text-anchor=\"middle\" class=\"chart-label\">\(escape(label))</text>"
+        }
+        for fraction in [0.0, 0.5, 1.0] {
+            let value = top / 1.1 * fraction
+            svg += "<text x=\"\(left - 6)\" y=\"\(format(y(value)) )\" text-anchor=\"end\" class=\"chart-label\">\(escape(number(value)))</text>"
+        }
+        for (index, line) in series.enumerated() {
+            var path = ""
+            var pen = false
+            for (i, value) in line.values.enumerated() {
+                guard let value else {
+                    pen = false
+                    continue
+                }
+                path += (pen ? " L" : " M") + "\(format(x(i))) \(format(y(value)))"
+                pen = true
+                svg += "<circle cx=\"\(format(x(i)))\" cy=\"\(format(y(value)))\" r=\"3\" class=\"\(line.cssClass)\"/>"
+            }
+            if !path.isEmpty { svg += "<path d=\"\(path)\" class=\"\(line.cssClass) chart-line\"/>" }
+            svg += "<rect x=\"\(left + index * 140)\" y=\"6\" width=\"12\" height=\"12\" class=\"\(line.cssClass)\"/>"
+            svg += "<text x=\"\(left + index * 140 + 18)\" y=\"16\" class=\"chart-label\">\(escape(line.name))</text>"
+        }
+        return svg + "</svg>"
+    }
+
+    /// A grid of cells, rows × columns, each with a class and a short text.
+    struct Cell {
+        let text: String
+        let cssClass: String
+    }
+
+    static func grid(rows: [String], columns: [String], cells: [[Cell]], title: String, id: String) -> String {
+        let labelWidth = 170
+        let cellWidth = max(54, min(110, 560 / max(columns.count, 1)))
+        let cellHeight = 24
+        let width = labelWidth + columns.count * cellWidth + 10
+        let height = 30 + rows.count * cellHeight + 10
+        var svg = header(id: id, title: title, width: width, height: height)
+        for (c, column) in columns.enumerated() {
+            svg += "<text x=\"\(labelWidth + c * cellWidth + cellWidth / 2)\" y=\"20\" text-anchor=\"middle\" class=\"chart-label\">\(escape(short(column, 14)))</text>"
+        }
+        for (r, row) in rows.enumerated() {
+            let y = 30 + r * cellHeight
+            svg += "<text x=\"\(labelWidth - 8)\" y=\"\(y + 16)\" text-anchor=\"end\" class=\"chart-label\">\(escape(short(row, 24)))</text>"
+            for (c, cell) in cells[r].enumerated() {
+                svg += "<rect x=\"\(labelWidth + c * cellWidth + 1)\" y=\"\(y + 1)\" width=\"\(cellWidth - 2)\" height=\"\(cellHeight - 2)\" class=\"\(cell.cssClass)\"/>"
+                svg += "<text x=\"\(labelWidth + c * cellWidth + cellWidth / 2)\" y=\"\(y + 16)\" text-anchor=\"middle\" class=\"chart-cell-text\">\(escape(cell.text))</text>"
+            }
+        }
+        return svg + "</svg>"
+    }
+
+    private static func header(id: String, title: String, width: Int, height: Int) -> String {
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\" aria-labelledby=\"\(id)-title\" viewBox=\"0 0 \(width) \(height)\" width=\"100%\">"
+            + "<title id=\"\(id)-title\">\(escape(title))</title>"
+    }
+
+    static func number(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
+    }
+
+    private static func format(_ value: Double) -> String { String(format: "%.1f", value) }
+
+    private static func short(_ text: String, _ limit: Int) -> String {
+        text.count > limit ? String(text.prefix(limit - 1)) + "…" : text
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}
