@@ -29,6 +29,11 @@ enum OpenAPIDocument {
                     ]),
                 "/people": get("People of the network with current positions and the contact points the caller may see", arrayOf("Person")),
                 "/meetings": get("Meetings the caller may see, newest first", arrayOf("MeetingSummary")),
+                "/action-plan": get("The strategy with its priority areas and activities, each with its progress (0 to 1; absent when not measurable)", ref("ActionPlan")),
+                "/action-plan/activities/{code}": get(
+                    "One activity with its participants, indicators (targets and validated actuals per year), validated reports and evidence",
+                    ref("ActivityDetail"),
+                    parameters: [["name": "code", "in": "path", "required": true, "schema": ["type": "string", "pattern": "^[A-Za-z0-9.-]+$"]]]),
                 "/newsletters": get(
                     "Published newsletter issues, newest first, with their editions' article titles", arrayOf("NewsletterIssue")),
                 "/newsletters/{year}/{number}": get(
@@ -74,7 +79,11 @@ enum OpenAPIDocument {
 
     /// Absent values are left out of responses, so nullable properties are the optional ones.
     private static func object(_ properties: [String: [String: Any]]) -> [String: Any] {
-        let required = properties.filter { !((($0.value["type"] as? [String]) ?? []).contains("null")) }.keys.sorted()
+        func nullable(_ schema: [String: Any]) -> Bool {
+            ((schema["type"] as? [String]) ?? []).contains("null")
+                || ((schema["oneOf"] as? [[String: Any]]) ?? []).contains { ($0["type"] as? String) == "null" }
+        }
+        let required = properties.filter { !nullable($0.value) }.keys.sorted()
         return ["type": "object", "required": required, "additionalProperties": false, "properties": properties]
     }
 
@@ -109,6 +118,36 @@ enum OpenAPIDocument {
             ]),
             "Position": object(["title": ref("Bilingual"), "organisationId": uuid, "startDate": nullableDate, "endDate": nullableDate]),
             "ContactPoint": object(["kind": oneOf(ContactKind.self), "value": string, "visibility": oneOf(Visibility.self)]),
+            "ActionPlan": object(["strategy": ["oneOf": [ref("Strategy"), ["type": "null"]]], "priorityAreas": arrayOf("PriorityArea")]),
+            "Strategy": object([
+                "slug": string, "title": ref("Bilingual"), "firstYear": ["type": "integer"], "lastYear": ["type": "integer"], "adoptedOn": nullableDate,
+                "version": string, "documentSlug": ["type": ["string", "null"]],
+            ]),
+            "PriorityArea": object([
+                "code": string, "title": ref("Bilingual"), "progress": ["type": ["number", "null"]], "illustrative": ["type": "boolean"],
+                "activities": arrayOf("ActivitySummary"),
+            ]),
+            "ActivitySummary": object([
+                "code": string, "title": ref("Bilingual"), "status": oneOf(ActivityStatus.self), "progress": ["type": ["number", "null"]],
+                "illustrative": ["type": "boolean"],
+            ]),
+            "ActivityDetail": object([
+                "code": string, "title": ref("Bilingual"), "description": ref("Bilingual"), "priorityArea": string, "status": oneOf(ActivityStatus.self),
+                "plannedStart": nullableDate, "plannedEnd": nullableDate, "actualStart": nullableDate, "actualEnd": nullableDate,
+                "sustainableDevelopmentGoals": ["type": "array", "items": ["type": "integer"]], "participants": arrayOf("ActivityParticipant"),
+                "indicators": arrayOf("Indicator"), "reports": arrayOf("ProgressReport"), "evidence": arrayOf("Evidence"), "illustrative": ["type": "boolean"],
+            ]),
+            "ActivityParticipant": object([
+                "countryCode": ["type": ["string", "null"]], "organisationId": ["type": ["string", "null"], "format": "uuid"], "role": oneOf(ActivityRole.self),
+            ]),
+            "Indicator": object([
+                "code": string, "title": ref("Bilingual"), "measure": oneOf(IndicatorMeasure.self), "direction": oneOf(IndicatorDirection.self),
+                "baselineValue": ["type": ["number", "null"]], "baselineYear": ["type": ["integer", "null"]], "periods": arrayOf("IndicatorPeriod"),
+                "illustrative": ["type": "boolean"],
+            ]),
+            "IndicatorPeriod": object(["year": ["type": "integer"], "target": ["type": ["number", "null"]], "actual": ["type": ["number", "null"]]]),
+            "ProgressReport": object(["year": ["type": "integer"], "countryCode": ["type": ["string", "null"]], "narrative": ref("Bilingual")]),
+            "Evidence": object(["kind": oneOf(EvidenceTarget.self), "id": uuid]),
             "NewsletterIssue": object([
                 "year": ["type": "integer"], "number": ["type": "integer"], "publicationDate": ["type": "string", "format": "date"],
                 "newsletter": ref("Bilingual"), "url": ["type": "string", "format": "uri"], "editions": arrayOf("Edition"),

@@ -8,6 +8,8 @@ struct GenerateLoadDataCommand: AsyncCommand {
         @Option(name: "meetings", help: "How many meetings (default 500)") var meetings: Int?
         @Option(name: "participations", help: "How many participations in all (default 20000)") var participations: Int?
         @Option(name: "issues", help: "How many published newsletter issues (default 300)") var issues: Int?
+        @Option(name: "activities", help: "How many action-plan activities (default 0)") var activities: Int?
+        @Option(name: "indicators", help: "How many indicators in all, spread over the activities (default 5 per activity)") var indicators: Int?
     }
 
     var help: String { "Generates illustrative meetings and participations for benchmarks." }
@@ -62,7 +64,11 @@ struct GenerateLoadDataCommand: AsyncCommand {
             created += count
         }
         let issues = try await generateIssues(signature.issues ?? 300, on: app.db)
-        context.console.print("Generated \(meetingCount) meetings, \(created) participations and \(issues) newsletter issues.")
+        let activityCount = signature.activities ?? 0
+        let plan = try await generatePlan(activities: activityCount, indicators: signature.indicators ?? activityCount * 5, on: app.db)
+        context.console.print(
+            "Generated \(meetingCount) meetings, \(created) participations, \(issues) newsletter issues, \(plan.activities) activities, "
+                + "\(plan.indicators) indicators and \(plan.reports) reports.")
     }
 
     /// Published issues in the years before the demo's, each with one generated article per language.
@@ -99,5 +105,89 @@ struct GenerateLoadDataCommand: AsyncCommand {
             }
         }
         return count
+    }
+
+    /// Activities with indicators, yearly targets and actuals, and a validated report per activity
+    /// and year, spread over the strategy's areas; all marked illustrative.
+    private func generatePlan(activities count: Int, indicators indicatorCount: Int, on db: any Database) async throws
+        -> (activities: Int, indicators: Int, reports: Int)
+    {
+        guard count > 0, let strategy = try await Strategy.query(on: db).first() else { return (0, 0, 0) }
+        let areas = try await PriorityArea.query(on: db).filter(\.$strategy.$id == strategy.id!).all()
+        guard !areas.isEmpty else { return (0, 0, 0) }
+        let countries = try await Country.query(on: db).all()
+        let perActivity = max(1, indicatorCount / count)
+        var reports = 0
+        for index in 0..<count {
+            let activity = Activity()
+            activity.code = "GEN-\(index + 1)"
+            activity.titleEn = "Generated activity \(index + 1)"
+            activity.titleZh = ""
+            activity.descriptionEn = "Generated for benchmarks."
+            activity.descriptionZh = ""
+            activity.$priorityArea.id = areas[index % areas.count].id!
+            activity.status = ActivityStatus.allCases[index % ActivityStatus.allCases.count]
+            activity.plannedStart = "\(strategy.firstYear)-01-01"
+            activity.plannedEnd = "\(strategy.lastYear)-12-31"
+            activity.goalsText = "\(index % 17 + 1)"
+            activity.illustrative = true
+            try await activity.create(on: db)
+            let participant = ActivityParticipant()
+            participant.$activity.id = activity.id!
+            participant.$country.id = countries[index % countries.count].id
+            participant.role = .implementing
+            try await participant.create(on: db)
+            var yearReports: [Int: ProgressReport] = [:]
+            for year in strategy.years {
+                let report = ProgressReport()
+                report.$activity.id = activity.id!
+                report.year = year
+                report.narrativeEn = "Generated report."
+                report.narrativeZh = ""
+                report.status = .validated
+                report.author = "generator"
+                report.validatedBy = "generator"
+                report.illustrative = true
+                try await report.create(on: db)
+                yearReports[year] = report
+                reports += 1
+            }
+            for number in 1...perActivity {
+                let indicator = Indicator()
+                indicator.code = "GEN-\(index + 1).\(number)"
+                indicator.titleEn = "Generated indicator \(index + 1).\(number)"
+                indicator.titleZh = ""
+                indicator.$activity.id = activity.id
+                indicator.measure = number % 2 == 0 ? .percentage : .unit
+                indicator.unitLabel = ""
+                indicator.direction = .increase
+                indicator.baselineValue = 0
+                indicator.baselineText = ""
+                indicator.baselineYear = strategy.firstYear - 1
+                indicator.illustrative = true
+                try await indicator.create(on: db)
+                var targets: [IndicatorTarget] = []
+                var actuals: [IndicatorActual] = []
+                for (offset, year) in strategy.years.enumerated() {
+                    let target = IndicatorTarget()
+                    target.$indicator.id = indicator.id!
+                    target.year = year
+                    target.value = Double((offset + 1) * 10)
+                    target.text = ""
+                    targets.append(target)
+                    let actual = IndicatorActual()
+                    actual.$indicator.id = indicator.id!
+                    actual.year = year
+                    actual.value = Double((offset + 1) * 10 - (index + number) % 7)
+                    actual.text = ""
+                    actual.illustrative = true
+                    actual.$report.id = yearReports[year]?.id
+                    actuals.append(actual)
+                }
+                try await targets.create(on: db)
+                try await actuals.create(on: db)
+            }
+        }
+        return (count, count * perActivity, reports)
     }
 }
