@@ -25,8 +25,10 @@ struct OpenAPITests {
             as? [String: Any])?["schema"] as? [String: Any])
     }
 
-    /// A documented path with its parameters filled from the demo: the seed's meeting, Issue 7, 2021 and its article.
+    /// A documented path with its parameters filled from the demo: the seed's meeting, Issue 7, 2021, its article
+    /// and the action plan's activity CC-1.
     static func concrete(_ path: String) -> String {
+        if path.hasPrefix("/action-plan/") { return path.replacingOccurrences(of: "{code}", with: "CC-1") }
         if path.hasPrefix("/articles/") { return path.replacingOccurrences(of: "{slug}", with: SeedNewsletter.articleSlug) }
         return path.replacingOccurrences(of: "{slug}", with: SeedMeeting.slug).replacingOccurrences(of: "{year}", with: "2021")
             .replacingOccurrences(of: "{number}", with: "7")
@@ -41,7 +43,8 @@ struct OpenAPITests {
             #expect(server.hasSuffix("/api/v1"))
             #expect(
                 Self.operations(document).map(\.path) == [
-                    "/articles/{slug}", "/countries", "/meetings", "/meetings/{slug}", "/newsletters", "/newsletters/{year}/{number}",
+                    "/action-plan", "/action-plan/activities/{code}", "/articles/{slug}", "/countries", "/meetings", "/meetings/{slug}",
+                    "/newsletters", "/newsletters/{year}/{number}",
                     "/organisations", "/people",
                 ])
         }
@@ -64,7 +67,7 @@ struct OpenAPITests {
             let validator = JSONSchemaValidator(document: document)
             let editor = try await signIn(app, as: Demo.editor)
             let operations = Self.operations(document)
-            #expect(operations.count == 8)
+            #expect(operations.count == 10)
             for (path, operation) in operations {
                 let schema = try #require(Self.schema(operation, status: "200"), "\(path) documents no 200 JSON schema")
                 // Path parameters take real values: the demo meeting, the seed's issue and its article.
@@ -80,6 +83,24 @@ struct OpenAPITests {
                     #expect(errors == [], "\(concrete) as \(who) differs from its schema")
                 }
             }
+        }
+    }
+
+    @Test("Without a strategy the action plan answers its documented schema, with no strategy and no areas")
+    func actionPlanWithoutStrategy() async throws {
+        try await withApp(loadDemo: false) { app async throws in
+            let document = try await Self.document(app)
+            let validator = JSONSchemaValidator(document: document)
+            let operation = try #require(Self.operations(document).first { $0.path == "/action-plan" }?.operation)
+            let schema = try #require(Self.schema(operation, status: "200"))
+            let response = try await app.testing().sendRequest(.GET, "/api/v1/action-plan")
+            #expect(response.status == .ok)
+            let body = try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
+            #expect(body["strategy"] == nil || body["strategy"] is NSNull)
+            #expect((body["priorityAreas"] as? [Any])?.isEmpty == true)
+            #expect(validator.validate(body, against: schema) == [])
+            let missing = try await app.testing().sendRequest(.GET, "/api/v1/action-plan/activities/CC-1")
+            #expect(missing.status == .notFound)
         }
     }
 
@@ -163,7 +184,23 @@ struct OpenAPITests {
             }
             #expect(!validator.validate(valid, against: ["$ref": "#/components/schemas/Nope"]).isEmpty)
             #expect(
-                !validator.validate(valid, against: ["type": "object", "oneOf": []]).isEmpty, "unknown keywords must not pass silently")
+                !validator.validate(valid, against: ["type": "object", "anyOf": []]).isEmpty, "unknown keywords must not pass silently")
+            // oneOf: exactly one alternative must match, as ActionPlan.strategy (a Strategy or null) uses it
+            let strategyOrNull: [String: Any] = ["oneOf": [["$ref": "#/components/schemas/Strategy"], ["type": "null"]]]
+            let strategy: [String: Any] = [
+                "slug": "s", "title": ["en": "Plan", "zh": ""], "firstYear": 2021, "lastYear": 2025, "adoptedOn": NSNull(), "version": "",
+                "documentSlug": NSNull(),
+            ]
+            #expect(validator.validate(roundTrip(strategy), against: strategyOrNull) == [])
+            #expect(validator.validate(NSNull(), against: strategyOrNull) == [])
+            #expect(!validator.validate("a strategy", against: strategyOrNull).isEmpty, "a value matching no alternative passed")
+            #expect(
+                !validator.validate(roundTrip(strategy.merging(["extra": 1]) { $1 }), against: strategyOrNull).isEmpty,
+                "an object matching neither alternative passed")
+            #expect(
+                !validator.validate("x", against: ["oneOf": [["type": "string"], ["type": "string", "pattern": "^x$"]]]).isEmpty,
+                "a value matching two alternatives passed")
+            #expect(!validator.validate("x", against: ["oneOf": [] as [Any]]).isEmpty, "an empty oneOf passed")
             // date-time and uri formats, as the meeting schemas use them
             #expect(validator.validate("2021-07-22T16:00:00Z", against: ["type": "string", "format": "date-time"]) == [])
             #expect(validator.validate("2021-07-22T16:00:00+08:00", against: ["type": "string", "format": "date-time"]) == [])

@@ -91,8 +91,10 @@ enum ActionPlanAPI {
         let document = try await data.strategy.$document.get(on: req.db)
         return Plan(
             strategy: StrategyItem(
-                slug: data.strategy.slug, title: BilingualText(en: data.strategy.titleEn, zh: data.strategy.titleZh), firstYear: data.strategy.firstYear,
-                lastYear: data.strategy.lastYear, adoptedOn: data.strategy.adoptedOn, version: data.strategy.version, documentSlug: document?.slug),
+                slug: data.strategy.slug, title: BilingualText(en: data.strategy.titleEn, zh: data.strategy.titleZh),
+                firstYear: data.strategy.firstYear,
+                lastYear: data.strategy.lastYear, adoptedOn: data.strategy.adoptedOn, version: data.strategy.version,
+                documentSlug: document?.slug),
             priorityAreas: data.areas.map { area in
                 AreaItem(
                     code: area.code, title: BilingualText(en: area.titleEn, zh: area.titleZh), progress: data.progress(ofArea: area),
@@ -118,8 +120,9 @@ struct ActionPlanAPIController: RouteCollection {
     }
 
     func activity(req: Request) async throws -> Response {
-        guard let activity = try await Activity.query(on: req.db).filter(\.$code == (req.parameters.get("code") ?? "").uppercased())
-            .with(\.$priorityArea).first()
+        guard
+            let activity = try await Activity.query(on: req.db).filter(\.$code == (req.parameters.get("code") ?? "").uppercased())
+                .with(\.$priorityArea).first()
         else { throw Abort(.notFound, reason: req.t("error.not_found")) }
         let id = activity.id!
         let countries = Dictionary(uniqueKeysWithValues: try await Country.query(on: req.db).all().map { ($0.id!, $0.code) })
@@ -127,14 +130,26 @@ struct ActionPlanAPIController: RouteCollection {
         let indicators = try await Indicator.query(on: req.db).filter(\.$activity.$id == id).sort(\.$code).all()
         let ids = indicators.compactMap(\.id)
         let targets = try await IndicatorTarget.query(on: req.db).filter(\.$indicator.$id ~~ ids).all()
-        let reports = try await ProgressReport.query(on: req.db).filter(\.$activity.$id == id).filter(\.$status == .validated).sort(\.$year).all()
+        let reports = try await ProgressReport.query(on: req.db).filter(\.$activity.$id == id).filter(\.$status == .validated).sort(\.$year)
+            .all()
         let validated = Set(reports.compactMap(\.id))
-        let actuals = try await IndicatorActual.query(on: req.db).filter(\.$indicator.$id ~~ ids).all().filter { $0.$report.id.map(validated.contains) ?? true }
-        let evidence = try await ActivityEvidence.query(on: req.db).filter(\.$activity.$id == id).all()
+        let actuals = try await IndicatorActual.query(on: req.db).filter(\.$indicator.$id ~~ ids).all().filter {
+            $0.$report.id.map(validated.contains) ?? true
+        }
+        var evidence: [ActivityEvidence] = []
+        for item in try await ActivityEvidence.query(on: req.db).filter(\.$activity.$id == id).all() {
+            if item.target == .article {
+                guard let article = try await Article.find(item.targetID, on: req.db),
+                    try await NewslettersController.isPublished(article, on: req.db)
+                else { continue }
+            }
+            evidence.append(item)
+        }
         let detail = ActionPlanAPI.ActivityDetail(
             code: activity.code, title: BilingualText(en: activity.titleEn, zh: activity.titleZh),
             description: BilingualText(en: activity.descriptionEn, zh: activity.descriptionZh), priorityArea: activity.priorityArea.code,
-            status: activity.status.rawValue, plannedStart: activity.plannedStart, plannedEnd: activity.plannedEnd, actualStart: activity.actualStart,
+            status: activity.status.rawValue, plannedStart: activity.plannedStart, plannedEnd: activity.plannedEnd,
+            actualStart: activity.actualStart,
             actualEnd: activity.actualEnd, sustainableDevelopmentGoals: activity.goals,
             participants: participants.map {
                 .init(countryCode: $0.$country.id.flatMap { countries[$0] }, organisationId: $0.$organisation.id, role: $0.role.rawValue)
@@ -143,7 +158,8 @@ struct ActionPlanAPIController: RouteCollection {
                 let mine = actuals.filter { $0.$indicator.id == indicator.id }
                 let years = Set(targets.filter { $0.$indicator.id == indicator.id }.map(\.year)).union(mine.map(\.year)).sorted()
                 return .init(
-                    code: indicator.code, title: BilingualText(en: indicator.titleEn, zh: indicator.titleZh), measure: indicator.measure.rawValue,
+                    code: indicator.code, title: BilingualText(en: indicator.titleEn, zh: indicator.titleZh),
+                    measure: indicator.measure.rawValue,
                     direction: indicator.direction.rawValue, baselineValue: indicator.baselineValue, baselineYear: indicator.baselineYear,
                     periods: years.map { year in
                         let ofYear = mine.filter { $0.year == year }
@@ -155,7 +171,9 @@ struct ActionPlanAPIController: RouteCollection {
                     }, illustrative: indicator.illustrative)
             },
             reports: reports.map {
-                .init(year: $0.year, countryCode: $0.$country.id.flatMap { countries[$0] }, narrative: BilingualText(en: $0.narrativeEn, zh: $0.narrativeZh))
+                .init(
+                    year: $0.year, countryCode: $0.$country.id.flatMap { countries[$0] },
+                    narrative: BilingualText(en: $0.narrativeEn, zh: $0.narrativeZh))
             },
             evidence: evidence.map { .init(kind: $0.target.rawValue, id: $0.targetID) }, illustrative: activity.illustrative)
         return try APIResponse.json(detail)

@@ -45,7 +45,8 @@ struct ActionPlanController: RouteCollection {
             code: area.code, title: area.title(req.language),
             description: Bilingual.pick(en: area.descriptionEn, zh: area.descriptionZh, req.language),
             href: "/action-plan/areas/" + area.code, progress: IndicatorProgress.percent(progress),
-            progressValue: Int(((progress ?? 0) * 100).rounded()), activityCount: activities.count, statusCounts: counts.joined(separator: " · "),
+            progressValue: Int(((progress ?? 0) * 100).rounded()), activityCount: activities.count,
+            statusCounts: counts.joined(separator: " · "),
             activities: shown.map { activitySummary($0, data, req) }, moreActivities: activities.count - shown.count,
             illustrative: area.illustrative)
     }
@@ -75,21 +76,26 @@ struct ActionPlanController: RouteCollection {
     // MARK: one activity
 
     func activity(req: Request) async throws -> View {
-        guard let activity = try await Activity.query(on: req.db).filter(\.$code == (req.parameters.get("code") ?? "").uppercased())
-            .with(\.$priorityArea).with(\.$leadOrganisation).with(\.$parent).first()
+        guard
+            let activity = try await Activity.query(on: req.db).filter(\.$code == (req.parameters.get("code") ?? "").uppercased())
+                .with(\.$priorityArea).with(\.$leadOrganisation).with(\.$parent).first()
         else { throw Abort(.notFound, reason: req.t("error.not_found")) }
         let l = req.language
         let id = activity.id!
-        let participants = try await ActivityParticipant.query(on: req.db).filter(\.$activity.$id == id).with(\.$country).with(\.$organisation).all()
+        let participants = try await ActivityParticipant.query(on: req.db).filter(\.$activity.$id == id).with(\.$country).with(
+            \.$organisation
+        ).all()
         let children = try await Activity.query(on: req.db).filter(\.$parent.$id == id).sort(\.$code).all()
         let indicators = try await Indicator.query(on: req.db).filter(\.$activity.$id == id).sort(\.$code).all()
         let indicatorIDs = indicators.compactMap(\.id)
         let targets = try await IndicatorTarget.query(on: req.db).filter(\.$indicator.$id ~~ indicatorIDs).all()
-        let actuals = try await IndicatorActual.query(on: req.db).filter(\.$indicator.$id ~~ indicatorIDs).with(\.$country).with(\.$report).all()
+        let actuals = try await IndicatorActual.query(on: req.db).filter(\.$indicator.$id ~~ indicatorIDs).with(\.$country).with(\.$report)
+            .all()
             .filter { $0.report == nil || $0.report?.status == .validated }
         let locks = Set(try await ReportingLock.query(on: req.db).filter(\.$activity.$id == id).all().map(\.year))
         let ownCountries = try await ReportingRules.countries(of: req.currentUser, on: req.db)
-        let reports = try await ProgressReport.query(on: req.db).filter(\.$activity.$id == id).with(\.$country).sort(\.$year).all().filter { report in
+        let reports = try await ProgressReport.query(on: req.db).filter(\.$activity.$id == id).with(\.$country).sort(\.$year).all().filter {
+            report in
             report.status == .validated || req.role.isStaff || (report.$country.id.map(ownCountries.contains) ?? false)
         }
         let evidence = try await ActivityEvidence.query(on: req.db).filter(\.$activity.$id == id).all()
@@ -108,8 +114,10 @@ struct ActionPlanController: RouteCollection {
                 points.append(.init(year: year, target: target?.value, actual: actualValue))
                 return IndicatorEntry.Row(
                     year: year, target: target.map { $0.value.map(SVGCharts.number) ?? $0.text } ?? "—",
-                    actual: actualValue.map(SVGCharts.number) ?? total?.text ?? (byCountry.isEmpty ? "—" : byCountry.map(\.text).joined(separator: "; ")),
-                    byCountry: byCountry.map { ($0.country?.name(l) ?? "") + " " + ($0.value.map(SVGCharts.number) ?? $0.text) }.joined(separator: ", "),
+                    actual: actualValue.map(SVGCharts.number) ?? total?.text
+                        ?? (byCountry.isEmpty ? "—" : byCountry.map(\.text).joined(separator: "; ")),
+                    byCountry: byCountry.map { ($0.country?.name(l) ?? "") + " " + ($0.value.map(SVGCharts.number) ?? $0.text) }.joined(
+                        separator: ", "),
                     locked: locks.contains(year))
             }
             let chart =
@@ -119,12 +127,16 @@ struct ActionPlanController: RouteCollection {
                     [
                         .init(name: req.t("field.target"), cssClass: "series-target", values: points.map(\.target)),
                         .init(name: req.t("field.actual"), cssClass: "series-actual", values: points.map(\.actual)),
-                    ], labels: points.map { "\($0.year)" }, title: indicator.code + " · " + req.t("plan.actual_vs_target"), id: "chart-" + indicator.code)
+                    ], labels: points.map { "\($0.year)" }, title: indicator.code + " · " + req.t("plan.actual_vs_target"),
+                    id: "chart-" + indicator.code)
             return IndicatorEntry(
                 code: indicator.code, title: indicator.title(l), measure: req.t("measure." + indicator.measure.rawValue),
-                unit: indicator.measure == .percentage ? "%" : indicator.unitLabel, direction: req.t("direction." + indicator.direction.rawValue),
-                baseline: (indicator.baselineValue.map(SVGCharts.number) ?? indicator.baselineText) + (indicator.baselineYear.map { " (\($0))" } ?? ""),
-                progress: IndicatorProgress.percent(IndicatorProgress.progress(measure: indicator.measure, baseline: indicator.baselineValue, points: points)),
+                unit: indicator.measure == .percentage ? "%" : indicator.unitLabel,
+                direction: req.t("direction." + indicator.direction.rawValue),
+                baseline: (indicator.baselineValue.map(SVGCharts.number) ?? indicator.baselineText)
+                    + (indicator.baselineYear.map { " (\($0))" } ?? ""),
+                progress: IndicatorProgress.percent(
+                    IndicatorProgress.progress(measure: indicator.measure, baseline: indicator.baselineValue, points: points)),
                 rows: rows, chartSVG: chart, illustrative: indicator.illustrative)
         }
 
@@ -132,10 +144,14 @@ struct ActionPlanController: RouteCollection {
         let outcomeIDs = evidence.filter { $0.target == .outcome }.map(\.targetID)
         let outcomes = try await MeetingOutcome.query(on: req.db).filter(\.$id ~~ outcomeIDs).all()
         let meetingIDs = Set(evidence.filter { $0.target == .meeting }.map(\.targetID) + outcomes.map(\.$meeting.id))
-        let meetings = try await Meeting.query(on: req.db).filter(\.$id ~~ Array(meetingIDs)).filter(\.$visibility ~~ Visibility.visible(to: req.role))
-            .sort(\.$startsAt).all()
+        let meetings = try await Meeting.query(on: req.db).filter(\.$id ~~ Array(meetingIDs)).filter(
+            \.$visibility ~~ Visibility.visible(to: req.role)
+        )
+        .sort(\.$startsAt).all()
         let meetingEntries = meetings.map { meeting -> EvidenceMeetingEntry in
-            let agreed = outcomes.filter { $0.$meeting.id == meeting.id }.map { req.t("outcome_kind." + $0.kind.rawValue) + ": " + $0.text(l) }
+            let agreed = outcomes.filter { $0.$meeting.id == meeting.id }.map {
+                req.t("outcome_kind." + $0.kind.rawValue) + ": " + $0.text(l)
+            }
             let year = MeetingTime.year(meeting) ?? 0
             return EvidenceMeetingEntry(
                 title: meeting.title(l), href: "/meetings/" + meeting.slug, when: MeetingTime.describe(meeting, l), agreed: agreed,
@@ -144,17 +160,24 @@ struct ActionPlanController: RouteCollection {
         }
         let documents = try await Document.query(on: req.db).filter(\.$id ~~ evidence.filter { $0.target == .document }.map(\.targetID))
             .filter(\.$access ~~ Visibility.visible(to: req.role)).all()
-        let articles = try await Article.query(on: req.db).filter(\.$id ~~ evidence.filter { $0.target == .article }.map(\.targetID)).all()
+        var articles: [Article] = []
+        for article in try await Article.query(on: req.db).filter(\.$id ~~ evidence.filter { $0.target == .article }.map(\.targetID)).all()
+        where try await NewslettersController.isPublished(article, on: req.db) || req.role.isStaff {
+            articles.append(article)
+        }
         let presenter = MeetingPresenter(request: req)
         let canReport = req.role.isStaff || participants.contains { $0.$country.id.map(ownCountries.contains) ?? false }
         let context = ActivityPageContext(
             chrome: try await Chrome.make(
                 for: req, title: activity.code + " " + activity.title(l),
                 showsIllustrativeNote: activity.illustrative || indicators.contains(where: \.illustrative)),
-            code: activity.code, title: activity.title(l), description: Bilingual.pick(en: activity.descriptionEn, zh: activity.descriptionZh, l),
-            areaTitle: activity.priorityArea.code + " " + activity.priorityArea.title(l), areaHref: "/action-plan/areas/" + activity.priorityArea.code,
+            code: activity.code, title: activity.title(l),
+            description: Bilingual.pick(en: activity.descriptionEn, zh: activity.descriptionZh, l),
+            areaTitle: activity.priorityArea.code + " " + activity.priorityArea.title(l),
+            areaHref: "/action-plan/areas/" + activity.priorityArea.code,
             status: req.t("activity_status." + activity.status.rawValue), leadOrganisation: activity.leadOrganisation?.name(l),
-            plannedDates: Self.dates(activity.plannedStart, activity.plannedEnd, l), actualDates: Self.dates(activity.actualStart, activity.actualEnd, l),
+            plannedDates: Self.dates(activity.plannedStart, activity.plannedEnd, l),
+            actualDates: Self.dates(activity.actualStart, activity.actualEnd, l),
             goals: activity.goals.compactMap { SustainableDevelopmentGoals.goal($0).map { "\($0.number). " + $0.title(l) } },
             participants: participants.map {
                 ($0.country?.name(l) ?? $0.organisation?.name(l) ?? "") + " · " + req.t("activity_role." + $0.role.rawValue)
@@ -162,22 +185,27 @@ struct ActionPlanController: RouteCollection {
             parent: activity.parent.map { parent in
                 ActivitySummaryEntry(
                     code: parent.code, title: parent.title(l), href: "/action-plan/activities/" + parent.code,
-                    status: req.t("activity_status." + parent.status.rawValue), progress: "", progressValue: 0, illustrative: parent.illustrative)
+                    status: req.t("activity_status." + parent.status.rawValue), progress: "", progressValue: 0,
+                    illustrative: parent.illustrative)
             },
             children: children.map { child in
                 ActivitySummaryEntry(
                     code: child.code, title: child.title(l), href: "/action-plan/activities/" + child.code,
-                    status: req.t("activity_status." + child.status.rawValue), progress: "", progressValue: 0, illustrative: child.illustrative)
+                    status: req.t("activity_status." + child.status.rawValue), progress: "", progressValue: 0,
+                    illustrative: child.illustrative)
             },
             indicators: indicatorEntries,
             reports: reports.map {
                 ReportEntry(
-                    year: $0.year, country: $0.country?.name(l) ?? req.t("report.whole_activity"), status: req.t("report_status." + $0.status.rawValue),
+                    year: $0.year, country: $0.country?.name(l) ?? req.t("report.whole_activity"),
+                    status: req.t("report_status." + $0.status.rawValue),
                     narrative: Bilingual.pick(en: $0.narrativeEn, zh: $0.narrativeZh, l),
                     href: req.role >= .focalPoint ? "/action-plan/reports/\($0.id!.uuidString)" : nil, illustrative: $0.illustrative)
             },
             meetings: meetingEntries, documents: documents.map(presenter.document),
-            articles: articles.map { DocumentEntry(title: $0.title, href: "/articles/" + $0.slug, type: req.t("entity.article"), lifecycle: "") },
+            articles: articles.map {
+                DocumentEntry(title: $0.title, href: "/articles/" + $0.slug, type: req.t("entity.article"), lifecycle: "")
+            },
             illustrative: activity.illustrative, canReport: canReport && req.role >= .focalPoint,
             reportHref: "/action-plan/reports/new?activity=" + activity.code, canManage: req.role.isStaff,
             csrf: req.role.isStaff ? req.csrfToken() : nil, lockAction: "/action-plan/activities/\(activity.code)/lock",
@@ -197,7 +225,9 @@ struct ActionPlanController: RouteCollection {
         guard let data = try await ActionPlanData.load(on: req.db) else {
             return try await req.view.render(
                 "action-plan/dashboards",
-                DashboardContext(chrome: try await Chrome.make(for: req, title: req.t("plan.dashboards")), sections: [], indicatorOptions: [], selectedIndicator: ""))
+                DashboardContext(
+                    chrome: try await Chrome.make(for: req, title: req.t("plan.dashboards")), sections: [], indicatorOptions: [],
+                    selectedIndicator: ""))
         }
         let l = req.language
         var sections: [ChartSection] = []
@@ -209,10 +239,14 @@ struct ActionPlanController: RouteCollection {
             ChartSection(
                 title: req.t("plan.progress_by_area"),
                 svg: SVGCharts.bars(
-                    areaBars.map { .init(label: $0.0.code + " " + $0.0.title(l), value: ($0.1 ?? 0) * 100, display: IndicatorProgress.percent($0.1)) },
+                    areaBars.map {
+                        .init(label: $0.0.code + " " + $0.0.title(l), value: ($0.1 ?? 0) * 100, display: IndicatorProgress.percent($0.1))
+                    },
                     title: req.t("plan.progress_by_area"), id: "progress-by-area", maximum: 100),
                 columns: [req.t("plan.area"), req.t("plan.activities"), req.t("plan.progress")],
-                rows: areaBars.map { [$0.0.code + " " + $0.0.title(l), "\(data.activitiesByArea[$0.0.id!]?.count ?? 0)", IndicatorProgress.percent($0.1)] },
+                rows: areaBars.map {
+                    [$0.0.code + " " + $0.0.title(l), "\(data.activitiesByArea[$0.0.id!]?.count ?? 0)", IndicatorProgress.percent($0.1)]
+                },
                 note: req.t("plan.progress_note")))
 
         let statusCounts = ActivityStatus.allCases.map { status in (status, data.activities.filter { $0.status == status }.count) }
@@ -225,17 +259,24 @@ struct ActionPlanController: RouteCollection {
                 columns: [req.t("field.status"), req.t("plan.activities")],
                 rows: statusCounts.map { [req.t("activity_status." + $0.0.rawValue), "\($0.1)"] }, note: nil))
 
-        let indicators = try await (req.db as! any SQLDatabase).select().columns("id", "code", "title_en", "title_zh", "measure").from(Indicator.schema)
-            .where("measure", .notEqual, IndicatorMeasure.qualitative.rawValue).orderBy("code").limit(500).all()
+        let indicators = try await (req.db as! any SQLDatabase).select().columns("id", "code", "title_en", "title_zh", "measure").from(
+            Indicator.schema
+        )
+        .where("measure", .notEqual, IndicatorMeasure.qualitative.rawValue).orderBy("code").limit(500).all()
         let options = try indicators.map { row in
             SelectOption(
                 value: try row.decode(column: "code", as: String.self),
                 label: try row.decode(column: "code", as: String.self) + " "
-                    + Bilingual.pick(en: try row.decode(column: "title_en", as: String.self), zh: try row.decode(column: "title_zh", as: String.self), l))
+                    + Bilingual.pick(
+                        en: try row.decode(column: "title_en", as: String.self), zh: try row.decode(column: "title_zh", as: String.self), l)
+            )
         }
         let chosenCode = (try? req.query.get(String.self, at: "indicator")) ?? ""
-        let chosen = try indicators.first { try $0.decode(column: "code", as: String.self) == chosenCode }
-            ?? indicators.first { row in ((try? data.points[row.decode(column: "id", as: UUID.self)]) ?? nil)?.contains { $0.actual != nil } ?? false }
+        let chosen =
+            try indicators.first { try $0.decode(column: "code", as: String.self) == chosenCode }
+            ?? indicators.first { row in
+                ((try? data.points[row.decode(column: "id", as: UUID.self)]) ?? nil)?.contains { $0.actual != nil } ?? false
+            }
         if let chosen {
             let id = try chosen.decode(column: "id", as: UUID.self)
             let code = try chosen.decode(column: "code", as: String.self)
@@ -247,15 +288,18 @@ struct ActionPlanController: RouteCollection {
                         [
                             .init(name: req.t("field.target"), cssClass: "series-target", values: points.map(\.target)),
                             .init(name: req.t("field.actual"), cssClass: "series-actual", values: points.map(\.actual)),
-                        ], labels: points.map { "\($0.year)" }, title: req.t("plan.actual_vs_target") + ": " + code, id: "indicator-over-time"),
+                        ], labels: points.map { "\($0.year)" }, title: req.t("plan.actual_vs_target") + ": " + code,
+                        id: "indicator-over-time"),
                     columns: [req.t("field.year"), req.t("field.target"), req.t("field.actual")],
-                    rows: points.map { ["\($0.year)", $0.target.map(SVGCharts.number) ?? "—", $0.actual.map(SVGCharts.number) ?? "—"] }, note: nil))
+                    rows: points.map { ["\($0.year)", $0.target.map(SVGCharts.number) ?? "—", $0.actual.map(SVGCharts.number) ?? "—"] },
+                    note: nil))
         }
 
         sections.append(try await participation(req, data))
         sections += try await coverage(req)
         let context = DashboardContext(
-            chrome: try await Chrome.make(for: req, title: req.t("plan.dashboards"), showsIllustrativeNote: data.hasIllustrative), sections: sections,
+            chrome: try await Chrome.make(for: req, title: req.t("plan.dashboards"), showsIllustrativeNote: data.hasIllustrative),
+            sections: sections,
             indicatorOptions: options, selectedIndicator: (try? chosen?.decode(column: "code", as: String.self)) ?? "")
         return try await req.view.render("action-plan/dashboards", context)
     }
@@ -291,9 +335,11 @@ struct ActionPlanController: RouteCollection {
         var activities: [UUID: [Int: Int]] = [:]
         for row in taking {
             let country = try row.decode(column: "country_id", as: UUID.self)
-            let start = (try row.decode(column: "actual_start", as: String?.self) ?? row.decode(column: "planned_start", as: String?.self))
+            let start =
+                (try row.decode(column: "actual_start", as: String?.self) ?? row.decode(column: "planned_start", as: String?.self))
                 .flatMap(CalendarDate.init)?.year ?? data.strategy.firstYear
-            let end = (try row.decode(column: "actual_end", as: String?.self) ?? row.decode(column: "planned_end", as: String?.self))
+            let end =
+                (try row.decode(column: "actual_end", as: String?.self) ?? row.decode(column: "planned_end", as: String?.self))
                 .flatMap(CalendarDate.init)?.year ?? data.strategy.lastYear
             for year in years where year >= start && year <= end { activities[country, default: [:]][year, default: 0] += 1 }
         }
@@ -301,13 +347,15 @@ struct ActionPlanController: RouteCollection {
             years.map { year -> SVGCharts.Cell in
                 let m = meetings[country.id!]?[year]?.count ?? 0
                 let a = activities[country.id!]?[year] ?? 0
-                return SVGCharts.Cell(text: "\(m) · \(a)", cssClass: m + a == 0 ? "cell-none" : (m > 0 && a > 0 ? "cell-full" : "cell-some"))
+                return SVGCharts.Cell(
+                    text: "\(m) · \(a)", cssClass: m + a == 0 ? "cell-none" : (m > 0 && a > 0 ? "cell-full" : "cell-some"))
             }
         }
         return ChartSection(
             title: req.t("plan.participation"),
             svg: SVGCharts.grid(
-                rows: countries.map { $0.name(l) }, columns: years.map(String.init), cells: cells, title: req.t("plan.participation"), id: "participation"),
+                rows: countries.map { $0.name(l) }, columns: years.map(String.init), cells: cells, title: req.t("plan.participation"),
+                id: "participation"),
             columns: [req.t("field.country")] + years.map { "\($0)" },
             rows: zip(countries, cells).map { country, row in [country.name(l)] + row.map(\.text) }, note: req.t("plan.participation_note"))
     }
@@ -316,7 +364,10 @@ struct ActionPlanController: RouteCollection {
     private func coverage(_ req: Request) async throws -> [ChartSection] {
         let l = req.language
         let countries = try await Country.query(on: req.db).sort(\.$nameEn).all()
-        let appointments = try await FocalPointAppointment.query(on: req.db).filter(\.$status == .active).with(\.$person).with(\.$country).all()
+        let today = CalendarDate.today()
+        let appointments = try await FocalPointAppointment.query(on: req.db).filter(\.$status == .active).with(\.$person).with(\.$country)
+            .all()
+            .filter { ($0.endDate ?? "9999") >= today }
         let roles = FocalPointRoleType.allCases
         let cells = countries.map { country in
             roles.map { role -> SVGCharts.Cell in
@@ -326,7 +377,6 @@ struct ActionPlanController: RouteCollection {
                 return SVGCharts.Cell(text: req.t("plan.missing"), cssClass: "cell-none")
             }
         }
-        let today = CalendarDate.today()
         let horizon = MeetingTime.local(Date().addingTimeInterval(90 * 86_400), in: TimeZone(identifier: "UTC")!).date
         let ending = appointments.filter { ($0.endDate ?? "9999") >= today && ($0.endDate ?? "9999") <= horizon }
             .sorted { ($0.endDate ?? "") < ($1.endDate ?? "") }
@@ -348,7 +398,10 @@ struct ActionPlanController: RouteCollection {
                     }, title: req.t("plan.terms_ending"), id: "terms-ending"),
                 columns: [req.t("field.country"), req.t("field.role_type"), req.t("field.person"), req.t("field.end_date")],
                 rows: ending.map {
-                    [$0.country.name(l), req.t("focal_role." + $0.roleType.rawValue), $0.person.name(l), LocalizedDate.format($0.endDate, l) ?? ""]
+                    [
+                        $0.country.name(l), req.t("focal_role." + $0.roleType.rawValue), $0.person.name(l),
+                        LocalizedDate.format($0.endDate, l) ?? "",
+                    ]
                 }, note: ending.isEmpty ? req.t("plan.no_terms_ending") : nil),
         ]
     }

@@ -37,7 +37,10 @@ struct ActionPlanData {
     let indicatorsByArea: [UUID: [IndicatorRow]]
     let activitiesByArea: [UUID: [ActivityRow]]
 
-    init(strategy: Strategy, areas: [PriorityArea], activities: [ActivityRow], indicators: [IndicatorRow], points: [UUID: [IndicatorProgress.Point]]) {
+    init(
+        strategy: Strategy, areas: [PriorityArea], activities: [ActivityRow], indicators: [IndicatorRow],
+        points: [UUID: [IndicatorProgress.Point]]
+    ) {
         self.strategy = strategy
         self.areas = areas
         self.activities = activities
@@ -62,11 +65,15 @@ struct ActionPlanData {
                 id: try row.decode(column: "id", as: UUID.self), code: try row.decode(column: "code", as: String.self),
                 titleEn: try row.decode(column: "title_en", as: String.self), titleZh: try row.decode(column: "title_zh", as: String.self),
                 status: ActivityStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .pipeline,
-                areaID: try row.decode(column: "priority_area_id", as: UUID.self), illustrative: try row.decode(column: "illustrative", as: Bool.self),
-                plannedStart: try row.decode(column: "planned_start", as: String?.self), plannedEnd: try row.decode(column: "planned_end", as: String?.self))
+                areaID: try row.decode(column: "priority_area_id", as: UUID.self),
+                illustrative: try row.decode(column: "illustrative", as: Bool.self),
+                plannedStart: try row.decode(column: "planned_start", as: String?.self),
+                plannedEnd: try row.decode(column: "planned_end", as: String?.self))
         }
-        let indicatorRows = try await sql.select().columns("id", "activity_id", "priority_area_id", "measure", "baseline_value").from(Indicator.schema)
-            .all()
+        let indicatorRows = try await sql.select().columns("id", "activity_id", "priority_area_id", "measure", "baseline_value").from(
+            Indicator.schema
+        )
+        .all()
         let indicators = try indicatorRows.map { row in
             IndicatorRow(
                 id: try row.decode(column: "id", as: UUID.self), activityID: try row.decode(column: "activity_id", as: UUID?.self),
@@ -77,7 +84,8 @@ struct ActionPlanData {
         var targets: [UUID: [Int: Double]] = [:]
         for row in try await sql.select().columns("indicator_id", "year", "value").from(IndicatorTarget.schema).all() {
             guard let value = try row.decode(column: "value", as: Double?.self) else { continue }
-            targets[try row.decode(column: "indicator_id", as: UUID.self), default: [:]][try row.decode(column: "year", as: Int.self)] = value
+            targets[try row.decode(column: "indicator_id", as: UUID.self), default: [:]][try row.decode(column: "year", as: Int.self)] =
+                value
         }
         var actuals: [UUID: [Int: (total: Double?, sum: Double)]] = [:]
         let aggregated = try await sql.raw(

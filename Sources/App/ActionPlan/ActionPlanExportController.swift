@@ -18,12 +18,14 @@ struct ActionPlanExportController: RouteCollection {
         let participants = Dictionary(grouping: try await ActivityParticipant.query(on: req.db).with(\.$country).all()) { $0.$activity.id }
         var csv = CSVWriter()
         csv.row([
-            "code", "title_en", "title_zh", "priority_area", "status", "lead_organisation", "planned_start", "planned_end", "actual_start", "actual_end",
+            "code", "title_en", "title_zh", "priority_area", "status", "lead_organisation", "planned_start", "planned_end", "actual_start",
+            "actual_end",
             "sdgs", "countries", "illustrative",
         ])
         for a in activities {
             csv.row([
-                a.code, a.titleEn, a.titleZh, a.priorityArea.code, a.status.rawValue, a.leadOrganisation?.nameEn ?? "", a.plannedStart ?? "",
+                a.code, a.titleEn, a.titleZh, a.priorityArea.code, a.status.rawValue, a.leadOrganisation?.nameEn ?? "",
+                a.plannedStart ?? "",
                 a.plannedEnd ?? "", a.actualStart ?? "", a.actualEnd ?? "", a.goals.map(String.init).joined(separator: " "),
                 (participants[a.id!] ?? []).compactMap { $0.country?.code }.joined(separator: " "), a.illustrative ? "yes" : "no",
             ])
@@ -34,11 +36,16 @@ struct ActionPlanExportController: RouteCollection {
     func indicatorsCSV(req: Request) async throws -> Response {
         let indicators = try await Indicator.query(on: req.db).with(\.$activity).with(\.$priorityArea).sort(\.$code).all()
         var csv = CSVWriter()
-        csv.row(["code", "activity", "priority_area", "title_en", "title_zh", "measure", "unit", "direction", "baseline_value", "baseline_text", "baseline_year", "illustrative"])
+        csv.row([
+            "code", "activity", "priority_area", "title_en", "title_zh", "measure", "unit", "direction", "baseline_value", "baseline_text",
+            "baseline_year", "illustrative",
+        ])
         for i in indicators {
             csv.row([
-                i.code, i.activity?.code ?? "", i.priorityArea?.code ?? "", i.titleEn, i.titleZh, i.measure.rawValue, i.unitLabel, i.direction.rawValue,
-                i.baselineValue.map(SVGCharts.number) ?? "", i.baselineText, i.baselineYear.map(String.init) ?? "", i.illustrative ? "yes" : "no",
+                i.code, i.activity?.code ?? "", i.priorityArea?.code ?? "", i.titleEn, i.titleZh, i.measure.rawValue, i.unitLabel,
+                i.direction.rawValue,
+                i.baselineValue.map(SVGCharts.number) ?? "", i.baselineText, i.baselineYear.map(String.init) ?? "",
+                i.illustrative ? "yes" : "no",
             ])
         }
         return file(csv.text, type: "text/csv; charset=utf-8", name: "indicators.csv")
@@ -53,12 +60,16 @@ struct ActionPlanExportController: RouteCollection {
         csv.row(["indicator", "year", "kind", "country", "value", "text", "illustrative"])
         for t in try await IndicatorTarget.query(on: req.db).sort(\.$year).all() {
             guard let indicator = indicators[t.$indicator.id] else { continue }
-            csv.row([indicator.code, "\(t.year)", "target", "", t.value.map(SVGCharts.number) ?? "", t.text, indicator.illustrative ? "yes" : "no"])
+            csv.row([
+                indicator.code, "\(t.year)", "target", "", t.value.map(SVGCharts.number) ?? "", t.text,
+                indicator.illustrative ? "yes" : "no",
+            ])
         }
         for a in try await IndicatorActual.query(on: req.db).sort(\.$year).all() where a.$report.id.map(validated.contains) ?? true {
             guard let indicator = indicators[a.$indicator.id] else { continue }
             csv.row([
-                indicator.code, "\(a.year)", "actual", a.$country.id.flatMap { countries[$0] } ?? "", a.value.map(SVGCharts.number) ?? "", a.text,
+                indicator.code, "\(a.year)", "actual", a.$country.id.flatMap { countries[$0] } ?? "", a.value.map(SVGCharts.number) ?? "",
+                a.text,
                 a.illustrative ? "yes" : "no",
             ])
         }
@@ -74,7 +85,9 @@ struct ActionPlanExportController: RouteCollection {
 
     func iati(req: Request) async throws -> Response {
         let centre = try await CentreSnapshot.current(req)
-        let export = IATIExport(reportingOrgRef: req.application.focalConfig.iatiReportingOrg, reportingOrgName: centre.nameEn.isEmpty ? "Focal" : centre.nameEn)
+        let export = IATIExport(
+            reportingOrgRef: req.application.focalConfig.iatiReportingOrg, reportingOrgName: centre.nameEn.isEmpty ? "Focal" : centre.nameEn
+        )
         let response = Response(status: .ok, body: .init(string: try await export.xml(on: req.db)))
         response.headers.replaceOrAdd(name: .contentType, value: "application/xml; charset=utf-8")
         return response

@@ -18,13 +18,16 @@ struct ActivityResource: AdminResource {
             FieldSpec(name: "description_zh", labelKey: "field.description_zh", kind: .textarea, maxLength: 6_000),
             FieldSpec(
                 name: "priority_area_id", labelKey: "field.priority_area",
-                kind: .select(areas.map { SelectOption(value: $0.id!.uuidString, label: $0.code + " " + $0.title(req.language)) }), required: true),
+                kind: .select(areas.map { SelectOption(value: $0.id!.uuidString, label: $0.code + " " + $0.title(req.language)) }),
+                required: true),
             FieldSpec(
                 name: "lead_organisation_id", labelKey: "field.lead_organisation",
                 kind: .select(RegistryOptions.optional(try await RegistryOptions.organisations(req), req))),
             FieldSpec(
                 name: "parent_id", labelKey: "field.parent_activity",
-                kind: .select(RegistryOptions.optional(activities.map { SelectOption(value: $0.id!.uuidString, label: $0.code + " " + $0.title(req.language)) }, req))),
+                kind: .select(
+                    RegistryOptions.optional(
+                        activities.map { SelectOption(value: $0.id!.uuidString, label: $0.code + " " + $0.title(req.language)) }, req))),
             .choice("status", "field.status", ActivityStatus.self, labelPrefix: "activity_status.", t: req.t),
             FieldSpec(name: "planned_start", labelKey: "field.planned_start", kind: .date),
             FieldSpec(name: "planned_end", labelKey: "field.planned_end", kind: .date),
@@ -32,14 +35,18 @@ struct ActivityResource: AdminResource {
             FieldSpec(name: "actual_end", labelKey: "field.actual_end", kind: .date),
             FieldSpec(
                 name: "goals", labelKey: "field.goals",
-                kind: .multiSelect(SustainableDevelopmentGoals.all.map { SelectOption(value: "\($0.number)", label: "\($0.number). " + $0.title(req.language)) })),
+                kind: .multiSelect(
+                    SustainableDevelopmentGoals.all.map {
+                        SelectOption(value: "\($0.number)", label: "\($0.number). " + $0.title(req.language))
+                    })),
             .yesNo("illustrative", "field.illustrative", req: req),
         ]
     }
 
     static func values(of a: Activity) -> [String: String] {
         [
-            "code": a.code, "title_en": a.titleEn, "title_zh": a.titleZh, "description_en": a.descriptionEn, "description_zh": a.descriptionZh,
+            "code": a.code, "title_en": a.titleEn, "title_zh": a.titleZh, "description_en": a.descriptionEn,
+            "description_zh": a.descriptionZh,
             "priority_area_id": a.$priorityArea.id.uuidString, "lead_organisation_id": a.$leadOrganisation.id?.uuidString ?? "",
             "parent_id": a.$parent.id?.uuidString ?? "", "status": a.status.rawValue, "planned_start": a.plannedStart ?? "",
             "planned_end": a.plannedEnd ?? "", "actual_start": a.actualStart ?? "", "actual_end": a.actualEnd ?? "", "goals": a.goalsText,
@@ -68,18 +75,22 @@ struct ActivityResource: AdminResource {
     static func check(_ input: [String: String], existing: Activity?, req: Request, errors: inout FieldErrors) async throws {
         let code = input.text("code").uppercased()
         if errors["code"] == nil, !PlanCode.isValid(code) { errors["code"] = req.t("validation.plan_code") }
-        if errors["code"] == nil, let other = try await Activity.query(on: req.db).filter(\.$code == code).first(), other.id != existing?.id {
-            errors["code"] = req.t("validation.code_taken")
+        if errors["code"] == nil, let other = try await Activity.query(on: req.db).filter(\.$code == code).first(), other.id != existing?.id
+        {
+            errors["code"] = req.t("validation.plan_code_taken")
         }
         for (start, end) in [("planned_start", "planned_end"), ("actual_start", "actual_end")] {
-            if let s = CalendarDate(input.text(start)), let e = CalendarDate(input.text(end)), e < s { errors[end] = req.t("validation.end_before_start") }
+            if let s = CalendarDate(input.text(start)), let e = CalendarDate(input.text(end)), e < s {
+                errors[end] = req.t("validation.end_before_start")
+            }
         }
         // Dates must fall within the strategy's period.
         if let areaID = input.uuid("priority_area_id"), let area = try await PriorityArea.find(areaID, on: req.db) {
             let strategy = try await area.$strategy.get(on: req.db)
             for field in ["planned_start", "planned_end", "actual_start", "actual_end"] where errors[field] == nil {
                 if let date = CalendarDate(input.text(field)), !(strategy.firstYear - 1...strategy.lastYear + 1).contains(date.year) {
-                    errors[field] = req.t("validation.outside_strategy", ["first": "\(strategy.firstYear)", "last": "\(strategy.lastYear)"])
+                    errors[field] = req.t(
+                        "validation.outside_strategy", ["first": "\(strategy.firstYear)", "last": "\(strategy.lastYear)"])
                 }
             }
         }
@@ -98,7 +109,7 @@ struct ActivityResource: AdminResource {
     }
 
     static func explain(constraintFailure: any Error, input: [String: String], req: Request) -> FieldErrors? {
-        FieldErrors(["code": req.t("validation.code_taken")])
+        FieldErrors(["code": req.t("validation.plan_code_taken")])
     }
 
     static func all(on db: any Database) async throws -> [Activity] {
@@ -123,8 +134,11 @@ struct ActivityParticipantResource: AdminResource {
 
     static func fields(_ req: Request, editing record: ActivityParticipant?) async throws -> [FieldSpec] {
         [
-            FieldSpec(name: "activity_id", labelKey: "field.activity", kind: .select(try await ActionPlanOptions.activities(req)), required: true),
-            FieldSpec(name: "country_id", labelKey: "field.country", kind: .select(RegistryOptions.optional(try await RegistryOptions.countries(req), req))),
+            FieldSpec(
+                name: "activity_id", labelKey: "field.activity", kind: .select(try await ActionPlanOptions.activities(req)), required: true),
+            FieldSpec(
+                name: "country_id", labelKey: "field.country",
+                kind: .select(RegistryOptions.optional(try await RegistryOptions.countries(req), req))),
             FieldSpec(
                 name: "organisation_id", labelKey: "field.organisation",
                 kind: .select(RegistryOptions.optional(try await RegistryOptions.organisations(req), req))),
@@ -147,7 +161,9 @@ struct ActivityParticipantResource: AdminResource {
     }
 
     static func check(_ input: [String: String], existing: ActivityParticipant?, req: Request, errors: inout FieldErrors) async throws {
-        if input.uuid("country_id") == nil, input.uuid("organisation_id") == nil { errors["country_id"] = req.t("validation.country_or_organisation") }
+        if input.uuid("country_id") == nil, input.uuid("organisation_id") == nil {
+            errors["country_id"] = req.t("validation.country_or_organisation")
+        }
     }
 
     static func all(on db: any Database) async throws -> [ActivityParticipant] {
@@ -155,7 +171,10 @@ struct ActivityParticipantResource: AdminResource {
     }
 
     static func cells(of p: ActivityParticipant, _ req: Request) -> [String] {
-        [p.activity.code, p.country?.name(req.language) ?? "", p.organisation?.name(req.language) ?? "", req.t("activity_role." + p.role.rawValue)]
+        [
+            p.activity.code, p.country?.name(req.language) ?? "", p.organisation?.name(req.language) ?? "",
+            req.t("activity_role." + p.role.rawValue),
+        ]
     }
 
     static func label(of p: ActivityParticipant) -> String { p.role.rawValue }
@@ -169,8 +188,10 @@ struct ActivityEvidenceResource: AdminResource {
 
     static func fields(_ req: Request, editing record: ActivityEvidence?) async throws -> [FieldSpec] {
         [
-            FieldSpec(name: "activity_id", labelKey: "field.activity", kind: .select(try await ActionPlanOptions.activities(req)), required: true),
-            FieldSpec(name: "evidence", labelKey: "field.evidence", kind: .select(try await ActionPlanOptions.evidence(req)), required: true),
+            FieldSpec(
+                name: "activity_id", labelKey: "field.activity", kind: .select(try await ActionPlanOptions.activities(req)), required: true),
+            FieldSpec(
+                name: "evidence", labelKey: "field.evidence", kind: .select(try await ActionPlanOptions.evidence(req)), required: true),
             FieldSpec(name: "note_en", labelKey: "field.note", kind: .text, maxLength: 300),
         ]
     }
@@ -193,7 +214,9 @@ struct ActivityEvidenceResource: AdminResource {
         FieldErrors(["evidence": req.t("validation.already_listed")])
     }
 
-    static func all(on db: any Database) async throws -> [ActivityEvidence] { try await ActivityEvidence.query(on: db).with(\.$activity).all() }
+    static func all(on db: any Database) async throws -> [ActivityEvidence] {
+        try await ActivityEvidence.query(on: db).with(\.$activity).all()
+    }
 
     static func cells(of e: ActivityEvidence, _ req: Request) -> [String] {
         [e.activity.code, req.t("evidence_target." + e.target.rawValue) + (e.noteEn.isEmpty ? "" : ": " + e.noteEn)]
@@ -204,7 +227,9 @@ struct ActivityEvidenceResource: AdminResource {
 
 enum ActionPlanOptions {
     static func activities(_ req: Request) async throws -> [SelectOption] {
-        try await Activity.query(on: req.db).sort(\.$code).all().map { SelectOption(value: $0.id!.uuidString, label: $0.code + " " + $0.title(req.language)) }
+        try await Activity.query(on: req.db).sort(\.$code).all().map {
+            SelectOption(value: $0.id!.uuidString, label: $0.code + " " + $0.title(req.language))
+        }
     }
 
     /// Meetings, their decisions and action items, documents and articles, as "kind:id" values.
@@ -214,13 +239,19 @@ enum ActionPlanOptions {
         let outcomes = try await MeetingOutcome.query(on: req.db).with(\.$meeting).all()
         let documents = try await Document.query(on: req.db).sort(\.$titleEn).all()
         let articles = try await Article.query(on: req.db).sort(\.$title).all()
-        return meetings.map { SelectOption(value: "meeting:" + $0.id!.uuidString, label: req.t("evidence_target.meeting") + ": " + $0.title(l)) }
+        return meetings.map {
+            SelectOption(value: "meeting:" + $0.id!.uuidString, label: req.t("evidence_target.meeting") + ": " + $0.title(l))
+        }
             + outcomes.map {
                 SelectOption(
                     value: "outcome:" + $0.id!.uuidString,
                     label: req.t("evidence_target.outcome") + ": " + $0.meeting.title(l) + " · " + String($0.text(l).prefix(80)))
             }
-            + documents.map { SelectOption(value: "document:" + $0.id!.uuidString, label: req.t("evidence_target.document") + ": " + $0.title(l)) }
-            + articles.map { SelectOption(value: "article:" + $0.id!.uuidString, label: req.t("evidence_target.article") + ": " + $0.title) }
+            + documents.map {
+                SelectOption(value: "document:" + $0.id!.uuidString, label: req.t("evidence_target.document") + ": " + $0.title(l))
+            }
+            + articles.map {
+                SelectOption(value: "article:" + $0.id!.uuidString, label: req.t("evidence_target.article") + ": " + $0.title)
+            }
     }
 }

@@ -30,13 +30,15 @@ struct IATIExport {
             let updated = ISO8601DateFormatter().string(from: activity.updatedAt ?? activity.createdAt ?? Date())
             out += " <iati-activity last-updated-datetime=\"\(updated)\" xml:lang=\"en\">\n"
             out += "  <iati-identifier>\(e(identifier(activity.code)))</iati-identifier>\n"
-            out += "  <reporting-org ref=\"\(e(reportingOrgRef))\" type=\"10\"><narrative>\(e(reportingOrgName))</narrative></reporting-org>\n"
+            out +=
+                "  <reporting-org ref=\"\(e(reportingOrgRef))\" type=\"10\"><narrative>\(e(reportingOrgName))</narrative></reporting-org>\n"
             out += "  <title>\(narratives(activity.titleEn, activity.titleZh))</title>\n"
             let description = activity.descriptionEn.isEmpty && activity.descriptionZh.isEmpty ? activity.titleEn : activity.descriptionEn
             out += "  <description type=\"1\">\(narratives(description, activity.descriptionZh))</description>\n"
             let mine = participants[activity.id!] ?? []
             if mine.isEmpty {
-                out += "  <participating-org ref=\"\(e(reportingOrgRef))\" role=\"2\"><narrative>\(e(reportingOrgName))</narrative></participating-org>\n"
+                out +=
+                    "  <participating-org ref=\"\(e(reportingOrgRef))\" role=\"2\"><narrative>\(e(reportingOrgName))</narrative></participating-org>\n"
             }
             for participant in mine {
                 let name = participant.organisation?.nameEn ?? participant.country?.nameEn ?? ""
@@ -64,7 +66,8 @@ struct IATIExport {
         return out + "</iati-activities>\n"
     }
 
-    private func result(_ indicator: Indicator, targets: [IndicatorTarget], actuals: [IndicatorActual], countries: [UUID: String]) -> String {
+    private func result(_ indicator: Indicator, targets: [IndicatorTarget], actuals: [IndicatorActual], countries: [UUID: String]) -> String
+    {
         var out = "  <result type=\"1\">\n   <title>\(narratives(indicator.titleEn, indicator.titleZh))</title>\n"
         let ascending = indicator.measure == .qualitative ? "" : " ascending=\"\(indicator.direction == .increase ? 1 : 0)\""
         out += "   <indicator measure=\"\(indicator.measure.iatiCode)\"\(ascending)>\n"

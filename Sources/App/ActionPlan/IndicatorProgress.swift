@@ -13,7 +13,9 @@ enum IndicatorProgress {
     /// have no progress.
     static func progress(measure: IndicatorMeasure, baseline: Double?, points: [Point]) -> Double? {
         guard measure != .qualitative else { return nil }
-        guard let latest = points.filter({ $0.actual != nil }).max(by: { $0.year < $1.year }), let actual = latest.actual else { return nil }
+        guard let latest = points.filter({ $0.actual != nil }).max(by: { $0.year < $1.year }), let actual = latest.actual else {
+            return nil
+        }
         guard let target = points.filter({ $0.target != nil }).max(by: { $0.year < $1.year })?.target else { return nil }
         let start = baseline ?? 0
         guard target != start else { return actual == target ? 1 : 0 }

@@ -13,11 +13,15 @@ struct IndicatorResource: AdminResource {
             FieldSpec(name: "code", labelKey: "field.code", kind: .text, required: true, maxLength: 40, hintKey: "hint.plan_code"),
             FieldSpec(name: "title_en", labelKey: "field.title_en", kind: .text, required: true, maxLength: 300),
             FieldSpec(name: "title_zh", labelKey: "field.title_zh", kind: .text, maxLength: 300),
-            FieldSpec(name: "activity_id", labelKey: "field.activity", kind: .select(RegistryOptions.optional(try await ActionPlanOptions.activities(req), req)),
+            FieldSpec(
+                name: "activity_id", labelKey: "field.activity",
+                kind: .select(RegistryOptions.optional(try await ActionPlanOptions.activities(req), req)),
                 hintKey: "hint.indicator_owner"),
             FieldSpec(
                 name: "priority_area_id", labelKey: "field.priority_area",
-                kind: .select(RegistryOptions.optional(areas.map { SelectOption(value: $0.id!.uuidString, label: $0.code + " " + $0.title(req.language)) }, req))),
+                kind: .select(
+                    RegistryOptions.optional(
+                        areas.map { SelectOption(value: $0.id!.uuidString, label: $0.code + " " + $0.title(req.language)) }, req))),
             .choice("measure", "field.measure", IndicatorMeasure.self, labelPrefix: "measure.", t: req.t),
             FieldSpec(name: "unit_label", labelKey: "field.unit_label", kind: .text, maxLength: 60),
             .choice("direction", "field.direction", IndicatorDirection.self, labelPrefix: "direction.", t: req.t),
@@ -32,7 +36,8 @@ struct IndicatorResource: AdminResource {
         [
             "code": i.code, "title_en": i.titleEn, "title_zh": i.titleZh, "activity_id": i.$activity.id?.uuidString ?? "",
             "priority_area_id": i.$priorityArea.id?.uuidString ?? "", "measure": i.measure.rawValue, "unit_label": i.unitLabel,
-            "direction": i.direction.rawValue, "baseline_value": i.baselineValue.map(SVGCharts.number) ?? "", "baseline_text": i.baselineText,
+            "direction": i.direction.rawValue, "baseline_value": i.baselineValue.map(SVGCharts.number) ?? "",
+            "baseline_text": i.baselineText,
             "baseline_year": i.baselineYear.map(String.init) ?? "", "illustrative": i.illustrative ? "yes" : "no",
         ]
     }
@@ -46,7 +51,7 @@ struct IndicatorResource: AdminResource {
         i.measure = IndicatorMeasure(rawValue: input.text("measure")) ?? .unit
         i.unitLabel = input.text("unit_label")
         i.direction = IndicatorDirection(rawValue: input.text("direction")) ?? .increase
-        i.baselineValue = i.measure == .qualitative ? nil : Double(input.text("baseline_value").replacingOccurrences(of: ",", with: ""))
+        i.baselineValue = i.measure == .qualitative ? nil : Double(input.text("baseline_value"))
         i.baselineText = input.text("baseline_text")
         i.baselineYear = Int(input.text("baseline_year"))
         i.illustrative = input["illustrative"] == "yes"
@@ -55,10 +60,14 @@ struct IndicatorResource: AdminResource {
     static func check(_ input: [String: String], existing: Indicator?, req: Request, errors: inout FieldErrors) async throws {
         let code = input.text("code").uppercased()
         if errors["code"] == nil, !PlanCode.isValid(code) { errors["code"] = req.t("validation.plan_code") }
-        if errors["code"] == nil, let other = try await Indicator.query(on: req.db).filter(\.$code == code).first(), other.id != existing?.id {
-            errors["code"] = req.t("validation.code_taken")
+        if errors["code"] == nil, let other = try await Indicator.query(on: req.db).filter(\.$code == code).first(),
+            other.id != existing?.id
+        {
+            errors["code"] = req.t("validation.plan_code_taken")
         }
-        if (input.uuid("activity_id") == nil) == (input.uuid("priority_area_id") == nil) { errors["activity_id"] = req.t("hint.indicator_owner") }
+        if (input.uuid("activity_id") == nil) == (input.uuid("priority_area_id") == nil) {
+            errors["activity_id"] = req.t("hint.indicator_owner")
+        }
         if let measure = IndicatorMeasure(rawValue: input.text("measure")), !input.text("baseline_value").isEmpty {
             if measure == .qualitative {
                 errors["baseline_value"] = req.t("validation.qualitative_no_number")
@@ -72,7 +81,7 @@ struct IndicatorResource: AdminResource {
     }
 
     static func explain(constraintFailure: any Error, input: [String: String], req: Request) -> FieldErrors? {
-        FieldErrors(["code": req.t("validation.code_taken")])
+        FieldErrors(["code": req.t("validation.plan_code_taken")])
     }
 
     static func all(on db: any Database) async throws -> [Indicator] { try await Indicator.query(on: db).sort(\.$code).all() }
@@ -92,7 +101,9 @@ struct IndicatorResource: AdminResource {
 /// of the indicator's measure, and the year not locked for the indicator's activity.
 enum IndicatorValueCheck {
     static func check(_ input: [String: String], req: Request, errors: inout FieldErrors, checkLock: Bool) async throws -> Indicator? {
-        guard let indicatorID = input.uuid("indicator_id"), let indicator = try await Indicator.find(indicatorID, on: req.db) else { return nil }
+        guard let indicatorID = input.uuid("indicator_id"), let indicator = try await Indicator.find(indicatorID, on: req.db) else {
+            return nil
+        }
         let year = Int(input.text("year"))
         if let strategy = try await strategy(of: indicator, on: req.db), let year, !strategy.years.contains(year) {
             errors["year"] = req.t("validation.outside_strategy", ["first": "\(strategy.firstYear)", "last": "\(strategy.lastYear)"])
@@ -105,9 +116,13 @@ enum IndicatorValueCheck {
             if !input.text("value").isEmpty { errors["value"] = req.t("validation.qualitative_no_number") }
         case .unit, .percentage:
             if input.text("value").isEmpty { errors["value"] = req.t("validation.required") }
-            if case .failure(let problem) = ReportingRules.parse(input.text("value"), for: indicator.measure) { errors["value"] = req.t(problem.key) }
+            if case .failure(let problem) = ReportingRules.parse(input.text("value"), for: indicator.measure) {
+                errors["value"] = req.t(problem.key)
+            }
         }
-        if checkLock, let year, let activityID = indicator.$activity.id, try await ReportingRules.isLocked(activityID: activityID, year: year, on: req.db) {
+        if checkLock, let year, let activityID = indicator.$activity.id,
+            try await ReportingRules.isLocked(activityID: activityID, year: year, on: req.db)
+        {
             errors["year"] = req.t("validation.period_locked")
         }
         return indicator
@@ -137,7 +152,9 @@ struct IndicatorTargetResource: AdminResource {
     }
 
     static func indicators(_ req: Request) async throws -> [SelectOption] {
-        try await Indicator.query(on: req.db).sort(\.$code).all().map { SelectOption(value: $0.id!.uuidString, label: $0.code + " " + $0.title(req.language)) }
+        try await Indicator.query(on: req.db).sort(\.$code).all().map {
+            SelectOption(value: $0.id!.uuidString, label: $0.code + " " + $0.title(req.language))
+        }
     }
 
     static func values(of t: IndicatorTarget) -> [String: String] {
@@ -147,7 +164,7 @@ struct IndicatorTargetResource: AdminResource {
     static func apply(_ input: [String: String], to t: IndicatorTarget) {
         if let indicator = input.uuid("indicator_id") { t.$indicator.id = indicator }
         t.year = Int(input.text("year")) ?? 0
-        t.value = Double(input.text("value").replacingOccurrences(of: ",", with: ""))
+        t.value = Double(input.text("value"))
         t.text = input.text("text")
     }
 
@@ -184,9 +201,13 @@ struct IndicatorActualResource: AdminResource {
 
     static func fields(_ req: Request, editing record: IndicatorActual?) async throws -> [FieldSpec] {
         [
-            FieldSpec(name: "indicator_id", labelKey: "field.indicator", kind: .select(try await IndicatorTargetResource.indicators(req)), required: true),
+            FieldSpec(
+                name: "indicator_id", labelKey: "field.indicator", kind: .select(try await IndicatorTargetResource.indicators(req)),
+                required: true),
             FieldSpec(name: "year", labelKey: "field.year", kind: .text, required: true, maxLength: 4),
-            FieldSpec(name: "country_id", labelKey: "field.country", kind: .select(RegistryOptions.optional(try await RegistryOptions.countries(req), req)),
+            FieldSpec(
+                name: "country_id", labelKey: "field.country",
+                kind: .select(RegistryOptions.optional(try await RegistryOptions.countries(req), req)),
                 hintKey: "hint.actual_country"),
             FieldSpec(name: "value", labelKey: "field.value_number", kind: .text, maxLength: 30),
             FieldSpec(name: "text", labelKey: "field.value_text", kind: .text, maxLength: 300),
@@ -205,7 +226,7 @@ struct IndicatorActualResource: AdminResource {
         if let indicator = input.uuid("indicator_id") { a.$indicator.id = indicator }
         a.year = Int(input.text("year")) ?? 0
         a.$country.id = input.uuid("country_id")
-        a.value = Double(input.text("value").replacingOccurrences(of: ",", with: ""))
+        a.value = Double(input.text("value"))
         a.text = input.text("text")
         a.illustrative = input["illustrative"] == "yes"
     }
@@ -213,7 +234,8 @@ struct IndicatorActualResource: AdminResource {
     static func check(_ input: [String: String], existing: IndicatorActual?, req: Request, errors: inout FieldErrors) async throws {
         _ = try await IndicatorValueCheck.check(input, req: req, errors: &errors, checkLock: true)
         // Editing a value of a locked year is refused as well as adding one.
-        if let existing, let indicator = try await Indicator.find(existing.$indicator.id, on: req.db), let activityID = indicator.$activity.id,
+        if let existing, let indicator = try await Indicator.find(existing.$indicator.id, on: req.db),
+            let activityID = indicator.$activity.id,
             try await ReportingRules.isLocked(activityID: activityID, year: existing.year, on: req.db)
         {
             errors["year"] = req.t("validation.period_locked")
@@ -225,7 +247,10 @@ struct IndicatorActualResource: AdminResource {
     }
 
     static func cells(of a: IndicatorActual, _ req: Request) -> [String] {
-        [a.indicator.code, "\(a.year)", a.country?.name(req.language) ?? "", a.value.map(SVGCharts.number) ?? a.text, a.illustrative ? req.t("option.yes") : ""]
+        [
+            a.indicator.code, "\(a.year)", a.country?.name(req.language) ?? "", a.value.map(SVGCharts.number) ?? a.text,
+            a.illustrative ? req.t("option.yes") : "",
+        ]
     }
 
     static func label(of a: IndicatorActual) -> String { "\(a.year)" }

@@ -60,7 +60,8 @@ struct ProgressReportController: RouteCollection {
             errors["country_id"] = req.t("report.own_country_only")
             return
         }
-        let participates = try await ActivityParticipant.query(on: req.db).filter(\.$activity.$id == activity.id!)
+        let participates =
+            try await ActivityParticipant.query(on: req.db).filter(\.$activity.$id == activity.id!)
             .filter(\.$country.$id == countryID).count() > 0
         if !participates { errors["activity_id"] = req.t("report.country_not_in_activity") }
     }
@@ -74,12 +75,16 @@ struct ProgressReportController: RouteCollection {
         let strategy = try await Strategy.query(on: req.db).sort(\.$firstYear, .descending).first()
         let years = strategy.map { Array($0.years) } ?? []
         var specs: [FieldSpec] = [
-            FieldSpec(name: "activity_id", labelKey: "field.activity", kind: .select(try await ActionPlanOptions.activities(req)), required: true),
-            FieldSpec(name: "year", labelKey: "field.year", kind: .select(years.map { SelectOption(value: "\($0)", label: "\($0)") }), required: true),
+            FieldSpec(
+                name: "activity_id", labelKey: "field.activity", kind: .select(try await ActionPlanOptions.activities(req)), required: true),
+            FieldSpec(
+                name: "year", labelKey: "field.year", kind: .select(years.map { SelectOption(value: "\($0)", label: "\($0)") }),
+                required: true),
             FieldSpec(
                 name: "country_id", labelKey: "field.country",
-                kind: .select((allowed == nil ? [SelectOption(value: "", label: req.t("report.whole_activity"))] : [])
-                    + countries.map { SelectOption(value: $0.id!.uuidString, label: $0.name(req.language)) }),
+                kind: .select(
+                    (allowed == nil ? [SelectOption(value: "", label: req.t("report.whole_activity"))] : [])
+                        + countries.map { SelectOption(value: $0.id!.uuidString, label: $0.name(req.language)) }),
                 required: allowed != nil),
             FieldSpec(name: "narrative_en", labelKey: "field.narrative_en", kind: .textarea, required: true, maxLength: 10_000),
             FieldSpec(name: "narrative_zh", labelKey: "field.narrative_zh", kind: .textarea, maxLength: 10_000),
@@ -90,7 +95,8 @@ struct ProgressReportController: RouteCollection {
                 let unit = indicator.measure == .percentage ? " (%)" : indicator.unitLabel.isEmpty ? "" : " (\(indicator.unitLabel))"
                 specs.append(
                     FieldSpec(
-                        name: "actual__" + indicator.id!.uuidString, labelKey: indicator.code + " · " + indicator.title(req.language) + unit,
+                        name: "actual__" + indicator.id!.uuidString,
+                        labelKey: indicator.code + " · " + indicator.title(req.language) + unit,
                         kind: indicator.measure == .qualitative ? .textarea : .text, maxLength: 1_000))
             }
         }
@@ -106,7 +112,8 @@ struct ProgressReportController: RouteCollection {
             rows: reports.map {
                 .init(
                     activity: $0.activity.code + " " + $0.activity.title(req.language), year: $0.year,
-                    country: $0.country?.name(req.language) ?? req.t("report.whole_activity"), status: req.t("report_status." + $0.status.rawValue),
+                    country: $0.country?.name(req.language) ?? req.t("report.whole_activity"),
+                    status: req.t("report_status." + $0.status.rawValue),
                     href: "/action-plan/reports/\($0.id!.uuidString)")
             }, newHref: "/action-plan/reports/new")
         return try await req.view.render("action-plan/reports", context)
@@ -144,22 +151,29 @@ struct ProgressReportController: RouteCollection {
     private func save(_ req: Request, report existing: ProgressReport?) async throws -> Response {
         let raw = (try? req.content.decode([String: String].self)) ?? [:]
         var activity: Activity?
-        if let activityID = raw["activity_id"].flatMap(UUID.init(uuidString:)) { activity = try await Activity.find(activityID, on: req.db) }
+        if let activityID = raw["activity_id"].flatMap(UUID.init(uuidString:)) {
+            activity = try await Activity.find(activityID, on: req.db)
+        }
         let specs = try await fields(req, activity: activity)
         let input = FormValidator.normalise(raw, fields: specs)
         var errors = FormValidator.validate(input, fields: specs, t: req.t)
         if let existing, existing.status != .draft {
-            return try await render(req, report: existing, activity: activity, values: input, errors: errors, error: req.t("report.not_draft"))
-                .encodeResponse(status: .conflict, for: req)
+            return try await render(
+                req, report: existing, activity: activity, values: input, errors: errors, error: req.t("report.not_draft")
+            )
+            .encodeResponse(status: .conflict, for: req)
         }
         guard let activity else {
             errors["activity_id"] = req.t("validation.choice")
-            return try await render(req, report: existing, activity: nil, values: input, errors: errors).encodeResponse(status: .unprocessableEntity, for: req)
+            return try await render(req, report: existing, activity: nil, values: input, errors: errors).encodeResponse(
+                status: .unprocessableEntity, for: req)
         }
         let year = Int(input.text("year")) ?? 0
         let countryID = input.uuid("country_id")
         try await checkScope(req, activity: activity, countryID: countryID, errors: &errors)
-        if try await ReportingRules.isLocked(activityID: activity.id!, year: year, on: req.db) { errors["year"] = req.t("validation.period_locked") }
+        if try await ReportingRules.isLocked(activityID: activity.id!, year: year, on: req.db) {
+            errors["year"] = req.t("validation.period_locked")
+        }
         let duplicate = ProgressReport.query(on: req.db).filter(\.$activity.$id == activity.id!).filter(\.$year == year)
         if let countryID {
             duplicate.filter(\.$country.$id == countryID)
@@ -179,7 +193,8 @@ struct ProgressReportController: RouteCollection {
             case .failure(let problem): errors["actual__" + indicator.id!.uuidString] = req.t(problem.key)
             }
         }
-        let scopeRefused = errors["country_id"] == req.t("report.own_country_only") || errors["activity_id"] == req.t("report.country_not_in_activity")
+        let scopeRefused =
+            errors["country_id"] == req.t("report.own_country_only") || errors["activity_id"] == req.t("report.country_not_in_activity")
         guard errors.isEmpty else {
             return try await render(req, report: existing, activity: activity, values: input, errors: errors)
                 .encodeResponse(status: scopeRefused ? .forbidden : .unprocessableEntity, for: req)
@@ -212,7 +227,8 @@ struct ProgressReportController: RouteCollection {
                 actual.$report.id = report.id
                 try await actual.save(on: db)
             }
-            try await audit(req, report, action: existing == nil ? "create" : "update", before: before,
+            try await audit(
+                req, report, action: existing == nil ? "create" : "update", before: before,
                 after: ["status": report.status.rawValue, "narrative_en": report.narrativeEn, "actuals": "\(values.count)"], on: db)
         }
         return req.redirect(to: "/action-plan/reports/\(report.id!.uuidString)")
@@ -286,11 +302,14 @@ struct ProgressReportController: RouteCollection {
         return report
     }
 
-    private func audit(_ req: Request, _ report: ProgressReport, action: String, before: [String: String], after: [String: String], on db: any Database)
+    private func audit(
+        _ req: Request, _ report: ProgressReport, action: String, before: [String: String], after: [String: String], on db: any Database
+    )
         async throws
     {
         try await AuditEntry(
-            actor: req.currentUser, action: action, entityType: "progress_report", entityID: report.id!.uuidString, summary: "\(report.year)",
+            actor: req.currentUser, action: action, entityType: "progress_report", entityID: report.id!.uuidString,
+            summary: "\(report.year)",
             before: before, after: after
         ).save(on: db)
     }
@@ -305,7 +324,8 @@ struct ProgressReportController: RouteCollection {
             chrome: try await Chrome.make(for: req, title: req.t("report.title")), csrf: req.csrfToken(),
             heading: activity.map { req.t("report.title") + ": " + $0.code + " " + $0.title(req.language) } ?? req.t("report.new"),
             action: id.map { "/action-plan/reports/" + $0 } ?? "/action-plan/reports",
-            form: FormFields(fields: FieldView.make(specs, values: values, errors: errors, t: req.t)), hasErrors: !errors.isEmpty, error: error,
+            form: FormFields(fields: FieldView.make(specs, values: values, errors: errors, t: req.t)), hasErrors: !errors.isEmpty,
+            error: error,
             status: report.map { req.t("report_status." + $0.status.rawValue) }, editable: editable,
             submitAction: report?.status == .draft ? id.map { "/action-plan/reports/\($0)/submit" } : nil,
             validateAction: req.role.isStaff && report?.status == .submitted ? id.map { "/action-plan/reports/\($0)/validate" } : nil,

@@ -7,7 +7,8 @@ enum ReportingRules {
     /// The countries a user reports for: those where their person holds an active appointment.
     static func countries(of user: User?, on db: any Database) async throws -> Set<UUID> {
         guard let personID = user?.$person.id else { return [] }
-        let appointments = try await FocalPointAppointment.query(on: db).filter(\.$person.$id == personID).filter(\.$status == .active).all()
+        let appointments = try await FocalPointAppointment.query(on: db).filter(\.$person.$id == personID).filter(\.$status == .active)
+            .all()
         return Set(appointments.map(\.$country.id))
     }
 
@@ -24,7 +25,8 @@ enum ReportingRules {
             return .success(nil)
         case .unit, .percentage:
             guard !trimmed.isEmpty else { return .success(nil) }
-            guard let number = Double(trimmed.replacingOccurrences(of: ",", with: "")), number.isFinite else {
+            // A comma is refused rather than guessed: "1,5" is 1.5 in some countries and 15 in others.
+            guard let number = Double(trimmed), number.isFinite, abs(number) < 1e12 else {
                 return .failure(FieldProblem(key: "validation.number"))
             }
             if measure == .percentage, !(0...100).contains(number) { return .failure(FieldProblem(key: "validation.percentage")) }

@@ -17,7 +17,8 @@ enum SVGCharts {
         for (index, bar) in bars.enumerated() {
             let y = index * row + 5
             let length = Int((bar.value / top) * Double(width))
-            svg += "<text x=\"\(labelWidth - 8)\" y=\"\(y + 17)\" text-anchor=\"end\" class=\"chart-label\">\(escape(short(bar.label, 34)))</text>"
+            svg +=
+                "<text x=\"\(labelWidth - 8)\" y=\"\(y + 17)\" text-anchor=\"end\" class=\"chart-label\">\(escape(short(bar.label, 34)))</text>"
             svg += "<rect x=\"\(labelWidth)\" y=\"\(y + 3)\" width=\"\(max(length, 2))\" height=\"\(row - 8)\" class=\"chart-bar\"/>"
             svg += "<text x=\"\(labelWidth + max(length, 2) + 6)\" y=\"\(y + 17)\" class=\"chart-value\">\(escape(bar.display))</text>"
         }
@@ -50,7 +51,8 @@ enum SVGCharts {
         }
         for fraction in [0.0, 0.5, 1.0] {
             let value = top / 1.1 * fraction
-            svg += "<text x=\"\(left - 6)\" y=\"\(format(y(value)) )\" text-anchor=\"end\" class=\"chart-label\">\(escape(number(value)))</text>"
+            svg +=
+                "<text x=\"\(left - 6)\" y=\"\(format(y(value)) )\" text-anchor=\"end\" class=\"chart-label\">\(escape(number(value)))</text>"
         }
         for (index, line) in series.enumerated() {
             var path = ""
@@ -85,14 +87,18 @@ enum SVGCharts {
         let height = 30 + rows.count * cellHeight + 10
         var svg = header(id: id, title: title, width: width, height: height)
         for (c, column) in columns.enumerated() {
-            svg += "<text x=\"\(labelWidth + c * cellWidth + cellWidth / 2)\" y=\"20\" text-anchor=\"middle\" class=\"chart-label\">\(escape(short(column, 14)))</text>"
+            svg +=
+                "<text x=\"\(labelWidth + c * cellWidth + cellWidth / 2)\" y=\"20\" text-anchor=\"middle\" class=\"chart-label\">\(escape(short(column, 14)))</text>"
         }
         for (r, row) in rows.enumerated() {
             let y = 30 + r * cellHeight
-            svg += "<text x=\"\(labelWidth - 8)\" y=\"\(y + 16)\" text-anchor=\"end\" class=\"chart-label\">\(escape(short(row, 24)))</text>"
+            svg +=
+                "<text x=\"\(labelWidth - 8)\" y=\"\(y + 16)\" text-anchor=\"end\" class=\"chart-label\">\(escape(short(row, 24)))</text>"
             for (c, cell) in cells[r].enumerated() {
-                svg += "<rect x=\"\(labelWidth + c * cellWidth + 1)\" y=\"\(y + 1)\" width=\"\(cellWidth - 2)\" height=\"\(cellHeight - 2)\" class=\"\(cell.cssClass)\"/>"
-                svg += "<text x=\"\(labelWidth + c * cellWidth + cellWidth / 2)\" y=\"\(y + 16)\" text-anchor=\"middle\" class=\"chart-cell-text\">\(escape(cell.text))</text>"
+                svg +=
+                    "<rect x=\"\(labelWidth + c * cellWidth + 1)\" y=\"\(y + 1)\" width=\"\(cellWidth - 2)\" height=\"\(cellHeight - 2)\" class=\"\(cell.cssClass)\"/>"
+                svg +=
+                    "<text x=\"\(labelWidth + c * cellWidth + cellWidth / 2)\" y=\"\(y + 16)\" text-anchor=\"middle\" class=\"chart-cell-text\">\(escape(cell.text))</text>"
             }
         }
         return svg + "</svg>"
@@ -104,7 +110,7 @@ enum SVGCharts {
     }
 
     static func number(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(format: "%.1f", value)
     }
 
     private static func format(_ value: Double) -> String { String(format: "%.1f", value) }

@@ -36,7 +36,8 @@ enum SeedActionPlan {
             activity.code = code
             activity.titleEn = title
             activity.titleZh = ""
-            activity.descriptionEn = "Illustrative: an example of how an activity of the action plan is recorded; not part of the real plan."
+            activity.descriptionEn =
+                "Illustrative: an example of how an activity of the action plan is recorded; not part of the real plan."
             activity.descriptionZh = ""
             activity.$priorityArea.id = area.id!
             activity.$leadOrganisation.id = organisations.centre.id
@@ -59,9 +60,18 @@ enum SeedActionPlan {
 
         // Illustrative indicators: events per year, a percentage, a qualitative one.
         let indicators: [(String, String, String, IndicatorMeasure, String, Double?, [Double?], [Double?])] = [
-            ("CC-1", "CC-1.1", "Illustrative indicator: exchange events held", .unit, "events", 0, [2, 4, 6, 8, 10], [3, 5, nil, nil, nil]),
-            ("BD-1", "BD-1.1", "Illustrative indicator: member states sharing biodiversity data", .percentage, "", 20, [30, 45, 60, 75, 90], [40, 50, nil, nil, nil]),
-            ("EX-1", "EX-1.1", "Illustrative indicator: state of the information platform", .qualitative, "", nil, [nil, nil, nil, nil, nil], [nil, nil, nil, nil, nil]),
+            (
+                "CC-1", "CC-1.1", "Illustrative indicator: exchange events held", .unit, "events", 0, [2, 4, 6, 8, 10],
+                [3, 5, nil, nil, nil]
+            ),
+            (
+                "BD-1", "BD-1.1", "Illustrative indicator: member states sharing biodiversity data", .percentage, "", 20,
+                [30, 45, 60, 75, 90], [40, 50, nil, nil, nil]
+            ),
+            (
+                "EX-1", "EX-1.1", "Illustrative indicator: state of the information platform", .qualitative, "", nil,
+                [nil, nil, nil, nil, nil], [nil, nil, nil, nil, nil]
+            ),
         ]
         for (activityCode, code, title, measure, unit, baseline, targets, actuals) in indicators {
             let indicator = Indicator()
@@ -106,7 +116,9 @@ enum SeedActionPlan {
                 for conclusion in conclusions {
                     try await ActivityEvidence(activityID: activityID, target: .outcome, targetID: conclusion.id!).save(on: db)
                 }
-                if let framework { try await ActivityEvidence(activityID: activityID, target: .document, targetID: framework.id!).save(on: db) }
+                if let framework {
+                    try await ActivityEvidence(activityID: activityID, target: .document, targetID: framework.id!).save(on: db)
+                }
                 if let article = try await Article.query(on: db).filter(\.$slug == SeedNewsletter.articleSlug).first() {
                     try await ActivityEvidence(activityID: activityID, target: .article, targetID: article.id!).save(on: db)
                 }
@@ -127,7 +139,9 @@ enum SeedActionPlan {
         try await recorder.save(report, entity: "progress_report", summary: "CC-1 2021 (illustrative)")
     }
 
-    private static func area(_ strategy: Strategy, _ code: String, _ titleEn: String, _ titleZh: String, position: Int, illustrative: Bool) -> PriorityArea {
+    private static func area(_ strategy: Strategy, _ code: String, _ titleEn: String, _ titleZh: String, position: Int, illustrative: Bool)
+        -> PriorityArea
+    {
         let area = PriorityArea()
         area.$strategy.id = strategy.id!
         area.code = code

@@ -19,7 +19,8 @@ struct StrategyResource: AdminResource {
             FieldSpec(name: "version", labelKey: "field.version", kind: .text, maxLength: 40),
             FieldSpec(
                 name: "document_id", labelKey: "field.adopted_document",
-                kind: .select(RegistryOptions.optional(documents.map { SelectOption(value: $0.id!.uuidString, label: $0.title(req.language)) }, req))),
+                kind: .select(
+                    RegistryOptions.optional(documents.map { SelectOption(value: $0.id!.uuidString, label: $0.title(req.language)) }, req))),
         ]
     }
 
@@ -92,7 +93,8 @@ struct PriorityAreaResource: AdminResource {
 
     static func values(of a: PriorityArea) -> [String: String] {
         [
-            "strategy_id": a.$strategy.id.uuidString, "code": a.code, "title_en": a.titleEn, "title_zh": a.titleZh, "position": "\(a.position)",
+            "strategy_id": a.$strategy.id.uuidString, "code": a.code, "title_en": a.titleEn, "title_zh": a.titleZh,
+            "position": "\(a.position)",
             "description_en": a.descriptionEn, "description_zh": a.descriptionZh, "illustrative": a.illustrative ? "yes" : "no",
         ]
     }
@@ -110,17 +112,21 @@ struct PriorityAreaResource: AdminResource {
 
     static func check(_ input: [String: String], existing: PriorityArea?, req: Request, errors: inout FieldErrors) async throws {
         if errors["code"] == nil, !PlanCode.isValid(input.text("code")) { errors["code"] = req.t("validation.plan_code") }
-        if errors["position"] == nil, Int(input.text("position")).map({ $0 < 1 || $0 > 999 }) ?? true { errors["position"] = req.t("validation.position") }
+        if errors["position"] == nil, Int(input.text("position")).map({ $0 < 1 || $0 > 999 }) ?? true {
+            errors["position"] = req.t("validation.position")
+        }
         if let strategyID = input.uuid("strategy_id"),
-            let other = try await PriorityArea.query(on: req.db).filter(\.$strategy.$id == strategyID).filter(\.$code == input.text("code").uppercased()).first(),
+            let other = try await PriorityArea.query(on: req.db).filter(\.$strategy.$id == strategyID).filter(
+                \.$code == input.text("code").uppercased()
+            ).first(),
             other.id != existing?.id
         {
-            errors["code"] = req.t("validation.code_taken")
+            errors["code"] = req.t("validation.plan_code_taken")
         }
     }
 
     static func explain(constraintFailure: any Error, input: [String: String], req: Request) -> FieldErrors? {
-        FieldErrors(["code": req.t("validation.code_taken")])
+        FieldErrors(["code": req.t("validation.plan_code_taken")])
     }
 
     static func all(on db: any Database) async throws -> [PriorityArea] { try await PriorityArea.query(on: db).sort(\.$position).all() }

@@ -29,11 +29,15 @@ enum OpenAPIDocument {
                     ]),
                 "/people": get("People of the network with current positions and the contact points the caller may see", arrayOf("Person")),
                 "/meetings": get("Meetings the caller may see, newest first", arrayOf("MeetingSummary")),
-                "/action-plan": get("The strategy with its priority areas and activities, each with its progress (0 to 1; absent when not measurable)", ref("ActionPlan")),
+                "/action-plan": get(
+                    "The strategy with its priority areas and activities, each with its progress (0 to 1; absent when not measurable)",
+                    ref("ActionPlan")),
                 "/action-plan/activities/{code}": get(
                     "One activity with its participants, indicators (targets and validated actuals per year), validated reports and evidence",
                     ref("ActivityDetail"),
-                    parameters: [["name": "code", "in": "path", "required": true, "schema": ["type": "string", "pattern": "^[A-Za-z0-9.-]+$"]]]),
+                    parameters: [
+                        ["name": "code", "in": "path", "required": true, "schema": ["type": "string", "pattern": "^[A-Za-z0-9.-]+$"]]
+                    ]),
                 "/newsletters": get(
                     "Published newsletter issues, newest first, with their editions' article titles", arrayOf("NewsletterIssue")),
                 "/newsletters/{year}/{number}": get(
@@ -120,7 +124,8 @@ enum OpenAPIDocument {
             "ContactPoint": object(["kind": oneOf(ContactKind.self), "value": string, "visibility": oneOf(Visibility.self)]),
             "ActionPlan": object(["strategy": ["oneOf": [ref("Strategy"), ["type": "null"]]], "priorityAreas": arrayOf("PriorityArea")]),
             "Strategy": object([
-                "slug": string, "title": ref("Bilingual"), "firstYear": ["type": "integer"], "lastYear": ["type": "integer"], "adoptedOn": nullableDate,
+                "slug": string, "title": ref("Bilingual"), "firstYear": ["type": "integer"], "lastYear": ["type": "integer"],
+                "adoptedOn": nullableDate,
                 "version": string, "documentSlug": ["type": ["string", "null"]],
             ]),
             "PriorityArea": object([
@@ -132,21 +137,31 @@ enum OpenAPIDocument {
                 "illustrative": ["type": "boolean"],
             ]),
             "ActivityDetail": object([
-                "code": string, "title": ref("Bilingual"), "description": ref("Bilingual"), "priorityArea": string, "status": oneOf(ActivityStatus.self),
+                "code": string, "title": ref("Bilingual"), "description": ref("Bilingual"), "priorityArea": string,
+                "status": oneOf(ActivityStatus.self),
                 "plannedStart": nullableDate, "plannedEnd": nullableDate, "actualStart": nullableDate, "actualEnd": nullableDate,
-                "sustainableDevelopmentGoals": ["type": "array", "items": ["type": "integer"]], "participants": arrayOf("ActivityParticipant"),
-                "indicators": arrayOf("Indicator"), "reports": arrayOf("ProgressReport"), "evidence": arrayOf("Evidence"), "illustrative": ["type": "boolean"],
-            ]),
-            "ActivityParticipant": object([
-                "countryCode": ["type": ["string", "null"]], "organisationId": ["type": ["string", "null"], "format": "uuid"], "role": oneOf(ActivityRole.self),
-            ]),
-            "Indicator": object([
-                "code": string, "title": ref("Bilingual"), "measure": oneOf(IndicatorMeasure.self), "direction": oneOf(IndicatorDirection.self),
-                "baselineValue": ["type": ["number", "null"]], "baselineYear": ["type": ["integer", "null"]], "periods": arrayOf("IndicatorPeriod"),
+                "sustainableDevelopmentGoals": ["type": "array", "items": ["type": "integer"]],
+                "participants": arrayOf("ActivityParticipant"),
+                "indicators": arrayOf("Indicator"), "reports": arrayOf("ProgressReport"), "evidence": arrayOf("Evidence"),
                 "illustrative": ["type": "boolean"],
             ]),
-            "IndicatorPeriod": object(["year": ["type": "integer"], "target": ["type": ["number", "null"]], "actual": ["type": ["number", "null"]]]),
-            "ProgressReport": object(["year": ["type": "integer"], "countryCode": ["type": ["string", "null"]], "narrative": ref("Bilingual")]),
+            "ActivityParticipant": object([
+                "countryCode": ["type": ["string", "null"]], "organisationId": ["type": ["string", "null"], "format": "uuid"],
+                "role": oneOf(ActivityRole.self),
+            ]),
+            "Indicator": object([
+                "code": string, "title": ref("Bilingual"), "measure": oneOf(IndicatorMeasure.self),
+                "direction": oneOf(IndicatorDirection.self),
+                "baselineValue": ["type": ["number", "null"]], "baselineYear": ["type": ["integer", "null"]],
+                "periods": arrayOf("IndicatorPeriod"),
+                "illustrative": ["type": "boolean"],
+            ]),
+            "IndicatorPeriod": object([
+                "year": ["type": "integer"], "target": ["type": ["number", "null"]], "actual": ["type": ["number", "null"]],
+            ]),
+            "ProgressReport": object([
+                "year": ["type": "integer"], "countryCode": ["type": ["string", "null"]], "narrative": ref("Bilingual"),
+            ]),
             "Evidence": object(["kind": oneOf(EvidenceTarget.self), "id": uuid]),
             "NewsletterIssue": object([
                 "year": ["type": "integer"], "number": ["type": "integer"], "publicationDate": ["type": "string", "format": "date"],

@@ -9,7 +9,8 @@ struct GenerateLoadDataCommand: AsyncCommand {
         @Option(name: "participations", help: "How many participations in all (default 20000)") var participations: Int?
         @Option(name: "issues", help: "How many published newsletter issues (default 300)") var issues: Int?
         @Option(name: "activities", help: "How many action-plan activities (default 0)") var activities: Int?
-        @Option(name: "indicators", help: "How many indicators in all, spread over the activities (default 5 per activity)") var indicators: Int?
+        @Option(name: "indicators", help: "How many indicators in all, spread over the activities (default 5 per activity)") var indicators:
+            Int?
     }
 
     var help: String { "Generates illustrative meetings and participations for benchmarks." }

@@ -45,7 +45,8 @@ public struct AppConfig: Sendable {
         return AppConfig(
             database: database, baseURL: baseURL, dataDirectory: dataDirectory, resourcesDirectory: resourcesDirectory,
             sessionSecret: sessionSecret, demo: demo, loginMaxAttempts: loginMaxAttempts, loginLockSeconds: loginLockSeconds,
-            pageCacheSeconds: pageCacheSeconds, bcryptCost: bcryptCost, uploadMaxBytes: uploadMaxBytes, iatiReportingOrg: iatiReportingOrg, postgresSchema: nil)
+            pageCacheSeconds: pageCacheSeconds, bcryptCost: bcryptCost, uploadMaxBytes: uploadMaxBytes, iatiReportingOrg: iatiReportingOrg,
+            postgresSchema: nil)
     }
 }
 

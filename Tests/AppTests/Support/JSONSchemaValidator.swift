@@ -2,13 +2,14 @@ import Foundation
 
 /// A small, strict JSON Schema validator for the subset the OpenAPI document uses: `$ref` to
 /// `#/components/schemas/...`, `type` (string or array, with "null"), `properties`, `required`,
-/// `additionalProperties: false`, `items`, `enum`, `pattern`, `format` uuid, date, date-time and uri. A schema
+/// `additionalProperties: false`, `items`, `enum`, `pattern`, `oneOf` (exactly one alternative must
+/// match), `format` uuid, date, date-time and uri. A schema
 /// keyword it does not know is itself reported, so an unsupported schema cannot pass silently.
 struct JSONSchemaValidator {
     let document: [String: Any]
 
     static let knownKeywords: Set<String> = [
-        "$ref", "type", "properties", "required", "additionalProperties", "items", "enum", "pattern", "format", "description",
+        "$ref", "type", "properties", "required", "additionalProperties", "items", "enum", "pattern", "format", "description", "oneOf",
     ]
 
     /// Every violation found, each with the JSON path where it occurs; empty means valid.
@@ -20,6 +21,16 @@ struct JSONSchemaValidator {
         if let ref = schema["$ref"] as? String {
             guard let resolved = resolve(ref) else { return errors + ["\(path): unresolvable $ref \(ref)"] }
             return errors + validate(value, against: resolved, at: path)
+        }
+        if let oneOf = schema["oneOf"] {
+            // Exactly one alternative must accept the value: none or several is a violation.
+            guard let alternatives = oneOf as? [[String: Any]], !alternatives.isEmpty else {
+                return errors + ["\(path): oneOf must list at least one schema"]
+            }
+            let matching = alternatives.filter { validate(value, against: $0, at: path).isEmpty }.count
+            if matching != 1 {
+                errors.append("\(path): \(matching) of the \(alternatives.count) oneOf alternatives match, exactly one must")
+            }
         }
         if let type = schema["type"] {
             let allowed = (type as? [String]) ?? [(type as? String) ?? "?"]

@@ -1,0 +1,142 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import App
+
+@Suite("Action plan CSV and JSON exports")
+struct ActionPlanExportTests {
+    static func csv(_ app: Application, _ name: String) async throws -> (header: [String], records: [[String: String]]) {
+        let response = try await app.testing().sendRequest(.GET, "/action-plan/export/" + name)
+        #expect(response.status == .ok)
+        #expect(response.headers.contentType?.subType == "csv", "\(name) is served as CSV")
+        #expect(response.headers.first(name: .contentDisposition)?.contains("filename=\"\(name)\"") == true)
+        let parsed = csvRecords(response.text)
+        for record in parsed.records { #expect(record.count == parsed.header.count) }
+        #expect(
+            parseCSV(response.text).allSatisfy { $0.count == parsed.header.count }, "\(name): every row has as many cells as the header")
+        return parsed
+    }
+
+    @Test("activities.csv has a header and one row per activity with its priority area and illustrative flag")
+    func activitiesCSV() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            let (header, records) = try await Self.csv(app, "activities.csv")
+            #expect(
+                header == [
+                    "code", "title_en", "title_zh", "priority_area", "status", "lead_organisation", "planned_start", "planned_end",
+                    "actual_start",
+                    "actual_end", "sdgs", "countries", "illustrative",
+                ])
+            #expect(records.count == (try await Activity.query(on: app.db).count()))
+            #expect(records.map { $0["code"] ?? "" } == ["BD-1", "CC-1", "EX-1"])
+            for (code, area, goals) in [("CC-1", "CC", "13 17"), ("BD-1", "BD", "14 15 17"), ("EX-1", "EX", "17")] {
+                let row = try #require(records.first { $0["code"] == code })
+                #expect(row["priority_area"] == area)
+                #expect(row["illustrative"] == "yes")
+                #expect(row["status"] == "implementation")
+                #expect(row["sdgs"] == goals)
+                #expect(row["planned_start"] == "2021-01-01")
+                #expect(row["countries"]?.split(separator: " ").contains("MM") == true)
+                #expect(row["countries"]?.split(separator: " ").count == 11)
+            }
+            // A real (not illustrative) activity is exported as such
+            let editor = try await signIn(app, as: Demo.editor)
+            try await Plan.createActivity(
+                app, headers: editor, code: "BD-2", areaCode: "BD", ["title_en": "Wetlands, \"peatlands\" and mangroves"])
+            let after = try await Self.csv(app, "activities.csv").records
+            let bd2 = try #require(after.first { $0["code"] == "BD-2" })
+            #expect(bd2["priority_area"] == "BD")
+            #expect(bd2["illustrative"] == "no")
+            #expect(bd2["title_en"] == "Wetlands, \"peatlands\" and mangroves", "commas and quotes survive the round trip")
+        }
+    }
+
+    @Test("indicators.csv has one row per indicator with its activity, measure and baseline")
+    func indicatorsCSV() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            let (header, records) = try await Self.csv(app, "indicators.csv")
+            #expect(header.first == "code")
+            #expect(records.count == (try await Indicator.query(on: app.db).count()))
+            #expect(records.map { $0["code"] ?? "" } == ["BD-1.1", "CC-1.1", "EX-1.1"])
+            let cc = try #require(records.first { $0["code"] == "CC-1.1" })
+            #expect(cc["activity"] == "CC-1")
+            #expect(cc["priority_area"] == "")
+            #expect(cc["measure"] == "unit")
+            #expect(cc["unit"] == "events")
+            #expect(cc["baseline_value"] == "0")
+            #expect(cc["baseline_year"] == "2020")
+            #expect(cc["illustrative"] == "yes")
+            let ex = try #require(records.first { $0["code"] == "EX-1.1" })
+            #expect(ex["measure"] == "qualitative")
+            #expect(ex["baseline_value"] == "")
+            #expect(ex["baseline_text"] == "Illustrative: no shared platform")
+        }
+    }
+
+    @Test("results.csv lists every target and every validated actual, one row per indicator, year and kind")
+    func resultsCSV() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            let (header, records) = try await Self.csv(app, "results.csv")
+            #expect(header == ["indicator", "year", "kind", "country", "value", "text", "illustrative"])
+            #expect(records.filter { $0["kind"] == "target" }.count == (try await IndicatorTarget.query(on: app.db).count()))
+            #expect(records.filter { $0["kind"] == "actual" }.count == (try await IndicatorActual.query(on: app.db).count()))
+            let cc = records.filter { $0["indicator"] == "CC-1.1" }
+            #expect(
+                cc.filter { $0["kind"] == "target" }.map { [$0["year"]!, $0["value"]!] } == [
+                    ["2021", "2"], ["2022", "4"], ["2023", "6"], ["2024", "8"], ["2025", "10"],
+                ])
+            #expect(cc.filter { $0["kind"] == "actual" }.map { [$0["year"]!, $0["value"]!] } == [["2021", "3"], ["2022", "5"]])
+            // An actual of a draft report is not a result yet
+            let focalPoint = try await signIn(app, as: Demo.focalPoint)
+            let activity = try await Plan.activity(app, "CC-1")
+            let indicator = try await Plan.indicator(app, "CC-1.1")
+            let myanmar = try await Plan.country(app, "MM")
+            let draft = try await postForm(
+                app, "/action-plan/reports",
+                fields: [
+                    "activity_id": activity.id!.uuidString, "year": "2023", "country_id": myanmar.id!.uuidString, "narrative_en": "Draft",
+                    "narrative_zh": "", "actual__" + indicator.id!.uuidString: "4",
+                ], headers: focalPoint)
+            try #require(draft.status == .seeOther)
+            let after = try await Self.csv(app, "results.csv").records
+            #expect(after.count == records.count, "the draft's actual is not exported")
+        }
+    }
+
+    @Test("action-plan.json decodes and carries exactly what the API gives")
+    func jsonMatchesAPI() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            let file = try await app.testing().sendRequest(.GET, "/action-plan/export/action-plan.json")
+            #expect(file.status == .ok)
+            #expect(file.headers.first(name: .contentDisposition)?.contains("action-plan.json") == true)
+            let plan = try JSONDecoder().decode(ActionPlanAPI.Plan.self, from: Data(file.body.readableBytesView))
+            #expect(plan.strategy?.title.en == ActionPlanDemoTests.strategyTitle)
+            #expect(plan.strategy?.firstYear == 2021 && plan.strategy?.lastYear == 2025)
+            #expect(plan.priorityAreas.map(\.code) == ["CC", "BD", "EX"])
+            #expect(plan.priorityAreas.map(\.illustrative) == [false, false, true])
+            #expect(plan.priorityAreas.first?.activities.map(\.code) == ["CC-1"])
+            let api = try await app.testing().sendRequest(.GET, "/api/v1/action-plan")
+            #expect(api.status == .ok)
+            let fromFile = try #require(file.json as? NSDictionary)
+            let fromAPI = try #require(api.json as? NSDictionary)
+            #expect(fromFile == fromAPI, "the JSON file and the API differ")
+        }
+    }
+
+    @Test("A CSV cell that starts with = is neutralised so spreadsheets do not run it")
+    func formulaNeutralised() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            let editor = try await signIn(app, as: Demo.editor)
+            let formula = "=HYPERLINK(\"http://evil.example\",\"click\")"
+            try await Plan.createActivity(app, headers: editor, code: "CC-3", ["title_en": formula, "title_zh": "+SUM(A1:A2)"])
+            let response = try await app.testing().sendRequest(.GET, "/action-plan/export/activities.csv")
+            let row = try #require(csvRecords(response.text).records.first { $0["code"] == "CC-3" })
+            #expect(row["title_en"] == "'" + formula, "the formula is prefixed with an apostrophe")
+            #expect(row["title_zh"] == "'+SUM(A1:A2)")
+            #expect(!parseCSV(response.text).joined().contains { $0.hasPrefix("=") || $0.hasPrefix("+") || $0.hasPrefix("@") })
+        }
+    }
+}
