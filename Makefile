@@ -5,6 +5,8 @@ demo:
 	scripts/install-system-packages build
 	swift run focal serve --demo
 
+# The mail tests start the built `focal` binary (crash and two-instance tests), so it is built first.
 test:
 	scripts/install-system-packages test
+	swift build --product focal
 	swift test

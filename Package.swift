@@ -14,14 +14,30 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
         .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
     targets: [
         // GitHub's CommonMark (Debian's libcmark-gfm-dev), safe by default, for article Markdown.
         .systemLibrary(name: "CCmarkGFM", pkgConfig: "libcmark-gfm", providers: [.apt(["libcmark-gfm-dev"])]),
+        // SMTP client, MIME and DKIM: needs nothing from App, tested against real servers.
+        .target(
+            name: "SMTPKit",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         .target(
             name: "App",
             dependencies: [
                 .target(name: "CCmarkGFM"),
+                .target(name: "SMTPKit"),
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -32,6 +48,10 @@ let package = Package(
         .executableTarget(
             name: "focal",
             dependencies: [.target(name: "App")]
+        ),
+        .testTarget(
+            name: "SMTPKitTests",
+            dependencies: [.target(name: "SMTPKit")]
         ),
         .testTarget(
             name: "AppTests",

@@ -29,10 +29,16 @@ public func configure(_ app: Application, config: AppConfig) async throws {
         HTTPCookies.Value(string: id.string, maxAge: 8 * 3600, path: "/", isSecure: config.secureCookies, isHTTPOnly: true, sameSite: .lax)
     }
     configureMiddleware(app, config)
+    if let smtp = config.mail.smtp {
+        app.mailEngine = try MailEngine(settings: config.mail, smtp: smtp, dataDirectory: config.dataDirectory, group: app.eventLoopGroup)
+    }
 
     app.asyncCommands.use(CreateUserCommand(), as: "create-user")
     app.asyncCommands.use(LoadDemoCommand(), as: "load-demo")
     app.asyncCommands.use(GenerateLoadDataCommand(), as: "generate-load-data")
+    app.asyncCommands.use(WorkerCommand(), as: "worker")
+    app.asyncCommands.use(SendCampaignCommand(), as: "send-campaign")
+    app.asyncCommands.use(ImportSubscribersCommand(), as: "import-subscribers")
 
     try routes(app)
     try app.verifyEveryRouteDeclaresAccess()
@@ -74,6 +80,7 @@ public func prepareToServe(_ app: Application) async throws {
     }
     try await app.autoMigrate()
     app.lifecycle.use(NewsletterScheduler(interval: .seconds(30)))
+    app.lifecycle.use(MailWorker())
     guard app.focalConfig.demo else { return }
     let loaded = try await DemoLoader.loadIfEmpty(on: app.db, hasher: app.password)
     print(DemoLoader.banner(baseURL: app.focalConfig.baseURL, freshlyLoaded: loaded))

@@ -49,4 +49,9 @@ func routes(_ app: Application) throws {
     try app.register(collection: AdminResourceController<IndicatorResource>())
     try app.register(collection: AdminResourceController<IndicatorTargetResource>())
     try app.register(collection: AdminResourceController<IndicatorActualResource>())
+    try app.register(collection: SubscriptionController())
+    try app.register(collection: CampaignController())
+    try app.register(collection: MailAdminController())
+    try app.register(collection: AdminResourceController<SubscriberResource>())
+    try app.register(collection: AdminResourceController<MailingListResource>())
 }

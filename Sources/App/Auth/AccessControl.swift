@@ -7,6 +7,12 @@ extension Route {
         set { userInfo["requiredRole"] = newValue }
     }
 
+    /// A form authenticated by a signed token in its address instead of the CSRF cookie.
+    var csrfExempt: Bool {
+        get { userInfo["csrfExempt"] as? Bool ?? false }
+        set { userInfo["csrfExempt"] = newValue }
+    }
+
     /// The largest body the route accepts, where it differs from the application's default.
     var maximumBody: Int? {
         get { userInfo["maximumBody"] as? Int }

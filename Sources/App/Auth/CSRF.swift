@@ -11,7 +11,7 @@ struct CSRFMiddleware: AsyncMiddleware {
     private struct IssuedToken: StorageKey { typealias Value = String }
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if ![.GET, .HEAD, .OPTIONS].contains(request.method), !request.isAPI {
+        if ![.GET, .HEAD, .OPTIONS].contains(request.method), !request.isAPI, request.route?.csrfExempt != true {
             // A body that arrived in pieces is gathered first, so the token in it can be read.
             if request.body.data == nil {
                 _ = try await request.body.collect(max: maximumBody(request)).get()

@@ -20,6 +20,7 @@ public struct AppConfig: Sendable {
     public var uploadMaxBytes: Int
     /// The organisation identifier that prefixes IATI activity identifiers in the export.
     public var iatiReportingOrg: String
+    public var mail: MailSettings
     /// A PostgreSQL schema to work in (tests give each app its own); nil uses the default.
     public var postgresSchema: String?
 
@@ -36,9 +37,12 @@ public struct AppConfig: Sendable {
         let pageCacheSeconds = reader.integer("FOCAL_PAGE_CACHE_SECONDS", default: 5, range: 0...3_600)
         let bcryptCost = reader.integer("FOCAL_BCRYPT_COST", default: 12, range: 4...31)
         let iatiReportingOrg = reader.identifier("FOCAL_IATI_REPORTING_ORG", default: "XI-FOCAL-DEMO")
+        let mail = MailSettings.load(&reader, dataDirectory: dataDirectory)
         let uploadMaxBytes = reader.integer("FOCAL_UPLOAD_MAX_BYTES", default: 25 * 1_048_576, range: 1_024...1_073_741_824)
         let secretText = reader.secret("FOCAL_SESSION_SECRET", minimumLength: 32)
         let database = reader.database(demo: demo, dataDirectory: dataDirectory)
+        // A schema of its own within a shared PostgreSQL database (tests and separate installations).
+        let postgresSchema = reader.raw("FOCAL_PG_SCHEMA")
         try reader.throwIfProblems()
 
         let sessionSecret = try secretText.map { Array($0.utf8) } ?? SecretFile.loadOrCreate(in: dataDirectory, demo: demo)
@@ -46,7 +50,7 @@ public struct AppConfig: Sendable {
             database: database, baseURL: baseURL, dataDirectory: dataDirectory, resourcesDirectory: resourcesDirectory,
             sessionSecret: sessionSecret, demo: demo, loginMaxAttempts: loginMaxAttempts, loginLockSeconds: loginLockSeconds,
             pageCacheSeconds: pageCacheSeconds, bcryptCost: bcryptCost, uploadMaxBytes: uploadMaxBytes, iatiReportingOrg: iatiReportingOrg,
-            postgresSchema: nil)
+            mail: mail, postgresSchema: postgresSchema)
     }
 }
 

@@ -14,6 +14,11 @@ struct EnvironmentReader {
         return raw
     }
 
+    /// The trimmed value, or nil when unset or empty.
+    func raw(_ name: String) -> String? { value(name) }
+
+    mutating func report(_ problem: String) { problems.append(problem) }
+
     mutating func path(_ name: String, default fallback: String) -> String {
         guard let raw = value(name) else { return fallback }
         guard raw.hasPrefix("/") else {

@@ -42,6 +42,7 @@ enum DemoLoader {
             recorder: recorder)
         try await SeedNewsletter.load(recorder: recorder)
         try await SeedActionPlan.load(countries: countries, organisations: organisations, recorder: recorder)
+        try await SeedMail.load(recorder: recorder)
 
         for login in logins {
             let personID: UUID? = login.role == .focalPoint ? illustrative["MM"]?.id : nil

@@ -18,6 +18,8 @@ struct ICalendar {
         var organizerEmail: String
         var status: String
         var conference: String?
+        /// The invited person, in invitations sent by mail (METHOD:REQUEST).
+        var attendee: (name: String, email: String)? = nil
     }
 
     var name: String
@@ -52,6 +54,11 @@ struct ICalendar {
         lines.append("URL:" + event.url)
         if !event.organizerEmail.isEmpty {
             lines.append("ORGANIZER;CN=\"\(event.organizerName.replacingOccurrences(of: "\"", with: "'"))\":mailto:" + event.organizerEmail)
+        }
+        if let attendee = event.attendee {
+            lines.append(
+                "ATTENDEE;CN=\"\(attendee.name.replacingOccurrences(of: "\"", with: "'"))\";ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:"
+                    + attendee.email)
         }
         if let conference = event.conference, !conference.isEmpty {
             lines.append("CONFERENCE;VALUE=URI;FEATURE=VIDEO:" + conference)

@@ -44,5 +44,11 @@ extension Application {
         migrations.add(CreateProgressReport())
         migrations.add(CreateIndicatorActual())
         migrations.add(CreateReportingLock())
+        migrations.add(CreateSubscriber())
+        migrations.add(CreateMailingList())
+        migrations.add(CreateSubscription())
+        migrations.add(CreateConsentEvent())
+        migrations.add(CreateCampaign())
+        migrations.add(CreateDelivery())
     }
 }

@@ -1,0 +1,34 @@
+import Foundation
+
+/// A local append-only file recording each delivery whose whole message has been handed to the
+/// operating system's socket. It survives the process being killed (the kernel keeps what was
+/// written), so after a crash the deliveries in it are counted as sent and only the others are
+/// sent again.
+final class DeliveryJournal: Sendable {
+    let path: String
+    private let descriptor: Int32
+
+    init(path: String) throws {
+        self.path = path
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+        guard descriptor >= 0 else { throw CocoaError(.fileWriteNoPermission) }
+    }
+
+    deinit { close(descriptor) }
+
+    /// One short write with O_APPEND: atomic, and safe from any thread.
+    func recordWritten(_ deliveryID: Int) {
+        let line = Array("\(deliveryID)\n".utf8)
+        _ = line.withUnsafeBufferPointer { write(descriptor, $0.baseAddress, $0.count) }
+    }
+
+    func recordedIDs() -> Set<Int> {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
+        return Set(text.split(separator: "\n").compactMap { Int($0) })
+    }
+
+    func clear() {
+        _ = ftruncate(descriptor, 0)
+    }
+}

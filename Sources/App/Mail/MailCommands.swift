@@ -1,0 +1,99 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// `focal worker`: sends campaigns, without serving pages.
+struct WorkerCommand: AsyncCommand {
+    struct Signature: CommandSignature {}
+    var help: String { "Sends campaigns in the background, for deployments that keep sending apart from serving." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await app.autoMigrate()
+        guard let engine = app.mailEngine else { throw CommandProblem(["FOCAL_SMTP_URL: no SMTP server configured, nothing can be sent"]) }
+        context.console.print("Worker \(engine.instanceID) sending with \(engine.settings.concurrency) connections")
+        await MailWorker.loop(engine: engine, app: app)
+    }
+}
+
+/// `focal send-campaign ID`: starts the campaign if needed and sends it to the end, with a progress bar.
+struct SendCampaignCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "id", help: "The campaign's id") var id: String
+    }
+
+    var help: String { "Sends one campaign now and shows its progress." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await app.autoMigrate()
+        guard let engine = app.mailEngine else { throw CommandProblem(["FOCAL_SMTP_URL: no SMTP server configured"]) }
+        guard let id = UUID(uuidString: signature.id), let campaign = try await Campaign.find(id, on: app.db) else {
+            throw CommandProblem(["id: no campaign \(signature.id)"])
+        }
+        guard campaign.status != .cancelled, campaign.status != .finished else { throw CommandProblem(["id: the campaign is \(campaign.status.rawValue)"]) }
+        try await engine.recover(on: app.db)
+        if campaign.status != .sending { try await CampaignPreparation.start(campaign, on: app.db) }
+        let started = Date()
+        try await engine.run(campaignID: id, app: app) { progress in ProgressBar.draw(progress, since: started) }
+        FileHandle.standardError.write(Data("\n".utf8))
+        let final = try await engine.progress(campaignID: id, on: app.db)
+        context.console.print("Sent \(final.sent), failed \(final.failed), remaining \(final.remaining) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+    }
+}
+
+/// `focal import-subscribers FILE`: CSV import with a progress bar and a report of rejected rows.
+struct ImportSubscribersCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "file", help: "CSV with columns email[,name][,language][,lists]") var file: String
+        @Option(name: "list", help: "Also add every subscriber to this list (its slug)") var list: String?
+        @Option(name: "status", help: "confirmed (default: the importer holds their consent) or pending") var status: String?
+    }
+
+    var help: String { "Imports subscribers from a CSV file." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await app.autoMigrate()
+        guard let data = FileManager.default.contents(atPath: signature.file) else { throw CommandProblem(["file: cannot read \(signature.file)"]) }
+        guard let status = SubscriberStatus(rawValue: signature.status ?? "confirmed"), status == .confirmed || status == .pending else {
+            throw CommandProblem(["--status: confirmed or pending"])
+        }
+        let started = Date()
+        let importer = SubscriberImport(status: status, source: "import:" + (signature.file as NSString).lastPathComponent, defaultLists: signature.list.map { [$0] } ?? [])
+        let report: SubscriberImport.Report
+        do {
+            report = try await importer.run(data, on: app.db) { done, total in ProgressBar.drawRows(done, total) }
+        } catch let failure as SubscriberImport.Failure {
+            throw CommandProblem([failure.description])
+        }
+        FileHandle.standardError.write(Data("\n".utf8))
+        for rejection in report.rejections.prefix(1_000) { context.console.print("line \(rejection.line): \(rejection.reason)") }
+        if report.rejections.count > 1_000 { context.console.print("… and \(report.rejections.count - 1_000) more rejected rows") }
+        context.console.print(
+            "Imported \(report.imported), already subscribed \(report.alreadySubscribed), rejected \(report.rejections.count) in "
+                + String(format: "%.1f s", Date().timeIntervalSince(started)))
+    }
+}
+
+enum ProgressBar {
+    static func bar(_ fraction: Double) -> String {
+        let width = 30
+        let filled = Int((fraction * Double(width)).rounded())
+        return "[" + String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled) + "]"
+    }
+
+    static func draw(_ progress: MailEngine.Progress, since start: Date) {
+        let done = progress.sent + progress.failed
+        let fraction = progress.total == 0 ? 1 : Double(done) / Double(progress.total)
+        let eta = progress.eta.map { String(format: " ETA %.0f s", $0) } ?? ""
+        let line = "\r\(bar(fraction)) \(done)/\(progress.total) sent \(progress.sent) failed \(progress.failed) "
+            + String(format: "%.0f/s", progress.rate) + eta + "   "
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    static func drawRows(_ done: Int, _ total: Int) {
+        let fraction = total == 0 ? 1 : Double(done) / Double(total)
+        FileHandle.standardError.write(Data("\r\(bar(fraction)) \(done)/\(total) rows   ".utf8))
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import SMTPKit
+
+/// Writes campaign messages: the parts shared by all recipients are rendered once per language,
+/// then each recipient's name and personal links are filled in.
+struct MailComposer: Sendable {
+    struct Template: Sendable {
+        let subject: String
+        let preheader: String
+        let html: String
+        let text: String
+    }
+
+    struct Recipient: Sendable {
+        let deliveryID: Int
+        let email: String
+        let name: String
+        let language: SubscriberLanguage
+        let subscriberID: UUID?
+        let participationID: UUID?
+    }
+
+    let campaign: CampaignSnapshot
+    let templates: [SubscriberLanguage: Template]
+    let baseURL: String
+    let secret: [UInt8]
+    let from: MailAddress
+    let host: String
+    let meeting: MeetingSnapshot?
+
+    func message(for recipient: Recipient) throws -> MailMessage {
+        let template = templates[recipient.language] ?? templates[.en]!
+        let language = recipient.language == .zh ? Language.zh : .en
+        let expiry = Date().addingTimeInterval(400 * 86_400)
+        let unsubscribe = recipient.subscriberID.map {
+            baseURL + "/mail/unsubscribe/" + SignedToken.make(purpose: "unsubscribe", subject: $0, expires: expiry, secret: secret)
+        } ?? baseURL
+        let preferences = recipient.subscriberID.map {
+            baseURL + "/mail/preferences/" + SignedToken.make(purpose: "preferences", subject: $0, expires: expiry, secret: secret)
+        } ?? baseURL
+        var rsvp = ""
+        var calendar = ""
+        if let participationID = recipient.participationID, let meeting {
+            let end = meeting.expiry
+            rsvp = baseURL + "/rsvp/" + SignedToken.make(purpose: "rsvp", subject: participationID, expires: end, secret: secret)
+            calendar = baseURL + "/meetings/\(meeting.slug)/my-calendar/"
+                + SignedToken.make(purpose: "calendar", subject: participationID, expires: end, secret: secret) + ".ics"
+        }
+        let greeting = Self.greeting(name: recipient.name, language: language)
+        func fill(_ text: String, html: Bool) -> String {
+            func escape(_ value: String) -> String { html ? HTMLEntities.escape(value) : value }
+            return text.replacingOccurrences(of: "{{GREETING}}", with: escape(greeting))
+                .replacingOccurrences(of: "{{UNSUBSCRIBE_URL}}", with: escape(unsubscribe))
+                .replacingOccurrences(of: "{{PREFERENCES_URL}}", with: escape(preferences))
+                .replacingOccurrences(of: "{{RSVP_URL}}", with: escape(rsvp))
+                .replacingOccurrences(of: "{{CALENDAR_URL}}", with: escape(calendar))
+        }
+        var message = MailMessage(
+            from: from, to: [try MailAddress(recipient.email, name: recipient.name)], subject: template.subject, text: fill(template.text, html: false),
+            html: fill(template.html, html: true), messageID: "\(campaign.id.uuidString.lowercased()).\(recipient.deliveryID)@\(host)")
+        if campaign.kind == .newsletter {
+            message.headers = [
+                ("List-Id", "\(campaign.listName.filter { $0.isASCII && $0 != "<" && $0 != ">" && $0 != "\"" }) <\(campaign.listSlug).\(host)>"),
+                ("List-Unsubscribe", "<\(unsubscribe)>"),
+                ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+            ]
+        } else if let meeting, let participationID = recipient.participationID {
+            message.attachments = [
+                MailMessage.Attachment(
+                    filename: "invitation.ics", contentType: "text/calendar; charset=utf-8; method=REQUEST",
+                    data: Data(meeting.invitation(to: recipient, participationID: participationID, includeVideo: campaign.kind == .reminder).utf8))
+            ]
+        }
+        return message
+    }
+
+    static func greeting(name: String, language: Language) -> String {
+        switch language {
+        case .en: return name.isEmpty ? "Dear reader," : "Dear \(name),"
+        case .zh: return name.isEmpty ? "尊敬的读者：" : "尊敬的\(name)："
+        }
+    }
+}
+
+/// What composing needs of a campaign, read once.
+struct CampaignSnapshot: Sendable {
+    let id: UUID
+    let kind: CampaignKind
+    let listSlug: String
+    let listName: String
+}
+
+/// What an invitation needs of its meeting: its calendar entry, filled per participant.
+struct MeetingSnapshot: Sendable {
+    let slug: String
+    let expiry: Date
+    let event: ICalendar.Event?
+    let title: String
+
+    func invitation(to recipient: MailComposer.Recipient, participationID: UUID, includeVideo: Bool) -> String {
+        guard var event else { return "" }
+        if !includeVideo { event.conference = nil }
+        event.attendee = (recipient.name, recipient.email)
+        var calendar = ICalendar(name: title)
+        calendar.method = "REQUEST"
+        calendar.events = [event]
+        return calendar.render()
+    }
+}

@@ -1,0 +1,223 @@
+import Fluent
+import Foundation
+import SMTPKit
+import SQLKit
+
+/// CSV import of subscribers (RFC 4180; columns `email`, optional `name`, `language`, `lists`):
+/// every rejected row is reported with its line and reason, addresses are de-duplicated after
+/// normalising, and rows are written in large batches.
+struct SubscriberImport {
+    struct Rejection: Equatable, Sendable {
+        let line: Int
+        let reason: String
+    }
+
+    struct Report: Sendable {
+        var imported = 0
+        var alreadySubscribed = 0
+        var rejections: [Rejection] = []
+    }
+
+    enum Failure: Error, Equatable, CustomStringConvertible {
+        case notUTF8(line: Int)
+        case missingColumn(String)
+        case unknownColumn(String)
+        case unknownList(String)
+        case empty
+
+        var description: String {
+            switch self {
+            case .notUTF8(let line): return "the file is not UTF-8 text (first bad byte on line \(line)); save it as UTF-8 and try again"
+            case .missingColumn(let name): return "the header has no \"\(name)\" column"
+            case .unknownColumn(let name): return "unknown column \"\(name)\" (allowed: email, name, language, lists)"
+            case .unknownList(let slug): return "no mailing list \"\(slug)\""
+            case .empty: return "the file is empty"
+            }
+        }
+    }
+
+    let status: SubscriberStatus
+    let source: String
+    let defaultLists: [String]
+
+    func run(_ data: Data, on db: any Database, progress: (Int, Int) -> Void = { _, _ in }) async throws -> Report {
+        guard let text = String(data: data, encoding: .utf8) else { throw Failure.notUTF8(line: Self.firstInvalidLine(data)) }
+        var records = CSVReader.parse(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
+        guard !records.isEmpty else { throw Failure.empty }
+        let header = records.removeFirst().fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        for column in header where !["email", "name", "language", "lists"].contains(column) { throw Failure.unknownColumn(column) }
+        guard let emailColumn = header.firstIndex(of: "email") else { throw Failure.missingColumn("email") }
+        let nameColumn = header.firstIndex(of: "name")
+        let languageColumn = header.firstIndex(of: "language")
+        let listsColumn = header.firstIndex(of: "lists")
+
+        let lists = Dictionary(uniqueKeysWithValues: try await MailingList.query(on: db).all().map { ($0.slug, $0.id!) })
+        for slug in defaultLists where lists[slug] == nil { throw Failure.unknownList(slug) }
+        var existing = Set(try await (db as! any SQLDatabase).select().column("email").from(Subscriber.schema).all().map { try $0.decode(column: "email", as: String.self) })
+        var firstLine: [String: Int] = [:]
+        var report = Report()
+        var pending: [(Subscriber, [UUID])] = []
+        let total = records.count
+        for (index, record) in records.enumerated() {
+            let fields = record.fields
+            let line = record.line
+            func field(_ column: Int?) -> String { column.flatMap { $0 < fields.count ? fields[$0] : nil }?.trimmingCharacters(in: .whitespaces) ?? "" }
+            if fields.count != header.count {
+                report.rejections.append(Rejection(line: line, reason: "expected \(header.count) fields, found \(fields.count)"))
+                continue
+            }
+            let email = Subscriber.normalise(field(emailColumn))
+            if email.isEmpty {
+                report.rejections.append(Rejection(line: line, reason: "no e-mail address"))
+                continue
+            }
+            guard MailAddress.isValidEnvelopeAddress(email) else {
+                report.rejections.append(Rejection(line: line, reason: "not a valid e-mail address: \(email)"))
+                continue
+            }
+            if let first = firstLine[email] {
+                report.rejections.append(Rejection(line: line, reason: "duplicate of line \(first)"))
+                continue
+            }
+            firstLine[email] = line
+            if existing.contains(email) {
+                report.alreadySubscribed += 1
+                continue
+            }
+            let name = field(nameColumn)
+            if name.contains(where: { $0.isNewline || $0 == "\0" }) || name.count > 120 {
+                report.rejections.append(Rejection(line: line, reason: "the name has line breaks or is longer than 120 characters"))
+                continue
+            }
+            let languageText = field(languageColumn).lowercased()
+            guard let language = languageText.isEmpty ? .en : SubscriberLanguage(rawValue: languageText) else {
+                report.rejections.append(Rejection(line: line, reason: "language must be en, zh or both, not \(languageText)"))
+                continue
+            }
+            var listIDs: [UUID] = []
+            var unknown: String?
+            for slug in (field(listsColumn).split(whereSeparator: { $0 == " " || $0 == ";" }).map(String.init) + defaultLists) {
+                if let id = lists[slug] { if !listIDs.contains(id) { listIDs.append(id) } } else { unknown = slug }
+            }
+            if let unknown {
+                report.rejections.append(Rejection(line: line, reason: "no mailing list \"\(unknown)\""))
+                continue
+            }
+            let subscriber = Subscriber(email: email, name: name, language: language, status: status)
+            subscriber.id = UUID()
+            subscriber.confirmedAt = status == .confirmed ? Date() : nil
+            existing.insert(email)
+            pending.append((subscriber, listIDs))
+            if pending.count == 1_000 {
+                try await write(pending, on: db)
+                report.imported += pending.count
+                pending = []
+            }
+            if index % 1_000 == 0 { progress(index, total) }
+        }
+        try await write(pending, on: db)
+        report.imported += pending.count
+        progress(total, total)
+        return report
+    }
+
+    /// One transaction per batch: subscribers, their list memberships and the consent record.
+    private func write(_ batch: [(Subscriber, [UUID])], on db: any Database) async throws {
+        guard !batch.isEmpty else { return }
+        let now = Date()
+        try await db.transaction { db in
+            let sql = db as! any SQLDatabase
+            for chunk in stride(from: 0, to: batch.count, by: 250).map({ Array(batch[$0..<min($0 + 250, batch.count)]) }) {
+                var subscribers = sql.insert(into: Subscriber.schema).columns(
+                    "id", "email", "name", "language", "status", "status_reason", "confirmed_at", "created_at", "updated_at")
+                var consents = sql.insert(into: ConsentEvent.schema).columns(
+                    "id", "subscriber_id", "occurred_at", "action", "text_version", "language", "source", "ip_hash", "detail")
+                var memberships: [(UUID, UUID)] = []
+                for (subscriber, lists) in chunk {
+                    subscribers = subscribers.values(
+                        SQLBind(subscriber.id!), SQLBind(subscriber.email), SQLBind(subscriber.name), SQLBind(subscriber.language.rawValue),
+                        SQLBind(subscriber.status.rawValue), SQLBind(""), SQLBind(subscriber.confirmedAt), SQLBind(now), SQLBind(now))
+                    consents = consents.values(
+                        SQLBind(UUID()), SQLBind(subscriber.id!), SQLBind(now), SQLBind("import"), SQLBind(source), SQLBind(subscriber.language.rawValue),
+                        SQLBind("csv-import"), SQLBind(""), SQLBind(""))
+                    memberships += lists.map { (subscriber.id!, $0) }
+                }
+                try await subscribers.run()
+                try await consents.run()
+                if !memberships.isEmpty {
+                    var insert = sql.insert(into: Subscription.schema).columns("id", "subscriber_id", "list_id")
+                    for (subscriber, list) in memberships { insert = insert.values(SQLBind(UUID()), SQLBind(subscriber), SQLBind(list)) }
+                    try await insert.run()
+                }
+            }
+        }
+    }
+
+    static func firstInvalidLine(_ data: Data) -> Int {
+        var line = 1
+        var index = data.startIndex
+        while index < data.endIndex {
+            let end = data[index...].firstIndex(of: 10) ?? data.endIndex
+            if String(data: data[index..<end], encoding: .utf8) == nil { return line }
+            line += 1
+            index = end < data.endIndex ? data.index(after: end) : end
+        }
+        return line
+    }
+}
+
+/// RFC 4180 records with the line each starts on; quoted fields may hold commas, quotes and line breaks.
+enum CSVReader {
+    struct Record {
+        let line: Int
+        let fields: [String]
+    }
+
+    static func parse(_ text: String) -> [Record] {
+        var records: [Record] = []
+        var fields: [String] = []
+        var field = ""
+        var quoted = false
+        var line = 1
+        var recordLine = 1
+        var iterator = text.unicodeScalars.makeIterator()
+        var pendingScalar: Unicode.Scalar? = nil
+        func endRecord() {
+            fields.append(field)
+            if !(fields.count == 1 && fields[0].isEmpty) { records.append(Record(line: recordLine, fields: fields)) }
+            fields = []
+            field = ""
+        }
+        while let scalar = pendingScalar ?? iterator.next() {
+            pendingScalar = nil
+            if quoted {
+                if scalar == "\"" {
+                    if let next = iterator.next() {
+                        if next == "\"" { field.unicodeScalars.append("\"") } else {
+                            quoted = false
+                            pendingScalar = next
+                        }
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    if scalar == "\n" { line += 1 }
+                    field.unicodeScalars.append(scalar)
+                }
+                continue
+            }
+            switch scalar {
+            case "\"" where field.isEmpty: quoted = true
+            case ",": fields.append(field); field = ""
+            case "\r": continue
+            case "\n":
+                endRecord()
+                line += 1
+                recordLine = line
+            default: field.unicodeScalars.append(scalar)
+            }
+        }
+        if !field.isEmpty || !fields.isEmpty { endRecord() }
+        return records
+    }
+}

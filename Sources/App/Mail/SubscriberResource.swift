@@ -1,0 +1,118 @@
+import Fluent
+import Vapor
+
+struct SubscriberResource: AdminResource {
+    typealias Record = Subscriber
+    static let slug = "subscribers"
+    static let auditEntity = "subscriber"
+    static let columnKeys = ["field.email", "field.name", "field.mail_language", "field.status"]
+
+    static func fields(_ req: Request, editing record: Subscriber?) async throws -> [FieldSpec] {
+        let lists = try await MailingList.query(on: req.db).sort(\.$nameEn).all()
+        return [
+            FieldSpec(name: "email", labelKey: "field.email", kind: .email, required: true, maxLength: 254),
+            FieldSpec(name: "name", labelKey: "field.name", kind: .text, maxLength: 120),
+            .choice("language", "field.mail_language", SubscriberLanguage.self, labelPrefix: "mail_language.", t: req.t),
+            .choice("status", "field.status", SubscriberStatus.self, labelPrefix: "subscriber_status.", t: req.t),
+            FieldSpec(name: "lists", labelKey: "field.lists", kind: .multiSelect(lists.map { SelectOption(value: $0.id!.uuidString, label: $0.name(req.language)) })),
+        ]
+    }
+
+    static func values(of s: Subscriber) -> [String: String] {
+        ["email": s.email, "name": s.name, "language": s.language.rawValue, "status": s.status.rawValue, "lists": s.formListIDs.map(\.uuidString).joined(separator: ",")]
+    }
+
+    static func apply(_ input: [String: String], to s: Subscriber) {
+        s.email = Subscriber.normalise(input.text("email"))
+        s.name = input.text("name")
+        s.language = SubscriberLanguage(rawValue: input.text("language")) ?? .en
+        let status = SubscriberStatus(rawValue: input.text("status")) ?? .pending
+        if status == .confirmed, s.status != .confirmed { s.confirmedAt = Date() }
+        s.status = status
+        if s.id == nil { s.statusReason = "" }
+        s.formListIDs = input.text("lists").split(separator: ",").compactMap { UUID(uuidString: String($0)) }
+    }
+
+    static func check(_ input: [String: String], existing: Subscriber?, req: Request, errors: inout FieldErrors) async throws {
+        let email = Subscriber.normalise(input.text("email"))
+        if errors["email"] == nil, let other = try await Subscriber.query(on: req.db).filter(\.$email == email).first(), other.id != existing?.id {
+            errors["email"] = req.t("validation.email_taken")
+        }
+        if input.text("name").contains(where: { $0.isNewline }) { errors["name"] = req.t("validation.control_characters") }
+    }
+
+    static func explain(constraintFailure: any Error, input: [String: String], req: Request) -> FieldErrors? {
+        FieldErrors(["email": req.t("validation.email_taken")])
+    }
+
+    /// Staff changes are recorded in the consent ledger too.
+    static func afterSave(_ s: Subscriber, input: [String: String], req: Request, on db: any Database) async throws {
+        try await Subscription.query(on: db).filter(\.$subscriber.$id == s.id!).delete()
+        for id in input.text("lists").split(separator: ",").compactMap({ UUID(uuidString: String($0)) }) {
+            try await Subscription(subscriberID: s.id!, listID: id).save(on: db)
+        }
+        try await ConsentEvent(
+            subscriberID: s.id!, action: "staff-change", textVersion: "", language: s.language.rawValue, source: "admin:" + (req.currentUser?.email ?? ""),
+            ipHash: "", detail: "status=\(s.status.rawValue)"
+        ).save(on: db)
+    }
+
+    static func loadExtras(_ s: Subscriber, on db: any Database) async throws {
+        s.formListIDs = try await Subscription.query(on: db).filter(\.$subscriber.$id == s.id!).all().map(\.$list.id)
+    }
+
+    static func all(on db: any Database) async throws -> [Subscriber] {
+        try await Subscriber.query(on: db).sort(\.$email).range(..<5_000).all()
+    }
+
+    static func cells(of s: Subscriber, _ req: Request) -> [String] {
+        [s.email, s.name, req.t("mail_language." + s.language.rawValue), req.t("subscriber_status." + s.status.rawValue)]
+    }
+
+    static func label(of s: Subscriber) -> String { s.email }
+    static func rowHref(_ s: Subscriber) -> String { "/admin/subscribers/\(s.id!.uuidString)/edit" }
+}
+
+struct MailingListResource: AdminResource {
+    typealias Record = MailingList
+    static let slug = "mailing-lists"
+    static let auditEntity = "mailing_list"
+    static let columnKeys = ["field.name_en", "field.name_zh", "field.slug"]
+
+    static func fields(_ req: Request, editing record: MailingList?) async throws -> [FieldSpec] {
+        [
+            FieldSpec(name: "name_en", labelKey: "field.name_en", kind: .text, required: true, maxLength: 120),
+            FieldSpec(name: "name_zh", labelKey: "field.name_zh", kind: .text, maxLength: 120),
+            FieldSpec(name: "slug", labelKey: "field.slug", kind: .text, maxLength: 60, hintKey: "hint.slug"),
+            .yesNo("focal_points", "field.focal_point_list", req: req),
+        ]
+    }
+
+    static func values(of l: MailingList) -> [String: String] {
+        ["name_en": l.nameEn, "name_zh": l.nameZh, "slug": l.slug, "focal_points": l.focalPoints ? "yes" : "no"]
+    }
+
+    static func apply(_ input: [String: String], to l: MailingList) {
+        l.nameEn = input.text("name_en")
+        l.nameZh = input.text("name_zh")
+        l.slug = input.text("slug").isEmpty ? Slug.make(from: input.text("name_en")) : input.text("slug")
+        l.focalPoints = input["focal_points"] == "yes"
+    }
+
+    static func check(_ input: [String: String], existing: MailingList?, req: Request, errors: inout FieldErrors) async throws {
+        let slug = input.text("slug").isEmpty ? Slug.make(from: input.text("name_en")) : input.text("slug")
+        if !Slug.isValid(slug) {
+            errors["slug"] = req.t("validation.slug")
+        } else if let other = try await MailingList.query(on: req.db).filter(\.$slug == slug).first(), other.id != existing?.id {
+            errors["slug"] = req.t("validation.slug_taken")
+        }
+    }
+
+    static func explain(constraintFailure: any Error, input: [String: String], req: Request) -> FieldErrors? {
+        FieldErrors(["slug": req.t("validation.slug_taken")])
+    }
+
+    static func all(on db: any Database) async throws -> [MailingList] { try await MailingList.query(on: db).sort(\.$nameEn).all() }
+    static func cells(of l: MailingList, _ req: Request) -> [String] { [l.nameEn, l.nameZh, l.slug] }
+    static func label(of l: MailingList) -> String { l.slug }
+}

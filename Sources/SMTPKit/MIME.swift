@@ -1,0 +1,71 @@
+import Foundation
+
+/// The encodings a message needs: RFC 2047 encoded words for headers, quoted-printable and base64
+/// bodies, folded lines.
+enum MIME {
+    static func isPlainPhrase(_ text: String) -> Bool {
+        text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || " !#$%&'*+-/=?^_`{|}~.".contains($0)) }
+    }
+
+    static func encodedPhrase(_ text: String) -> String {
+        if isPlainPhrase(text) { return text.contains(".") ? "\"" + text + "\"" : text }
+        return encodedWords(text)
+    }
+
+    /// An unstructured header value (a subject): kept as is when ASCII, otherwise UTF-8 encoded words.
+    static func encodedText(_ text: String) -> String {
+        let plain = text.unicodeScalars.allSatisfy { $0.value >= 32 && $0.value < 127 } && !text.contains("=?") && text.utf8.count <= 900
+        return plain ? text : encodedWords(text)
+    }
+
+    /// `=?UTF-8?B?…?=` words of at most 75 characters, split between characters, never inside one.
+    static func encodedWords(_ text: String) -> String {
+        var words: [String] = []
+        var chunk = ""
+        for character in text {
+            let candidate = chunk + String(character)
+            if Data(candidate.utf8).base64EncodedString().count > 75 - 12 {
+                words.append(chunk)
+                chunk = String(character)
+            } else {
+                chunk = candidate
+            }
+        }
+        if !chunk.isEmpty { words.append(chunk) }
+        return words.map { "=?UTF-8?B?" + Data($0.utf8).base64EncodedString() + "?=" }.joined(separator: "\r\n ")
+    }
+
+    /// Quoted-printable (RFC 2045) with lines of at most 76 characters; CRLF line ends kept.
+    static func quotedPrintable(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count + text.utf8.count / 8)
+        let hex = Array("0123456789ABCDEF")
+        for line in text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false) {
+            var length = 0
+            let bytes = Array(line.utf8)
+            for (index, byte) in bytes.enumerated() {
+                let isLast = index == bytes.count - 1
+                var piece: String
+                if (byte >= 33 && byte <= 126 && byte != 61) || ((byte == 32 || byte == 9) && !isLast) {
+                    piece = String(UnicodeScalar(byte))
+                } else {
+                    piece = "=" + String(hex[Int(byte >> 4)]) + String(hex[Int(byte & 15)])
+                }
+                if length + piece.count > 75 {
+                    out += "=\r\n"
+                    length = 0
+                }
+                out += piece
+                length += piece.count
+            }
+            out += "\r\n"
+        }
+        return out
+    }
+
+    static func base64Lines(_ data: Data) -> String {
+        data.base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed]) + "\r\n"
+    }
+
+    static func boundary() -> String { "=_focal_" + UUID().uuidString.replacingOccurrences(of: "-", with: "") }
+}

@@ -1,0 +1,95 @@
+import Foundation
+
+/// A message with a plain-text part, an optional HTML alternative and attachments, rendered to
+/// the bytes SMTP sends (CRLF line ends, 7-bit transfer encodings, headers that cannot be
+/// injected).
+public struct MailMessage: Sendable {
+    public struct Attachment: Sendable {
+        public let filename: String
+        public let contentType: String
+        public let data: Data
+
+        public init(filename: String, contentType: String, data: Data) {
+            self.filename = filename
+            self.contentType = contentType
+            self.data = data
+        }
+    }
+
+    public var from: MailAddress
+    public var to: [MailAddress]
+    public var subject: String
+    public var text: String
+    public var html: String?
+    public var attachments: [Attachment] = []
+    /// Further headers in order, as List-Id or List-Unsubscribe.
+    public var headers: [(String, String)] = []
+    public var messageID: String
+    public var date: Date
+
+    public init(from: MailAddress, to: [MailAddress], subject: String, text: String, html: String? = nil, messageID: String, date: Date = Date()) {
+        self.from = from
+        self.to = to
+        self.subject = subject
+        self.text = text
+        self.html = html
+        self.messageID = messageID
+        self.date = date
+    }
+
+    public var requiresSMTPUTF8: Bool { ([from] + to).contains(where: \.isInternational) }
+
+    public func render() throws(MailError) -> [UInt8] {
+        guard !subject.contains(where: { $0 == "\r" || $0 == "\n" }) else { throw .headerInjection("subject") }
+        for (name, value) in headers where name.contains(where: { !$0.isASCII || $0 == ":" || $0.isWhitespace }) || value.contains(where: { $0 == "\r" || $0 == "\n" }) {
+            throw .headerInjection(name)
+        }
+        var head = [
+            ("From", from.headerValue()), ("To", to.map { $0.headerValue() }.joined(separator: ", ")),
+            ("Subject", MIME.encodedText(subject)), ("Date", Self.rfc5322Date(date)), ("Message-ID", "<" + messageID + ">"),
+            ("MIME-Version", "1.0"),
+        ]
+        head += headers
+        var body = ""
+        let textPart = "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n" + MIME.quotedPrintable(text)
+        var content: String
+        if let html {
+            let boundary = MIME.boundary()
+            content = "Content-Type: multipart/alternative; boundary=\"\(boundary)\"\r\n\r\n"
+            content += "--\(boundary)\r\n" + textPart
+            content += "--\(boundary)\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+            content += MIME.quotedPrintable(html)
+            content += "--\(boundary)--\r\n"
+        } else {
+            content = textPart
+        }
+        if attachments.isEmpty {
+            body = content
+        } else {
+            let boundary = MIME.boundary()
+            body = "Content-Type: multipart/mixed; boundary=\"\(boundary)\"\r\n\r\n--\(boundary)\r\n" + content
+            for attachment in attachments {
+                let name = attachment.filename.filter { $0.isASCII && !"\"\r\n\\".contains($0) }
+                body += "--\(boundary)\r\nContent-Type: \(attachment.contentType)\r\nContent-Transfer-Encoding: base64\r\n"
+                body += "Content-Disposition: attachment; filename=\"\(name)\"\r\n\r\n" + MIME.base64Lines(attachment.data)
+            }
+            body += "--\(boundary)--\r\n"
+        }
+        // The content headers of the top part become the message's own.
+        let split = body.range(of: "\r\n\r\n")!
+        let contentHeaders = body[..<split.lowerBound].components(separatedBy: "\r\n")
+        var out = ""
+        for (name, value) in head { out += name + ": " + value + "\r\n" }
+        for line in contentHeaders { out += line + "\r\n" }
+        out += "\r\n" + body[split.upperBound...]
+        return Array(out.utf8)
+    }
+
+    static func rfc5322Date(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
+        return formatter.string(from: date)
+    }
+}

@@ -1,0 +1,212 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+/// One session with an SMTP server: greeting, EHLO, STARTTLS, AUTH, then any number of messages.
+public final class SMTPConnection: @unchecked Sendable {
+    public let configuration: SMTPConfiguration
+    public private(set) var extensions: [String: String] = [:]
+    private let channel: any Channel
+    private let responses: SMTPResponseHandler
+    private var broken = false
+
+    private init(configuration: SMTPConfiguration, channel: any Channel, responses: SMTPResponseHandler) {
+        self.configuration = configuration
+        self.channel = channel
+        self.responses = responses
+    }
+
+    public var isUsable: Bool { !broken && channel.isActive }
+    public var supportsPipelining: Bool { extensions["PIPELINING"] != nil }
+    public var supportsSMTPUTF8: Bool { extensions["SMTPUTF8"] != nil }
+    public var sizeLimit: Int? { extensions["SIZE"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil } }
+
+    public static func connect(_ configuration: SMTPConfiguration, on group: any EventLoopGroup) async throws -> SMTPConnection {
+        let eventLoop = group.next()
+        let responses = SMTPResponseHandler(eventLoop: eventLoop)
+        let tls = configuration.security == .implicitTLS ? try Self.tlsContext(configuration) : nil
+        let channel = try await ClientBootstrap(group: eventLoop)
+            .connectTimeout(configuration.connectTimeout)
+            .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: configuration.host)) }
+                    try channel.pipeline.syncOperations.addHandler(responses)
+                }
+            }
+            .connect(host: configuration.host, port: configuration.port).get()
+        let connection = SMTPConnection(configuration: configuration, channel: channel, responses: responses)
+        do {
+            try await connection.read(timeout: configuration.connectTimeout, step: "greeting").requireCode(220)
+            try await connection.hello()
+            if configuration.security == .startTLSIfOffered, connection.extensions["STARTTLS"] != nil {
+                try await connection.startTLS()
+            }
+            if configuration.username != nil { try await connection.authenticate() }
+        } catch {
+            await connection.close()
+            throw error
+        }
+        return connection
+    }
+
+    private static func tlsContext(_ configuration: SMTPConfiguration) throws -> NIOSSLContext {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if configuration.insecureSkipVerify { tls.certificateVerification = .none }
+        return try NIOSSLContext(configuration: tls)
+    }
+
+    // MARK: session
+
+    private func hello() async throws {
+        let response = try await command("EHLO \(configuration.heloName)", step: "EHLO")
+        try response.requireCode(250)
+        var found: [String: String] = [:]
+        for line in response.lines.dropFirst() {
+            let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+            guard let keyword = parts.first?.uppercased() else { continue }
+            found[keyword] = parts.count > 1 ? parts[1] : ""
+        }
+        extensions = found
+    }
+
+    private func startTLS() async throws {
+        try await command("STARTTLS", step: "STARTTLS").requireCode(220)
+        let context = try Self.tlsContext(configuration)
+        let host = configuration.host
+        try await channel.eventLoop.submit {
+            try self.channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: context, serverHostname: host), position: .first)
+        }.get()
+        // The session starts over on the encrypted channel (RFC 3207).
+        try await hello()
+    }
+
+    private func authenticate() async throws {
+        let user = configuration.username ?? ""
+        let password = configuration.password ?? ""
+        let mechanisms = Set((extensions["AUTH"] ?? "").uppercased().split(separator: " ").map(String.init))
+        if mechanisms.contains("PLAIN") {
+            let token = Data("\0\(user)\0\(password)".utf8).base64EncodedString()
+            try await command("AUTH PLAIN \(token)", step: "AUTH PLAIN", redacted: "AUTH PLAIN ***").requireCode(235)
+        } else if mechanisms.contains("LOGIN") {
+            try await command("AUTH LOGIN", step: "AUTH LOGIN").requireCode(334)
+            try await command(Data(user.utf8).base64EncodedString(), step: "AUTH LOGIN user").requireCode(334)
+            try await command(Data(password.utf8).base64EncodedString(), step: "AUTH LOGIN password", redacted: "***").requireCode(235)
+        } else {
+            throw SMTPError.authenticationUnavailable
+        }
+    }
+
+    // MARK: messages
+
+    /// Sends one message. `dataWritten` runs once the whole message, terminator included, has been
+    /// handed to the operating system: from then on the server decides, not us.
+    public func send(
+        from sender: String, to recipients: [String], message: [UInt8], requiresSMTPUTF8: Bool = false,
+        dataWritten: @Sendable () -> Void = {}
+    ) async throws {
+        guard isUsable else { throw SMTPError.connectionClosed }
+        for address in [sender] + recipients where !MailAddress.isValidEnvelopeAddress(address) { throw SMTPError.invalidAddress(address) }
+        let international = requiresSMTPUTF8 || ([sender] + recipients).contains { !$0.allSatisfy(\.isASCII) }
+        if international, !supportsSMTPUTF8 {
+            throw SMTPError.internationalAddressNotSupported(([sender] + recipients).first { !$0.allSatisfy(\.isASCII) } ?? sender)
+        }
+        let payload = Self.dotStuffed(message)
+        if let limit = sizeLimit, message.count > limit { throw SMTPError.messageTooLarge(size: message.count, limit: limit) }
+        var mailFrom = "MAIL FROM:<\(sender)>"
+        if sizeLimit != nil || extensions["SIZE"] != nil { mailFrom += " SIZE=\(message.count)" }
+        if international { mailFrom += " SMTPUTF8" }
+        if extensions["8BITMIME"] != nil, !message.allSatisfy({ $0 < 128 }) { mailFrom += " BODY=8BITMIME" }
+        let envelope = [mailFrom] + recipients.map { "RCPT TO:<\($0)>" } + ["DATA"]
+        do {
+            var replies: [SMTPResponse] = []
+            if supportsPipelining {
+                try await write(envelope.map { $0 + "\r\n" }.joined())
+                for step in envelope { replies.append(try await read(timeout: configuration.commandTimeout, step: step)) }
+            } else {
+                for line in envelope {
+                    let reply = try await command(line, step: line)
+                    replies.append(reply)
+                    if !reply.isPositive { break }
+                }
+            }
+            // Every envelope reply must be positive before the message is sent.
+            try replies[0].requireCode(250)
+            for reply in replies.dropFirst().dropLast() { try reply.requireCode(250, 251) }
+            guard replies.count == envelope.count else { throw SMTPError.protocolViolation("missing reply") }
+            try replies.last!.requireCode(354)
+            try await channel.writeAndFlush(ByteBuffer(bytes: payload)).get()
+            dataWritten()
+            try await read(timeout: configuration.dataTimeout, step: "end of data").requireCode(250)
+        } catch let error as SMTPError where !error.breaksConnection {
+            try? await reset()
+            throw error
+        } catch {
+            broken = true
+            throw (error as? SMTPError) ?? SMTPError.connectionClosed
+        }
+    }
+
+    /// Abandons a failed transaction so the connection can carry the next message.
+    private func reset() async throws {
+        do {
+            try await command("RSET", step: "RSET").requireCode(250)
+        } catch {
+            broken = true
+        }
+    }
+
+    public func close() async {
+        if channel.isActive, !broken {
+            try? await write("QUIT\r\n")
+            _ = try? await read(timeout: .seconds(2), step: "QUIT")
+        }
+        broken = true
+        try? await channel.close()
+    }
+
+    // MARK: wire
+
+    private func command(_ line: String, step: String, redacted: String? = nil) async throws -> SMTPResponse {
+        guard !line.contains("\r"), !line.contains("\n") else { throw SMTPError.protocolViolation("line break in command") }
+        try await write(line + "\r\n")
+        return try await read(timeout: configuration.commandTimeout, step: step)
+    }
+
+    private func write(_ text: String) async throws {
+        do {
+            try await channel.writeAndFlush(ByteBuffer(string: text)).get()
+        } catch {
+            broken = true
+            throw SMTPError.connectionClosed
+        }
+    }
+
+    private func read(timeout: TimeAmount, step: String) async throws -> SMTPResponse {
+        do {
+            return try await responses.next(timeout: timeout, step: step).get()
+        } catch let error as SMTPError {
+            broken = true
+            throw error
+        }
+    }
+
+    /// CRLF line ends, a dot doubled at the start of a line, and the terminating ".".
+    static func dotStuffed(_ message: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(message.count + 64)
+        var atLineStart = true
+        var previous: UInt8 = 0
+        for byte in message {
+            if byte == UInt8(ascii: "\n"), previous != UInt8(ascii: "\r") { out.append(UInt8(ascii: "\r")) }
+            if atLineStart, byte == UInt8(ascii: ".") { out.append(UInt8(ascii: ".")) }
+            out.append(byte)
+            atLineStart = byte == UInt8(ascii: "\n")
+            previous = byte
+        }
+        if !atLineStart { out += [13, 10] }
+        out += Array(".\r\n".utf8)
+        return out
+    }
+}
