@@ -39,6 +39,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.asyncCommands.use(WorkerCommand(), as: "worker")
     app.asyncCommands.use(SendCampaignCommand(), as: "send-campaign")
     app.asyncCommands.use(ImportSubscribersCommand(), as: "import-subscribers")
+    app.asyncCommands.use(CreateCampaignCommand(), as: "create-campaign")
 
     try routes(app)
     try app.verifyEveryRouteDeclaresAccess()

@@ -38,7 +38,11 @@ struct SendCampaignCommand: AsyncCommand {
         try await engine.run(campaignID: id, app: app) { progress in ProgressBar.draw(progress, since: started) }
         FileHandle.standardError.write(Data("\n".utf8))
         let final = try await engine.progress(campaignID: id, on: app.db)
-        context.console.print("Sent \(final.sent), failed \(final.failed), remaining \(final.remaining) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+        let volume = engine.volume.withLockedValue { $0 }
+        let average = volume.messages == 0 ? 0 : volume.bytes / volume.messages
+        context.console.print(
+            "Sent \(final.sent), failed \(final.failed), remaining \(final.remaining) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s, "
+                + "average message \(average) bytes")
     }
 }
 
@@ -95,5 +99,45 @@ enum ProgressBar {
     static func drawRows(_ done: Int, _ total: Int) {
         let fraction = total == 0 ? 1 : Double(done) / Double(total)
         FileHandle.standardError.write(Data("\r\(bar(fraction)) \(done)/\(total) rows   ".utf8))
+    }
+}
+
+/// `focal create-campaign --issue 2021/7 --list newsletter`: a draft campaign of a published issue, its id printed.
+struct CreateCampaignCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "issue", help: "YEAR/NUMBER of a newsletter issue") var issue: String?
+        @Option(name: "list", help: "The mailing list's slug") var list: String?
+        @Option(name: "subject", help: "Subject (English); the Chinese one is made from the issue line") var subject: String?
+    }
+
+    var help: String { "Creates a draft newsletter campaign and prints its id." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await app.autoMigrate()
+        let parts = (signature.issue ?? "").split(separator: "/").compactMap { Int($0) }
+        guard parts.count == 2, let issue = try await IssueRecord.find(year: parts[0], number: parts[1], on: app.db) else {
+            throw CommandProblem(["--issue: YEAR/NUMBER of an existing issue, as 2021/7"])
+        }
+        guard let list = try await MailingList.query(on: app.db).filter(\.$slug == (signature.list ?? "")).first() else {
+            throw CommandProblem(["--list: the slug of an existing mailing list"])
+        }
+        let subject = signature.subject ?? "Newsletter, " + IssueRecord.issueLine(year: issue.year, number: issue.number, .en)
+        guard !subject.contains(where: \.isNewline) else { throw CommandProblem(["--subject: no line breaks"]) }
+        let campaign = Campaign()
+        campaign.kind = .newsletter
+        campaign.$issue.id = issue.id
+        campaign.$list.id = list.id
+        campaign.subjectEn = subject
+        campaign.subjectZh = "简报 " + IssueRecord.issueLine(year: issue.year, number: issue.number, .zh)
+        campaign.preheaderEn = ""
+        campaign.preheaderZh = ""
+        campaign.senderName = ""
+        campaign.senderAddress = ""
+        campaign.status = .draft
+        campaign.total = 0
+        campaign.createdBy = "create-campaign command"
+        try await campaign.save(on: app.db)
+        context.console.print(campaign.id!.uuidString)
     }
 }

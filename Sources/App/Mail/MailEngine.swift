@@ -27,7 +27,8 @@ final class MailEngine: Sendable {
     let instanceID: String
     let batchSize = 40
     private let limiter: RateLimiter
-    private let sentTimes = NIOLockedValueBox<[Date]>([])
+    /// Bytes and messages handed to the server by this process, for the average message size.
+    let volume = NIOLockedValueBox<(bytes: Int, messages: Int)>((0, 0))
 
     init(settings: MailSettings, smtp: SMTPConfiguration, dataDirectory: String, group: any EventLoopGroup) throws {
         self.settings = settings
@@ -101,7 +102,6 @@ final class MailEngine: Sendable {
                 do {
                     try await deliver(recipient, composer: composer)
                     sent.append(recipient.deliveryID)
-                    sentTimes.withLockedValue { $0.append(Date()) }
                 } catch let error as SMTPError where error.isTransient {
                     try await retryLater(recipient, error: error.description, on: db)
                 } catch {
@@ -120,6 +120,7 @@ final class MailEngine: Sendable {
         if let dkim = settings.dkim { bytes = try dkim.sign(bytes) }
         await limiter.wait()
         let message = bytes
+        volume.withLockedValue { $0 = ($0.bytes + bytes.count, $0.messages + 1) }
         let sender = settings.fromAddress
         let journal = self.journal
         try await pool.withConnection { connection in
