@@ -22,7 +22,8 @@ public struct DKIMSigner: Sendable {
     public let key: Key
     /// The headers signed when present, in order.
     public var signedHeaders = [
-        "from", "to", "subject", "date", "message-id", "mime-version", "content-type", "list-id", "list-unsubscribe", "list-unsubscribe-post",
+        "from", "to", "subject", "date", "message-id", "mime-version", "content-type", "list-id", "list-unsubscribe",
+        "list-unsubscribe-post",
     ]
 
     public init(domain: String, selector: String, key: Key) {
@@ -59,7 +60,8 @@ public struct DKIMSigner: Sendable {
                 canonical += Self.relaxedHeader(name: header.name, value: header.value) + "\r\n"
             }
         }
-        let tags = "v=1; a=\(key.algorithm); c=relaxed/relaxed; d=\(domain); s=\(selector); t=\(Int(timestamp.timeIntervalSince1970)); "
+        let tags =
+            "v=1; a=\(key.algorithm); c=relaxed/relaxed; d=\(domain); s=\(selector); t=\(Int(timestamp.timeIntervalSince1970)); "
             + "h=\(present.joined(separator: ":")); bh=\(bodyHash); b="
         // The header is folded before signing, so what is signed is exactly what is sent.
         let folded = Self.fold(tags)

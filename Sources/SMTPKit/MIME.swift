@@ -3,6 +3,11 @@ import Foundation
 /// The encodings a message needs: RFC 2047 encoded words for headers, quoted-printable and base64
 /// bodies, folded lines.
 enum MIME {
+    /// Looks at scalars, not Characters: "\r\n" is one Character equal to neither "\r" nor "\n".
+    static func hasLineBreak(_ text: String) -> Bool {
+        text.unicodeScalars.contains { $0 == "\r" || $0 == "\n" || $0 == "\u{2028}" || $0 == "\u{2029}" || $0 == "\u{85}" }
+    }
+
     static func isPlainPhrase(_ text: String) -> Bool {
         text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || " !#$%&'*+-/=?^_`{|}~.".contains($0)) }
     }

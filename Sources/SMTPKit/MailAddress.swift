@@ -1,3 +1,5 @@
+import Foundation
+
 /// An address with an optional display name; the address is checked, the name may not carry
 /// line breaks (that would let it add headers).
 public struct MailAddress: Sendable, Equatable {
@@ -7,7 +9,7 @@ public struct MailAddress: Sendable, Equatable {
     public init(_ address: String, name: String = "") throws(MailError) {
         let trimmed = address.trimmingCharacters(in: .whitespaces)
         guard MailAddress.isValidEnvelopeAddress(trimmed) else { throw .invalidAddress(address) }
-        guard !name.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) else { throw .headerInjection("name") }
+        guard !MIME.hasLineBreak(name), !name.unicodeScalars.contains("\0") else { throw .headerInjection("name") }
         self.address = trimmed
         self.name = name
     }
@@ -46,5 +48,3 @@ public enum MailError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
-
-import Foundation

@@ -27,7 +27,9 @@ public struct MailMessage: Sendable {
     public var messageID: String
     public var date: Date
 
-    public init(from: MailAddress, to: [MailAddress], subject: String, text: String, html: String? = nil, messageID: String, date: Date = Date()) {
+    public init(
+        from: MailAddress, to: [MailAddress], subject: String, text: String, html: String? = nil, messageID: String, date: Date = Date()
+    ) {
         self.from = from
         self.to = to
         self.subject = subject
@@ -40,8 +42,9 @@ public struct MailMessage: Sendable {
     public var requiresSMTPUTF8: Bool { ([from] + to).contains(where: \.isInternational) }
 
     public func render() throws(MailError) -> [UInt8] {
-        guard !subject.contains(where: { $0 == "\r" || $0 == "\n" }) else { throw .headerInjection("subject") }
-        for (name, value) in headers where name.contains(where: { !$0.isASCII || $0 == ":" || $0.isWhitespace }) || value.contains(where: { $0 == "\r" || $0 == "\n" }) {
+        guard !MIME.hasLineBreak(subject) else { throw .headerInjection("subject") }
+        for (name, value) in headers where name.contains(where: { !$0.isASCII || $0 == ":" || $0.isWhitespace }) || MIME.hasLineBreak(value)
+        {
             throw .headerInjection(name)
         }
         var head = [
@@ -51,7 +54,8 @@ public struct MailMessage: Sendable {
         ]
         head += headers
         var body = ""
-        let textPart = "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n" + MIME.quotedPrintable(text)
+        let textPart =
+            "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n" + MIME.quotedPrintable(text)
         var content: String
         if let html {
             let boundary = MIME.boundary()

@@ -50,7 +50,8 @@ public struct SMTPConfiguration: Sendable, Equatable {
             let host = url.host, !host.isEmpty
         else { return .failure(SMTPConfigurationError(reason: "expected smtp://[user:password@]host[:port] or smtps://…")) }
         let implicit = scheme == "smtps"
-        var config = SMTPConfiguration(host: host, port: url.port ?? (implicit ? 465 : 25), security: implicit ? .implicitTLS : .startTLSIfOffered)
+        var config = SMTPConfiguration(
+            host: host, port: url.port ?? (implicit ? 465 : 25), security: implicit ? .implicitTLS : .startTLSIfOffered)
         config.username = url.user?.removingPercentEncoding
         config.password = url.password?.removingPercentEncoding
         for item in url.queryItems ?? [] {

@@ -31,7 +31,10 @@ public final class SMTPConnection: @unchecked Sendable {
             .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: configuration.host)) }
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(
+                            NIOSSLClientHandler(context: tls, serverHostname: configuration.host))
+                    }
                     try channel.pipeline.syncOperations.addHandler(responses)
                 }
             }
@@ -76,7 +79,8 @@ public final class SMTPConnection: @unchecked Sendable {
         let context = try Self.tlsContext(configuration)
         let host = configuration.host
         try await channel.eventLoop.submit {
-            try self.channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: context, serverHostname: host), position: .first)
+            try self.channel.pipeline.syncOperations.addHandler(
+                NIOSSLClientHandler(context: context, serverHostname: host), position: .first)
         }.get()
         // The session starts over on the encrypted channel (RFC 3207).
         try await hello()
@@ -104,7 +108,7 @@ public final class SMTPConnection: @unchecked Sendable {
     /// handed to the operating system: from then on the server decides, not us.
     public func send(
         from sender: String, to recipients: [String], message: [UInt8], requiresSMTPUTF8: Bool = false,
-        dataWritten: @Sendable () -> Void = {}
+        dataWritten: @escaping @Sendable () -> Void = {}
     ) async throws {
         guard isUsable else { throw SMTPError.connectionClosed }
         for address in [sender] + recipients where !MailAddress.isValidEnvelopeAddress(address) { throw SMTPError.invalidAddress(address) }
@@ -131,13 +135,23 @@ public final class SMTPConnection: @unchecked Sendable {
                     if !reply.isPositive { break }
                 }
             }
-            // Every envelope reply must be positive before the message is sent.
-            try replies[0].requireCode(250)
-            for reply in replies.dropFirst().dropLast() { try reply.requireCode(250, 251) }
+            // Every envelope reply, in order, must be positive before the message is sent.
+            for (index, reply) in replies.enumerated() {
+                switch index {
+                case 0: try reply.requireCode(250)
+                case envelope.count - 1: try reply.requireCode(354)
+                default: try reply.requireCode(250, 251)
+                }
+            }
             guard replies.count == envelope.count else { throw SMTPError.protocolViolation("missing reply") }
-            try replies.last!.requireCode(354)
-            try await channel.writeAndFlush(ByteBuffer(bytes: payload)).get()
-            dataWritten()
+            // The message goes first, then — on the event loop, with nothing in between — the
+            // journal line and the terminating ".": a crash can fall only between those two writes.
+            try await channel.writeAndFlush(ByteBuffer(bytes: payload.dropLast(3))).get()
+            let channel = self.channel
+            try await channel.eventLoop.submit {
+                dataWritten()
+                channel.writeAndFlush(ByteBuffer(string: ".\r\n"), promise: nil)
+            }.get()
             try await read(timeout: configuration.dataTimeout, step: "end of data").requireCode(250)
         } catch let error as SMTPError where !error.breaksConnection {
             try? await reset()

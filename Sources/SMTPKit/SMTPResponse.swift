@@ -40,8 +40,11 @@ final class SMTPResponseHandler: ChannelInboundHandler, @unchecked Sendable {
         buffer.writeBuffer(&incoming)
         while let newline = buffer.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) {
             let length = newline - buffer.readerIndex + 1
-            guard var line = buffer.readString(length: length) else { break }
-            line = String(line.dropLast(line.hasSuffix("\r\n") ? 2 : 1))
+            guard var bytes = buffer.readBytes(length: length) else { break }
+            // The line end is removed as bytes: in Swift "\r\n" is one Character.
+            bytes.removeLast()
+            if bytes.last == 13 { bytes.removeLast() }
+            let line = String(decoding: bytes, as: UTF8.self)
             guard line.count >= 3, let code = Int(line.prefix(3)) else {
                 fail(.protocolViolation(line))
                 return

@@ -7,7 +7,9 @@ import Testing
 struct MIMETests {
     @Test("A subject with a line break is refused instead of adding headers")
     func headerInjection() throws {
-        var message = MailMessage(from: try MailAddress("a@example.org"), to: [try MailAddress("b@example.org")], subject: "Hi\r\nBcc: x@example.org", text: "x", messageID: "1@x")
+        var message = MailMessage(
+            from: try MailAddress("a@example.org"), to: [try MailAddress("b@example.org")], subject: "Hi\r\nBcc: x@example.org", text: "x",
+            messageID: "1@x")
         #expect(throws: MailError.headerInjection("subject")) { try message.render() }
         message.subject = "Hi"
         #expect(throws: MailError.headerInjection("name")) { try MailAddress("c@example.org", name: "Eve\nBcc: y@example.org") }
@@ -47,7 +49,9 @@ struct MIMETests {
     @Test("SMTP URLs are read with their security and credentials, and bad ones say why")
     func configuration() throws {
         let plain = try SMTPConfiguration.parse("smtp://user:p%40ss@127.0.0.1:2525?starttls=never").get()
-        #expect(plain.host == "127.0.0.1" && plain.port == 2525 && plain.security == .none && plain.username == "user" && plain.password == "p@ss")
+        #expect(
+            plain.host == "127.0.0.1" && plain.port == 2525 && plain.security == .none && plain.username == "user"
+                && plain.password == "p@ss")
         #expect(try SMTPConfiguration.parse("smtps://mail.example.org").get().port == 465)
         #expect(try SMTPConfiguration.parse("smtp://mail.example.org").get().security == .startTLSIfOffered)
         if case .success = SMTPConfiguration.parse("http://x") { Issue.record("http accepted") }

@@ -15,19 +15,32 @@ struct IATIExport {
             $0.$activity.id
         }
         let indicators = Dictionary(grouping: try await Indicator.query(on: db).filter(\.$activity.$id != nil).all()) { $0.$activity.id! }
-        let targets = Dictionary(grouping: try await IndicatorTarget.query(on: db).all()) { $0.$indicator.id }
         let countries = Dictionary(uniqueKeysWithValues: try await Country.query(on: db).all().map { ($0.id!, $0.code) })
-        let validated = Set(try await ProgressReport.query(on: db).filter(\.$status == .validated).all().compactMap(\.id))
-        let actuals = Dictionary(
-            grouping: try await IndicatorActual.query(on: db).all().filter { $0.$report.id.map(validated.contains) ?? true }
-        ) { $0.$indicator.id }
+        // Targets and actuals are the bulk of the export: read as plain rows, not models.
+        let sql = db as! any SQLDatabase
+        var targets: [UUID: [Value]] = [:]
+        for row in try await sql.select().columns("indicator_id", "year", "value", "text").from(IndicatorTarget.schema).all() {
+            targets[try row.decode(column: "indicator_id", as: UUID.self), default: []].append(try Value(row, country: nil))
+        }
+        var actuals: [UUID: [Value]] = [:]
+        let validatedActuals = try await sql.raw(
+            """
+            SELECT indicator_id, year, value, text, country_id FROM \(ident: IndicatorActual.schema)
+            WHERE report_id IS NULL OR report_id IN (SELECT id FROM \(ident: ProgressReport.schema) WHERE status = 'validated')
+            """
+        ).all()
+        for row in validatedActuals {
+            let country = try row.decode(column: "country_id", as: UUID?.self).flatMap { countries[$0] }
+            actuals[try row.decode(column: "indicator_id", as: UUID.self), default: []].append(try Value(row, country: country))
+        }
         let codes = Dictionary(uniqueKeysWithValues: activities.map { ($0.id!, $0.code) })
-        let now = ISO8601DateFormatter().string(from: Date())
+        let iso = ISO8601DateFormatter()
+        let now = iso.string(from: Date())
 
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<iati-activities version=\"2.03\" generated-datetime=\"\(now)\">\n"
         out.reserveCapacity(activities.count * 4_000)
         for activity in activities {
-            let updated = ISO8601DateFormatter().string(from: activity.updatedAt ?? activity.createdAt ?? Date())
+            let updated = iso.string(from: activity.updatedAt ?? activity.createdAt ?? Date())
             out += " <iati-activity last-updated-datetime=\"\(updated)\" xml:lang=\"en\">\n"
             out += "  <iati-identifier>\(e(identifier(activity.code)))</iati-identifier>\n"
             out +=
@@ -59,15 +72,29 @@ struct IATIExport {
                 out += "  <related-activity ref=\"\(e(identifier(parent)))\" type=\"1\"/>\n"
             }
             for indicator in (indicators[activity.id!] ?? []).sorted(by: { $0.code < $1.code }) {
-                out += result(indicator, targets: targets[indicator.id!] ?? [], actuals: actuals[indicator.id!] ?? [], countries: countries)
+                out += result(indicator, targets: targets[indicator.id!] ?? [], actuals: actuals[indicator.id!] ?? [])
             }
             out += " </iati-activity>\n"
         }
         return out + "</iati-activities>\n"
     }
 
-    private func result(_ indicator: Indicator, targets: [IndicatorTarget], actuals: [IndicatorActual], countries: [UUID: String]) -> String
-    {
+    /// A target or an actual of one year.
+    struct Value {
+        let year: Int
+        let value: Double?
+        let text: String
+        let country: String?
+
+        init(_ row: any SQLRow, country: String?) throws {
+            year = try row.decode(column: "year", as: Int.self)
+            value = try row.decode(column: "value", as: Double?.self)
+            text = try row.decode(column: "text", as: String.self)
+            self.country = country
+        }
+    }
+
+    private func result(_ indicator: Indicator, targets: [Value], actuals: [Value]) -> String {
         var out = "  <result type=\"1\">\n   <title>\(narratives(indicator.titleEn, indicator.titleZh))</title>\n"
         let ascending = indicator.measure == .qualitative ? "" : " ascending=\"\(indicator.direction == .increase ? 1 : 0)\""
         out += "   <indicator measure=\"\(indicator.measure.iatiCode)\"\(ascending)>\n"
@@ -88,7 +115,7 @@ struct IATIExport {
             }
             for actual in actuals where actual.year == year {
                 out += "<actual" + (actual.value.map { " value=\"\(SVGCharts.number($0))\"" } ?? "") + ">"
-                if let code = actual.$country.id.flatMap({ countries[$0] }) { out += "<dimension name=\"country\" value=\"\(e(code))\"/>" }
+                if let code = actual.country { out += "<dimension name=\"country\" value=\"\(e(code))\"/>" }
                 if !actual.text.isEmpty { out += "<comment><narrative>\(e(actual.text))</narrative></comment>" }
                 out += "</actual>"
             }
@@ -105,9 +132,26 @@ struct IATIExport {
         return out
     }
 
+    /// XML text: control characters XML forbids dropped, the five special characters escaped; the
+    /// common case of plain text is returned as it is, without copying.
     private func e(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.filter { $0 == "\t" || $0 == "\n" || $0 == "\r" || $0.value >= 0x20 }))
-            .replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        guard
+            text.utf8.contains(where: {
+                $0 < 0x20 || $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "\"")
+            })
+        else { return text }
+        var out = ""
+        out.reserveCapacity(text.utf8.count + 16)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
+            default: if scalar.value >= 0x20 { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out
     }
 }

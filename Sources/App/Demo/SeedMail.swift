@@ -25,7 +25,8 @@ enum SeedMail {
             try await recorder.save(subscriber, entity: "subscriber", summary: email)
             try await Subscription(subscriberID: subscriber.id!, listID: newsletter.id!).save(on: db)
             try await ConsentEvent(
-                subscriberID: subscriber.id!, action: "subscribe", textVersion: SubscriptionController.consentTextVersion, language: language.rawValue,
+                subscriberID: subscriber.id!, action: "subscribe", textVersion: SubscriptionController.consentTextVersion,
+                language: language.rawValue,
                 source: "demo loader", ipHash: "", detail: "illustrative subscriber"
             ).save(on: db)
         }

@@ -56,9 +56,19 @@ struct CampaignController: RouteCollection {
             .choice("kind", "field.campaign_kind", CampaignKind.self, labelPrefix: "campaign_kind.", t: req.t),
             FieldSpec(
                 name: "issue_id", labelKey: "field.issue",
-                kind: .select(RegistryOptions.optional(issues.map { SelectOption(value: $0.id!.uuidString, label: IssueRecord.issueLine(year: $0.year, number: $0.number, req.language)) }, req))),
-            FieldSpec(name: "list_id", labelKey: "field.list", kind: .select(RegistryOptions.optional(lists.map { SelectOption(value: $0.id!.uuidString, label: $0.name(req.language)) }, req))),
-            FieldSpec(name: "meeting_id", labelKey: "field.meeting", kind: .select(RegistryOptions.optional(try await RegistryOptions.meetings(req), req))),
+                kind: .select(
+                    RegistryOptions.optional(
+                        issues.map {
+                            SelectOption(
+                                value: $0.id!.uuidString, label: IssueRecord.issueLine(year: $0.year, number: $0.number, req.language))
+                        }, req))),
+            FieldSpec(
+                name: "list_id", labelKey: "field.list",
+                kind: .select(
+                    RegistryOptions.optional(lists.map { SelectOption(value: $0.id!.uuidString, label: $0.name(req.language)) }, req))),
+            FieldSpec(
+                name: "meeting_id", labelKey: "field.meeting",
+                kind: .select(RegistryOptions.optional(try await RegistryOptions.meetings(req), req))),
             FieldSpec(name: "subject_en", labelKey: "field.subject_en", kind: .text, maxLength: 200),
             FieldSpec(name: "subject_zh", labelKey: "field.subject_zh", kind: .text, maxLength: 200),
             FieldSpec(name: "preheader_en", labelKey: "field.preheader_en", kind: .text, maxLength: 200),
@@ -71,11 +81,16 @@ struct CampaignController: RouteCollection {
     func list(req: Request) async throws -> View {
         let campaigns = try await Campaign.query(on: req.db).sort(\.$createdAt, .descending).all()
         let context = AdminListContext(
-            chrome: try await Chrome.make(for: req, title: req.t("admin.campaigns")), heading: req.t("admin.campaigns"), slug: "campaigns", query: "",
-            newHref: "/admin/campaigns/new", columns: [req.t("field.subject_en"), req.t("field.campaign_kind"), req.t("field.status"), req.t("mail.total")],
+            chrome: try await Chrome.make(for: req, title: req.t("admin.campaigns")), heading: req.t("admin.campaigns"), slug: "campaigns",
+            query: "",
+            newHref: "/admin/campaigns/new",
+            columns: [req.t("field.subject_en"), req.t("field.campaign_kind"), req.t("field.status"), req.t("mail.total")],
             rows: campaigns.map {
                 .init(
-                    cells: [$0.subject(req.language), req.t("campaign_kind." + $0.kind.rawValue), req.t("campaign_status." + $0.status.rawValue), "\($0.total)"],
+                    cells: [
+                        $0.subject(req.language), req.t("campaign_kind." + $0.kind.rawValue),
+                        req.t("campaign_status." + $0.status.rawValue), "\($0.total)",
+                    ],
                     editHref: "/admin/campaigns/\($0.id!.uuidString)", ended: $0.status == .finished || $0.status == .cancelled)
             }, total: campaigns.count, shown: campaigns.count)
         return try await req.view.render("admin/list", context)
@@ -89,8 +104,10 @@ struct CampaignController: RouteCollection {
 
     private func renderForm(_ req: Request, values: [String: String], errors: FieldErrors) async throws -> View {
         let context = AdminFormContext(
-            chrome: try await Chrome.make(for: req, title: req.t("mail.new_campaign")), heading: req.t("mail.new_campaign"), action: "/admin/campaigns",
-            csrf: req.csrfToken(), form: FormFields(fields: FieldView.make(try await Self.fields(req), values: values, errors: errors, t: req.t)),
+            chrome: try await Chrome.make(for: req, title: req.t("mail.new_campaign")), heading: req.t("mail.new_campaign"),
+            action: "/admin/campaigns",
+            csrf: req.csrfToken(),
+            form: FormFields(fields: FieldView.make(try await Self.fields(req), values: values, errors: errors, t: req.t)),
             hasErrors: !errors.isEmpty, listHref: "/admin/campaigns", endAction: nil, isEnded: false, recent: [])
         return try await req.view.render("admin/form", context)
     }
@@ -106,11 +123,16 @@ struct CampaignController: RouteCollection {
         } else if input.uuid("meeting_id") == nil {
             errors["meeting_id"] = req.t("validation.required")
         }
-        for field in ["subject_en", "subject_zh", "preheader_en", "preheader_zh", "sender_name"] where input.text(field).contains(where: \.isNewline) {
+        for field in ["subject_en", "subject_zh", "preheader_en", "preheader_zh", "sender_name"]
+        where input.text(field).contains(where: \.isNewline) {
             errors[field] = req.t("validation.header_injection")
         }
-        if kind == .newsletter, input.text("subject_en").isEmpty, input.text("subject_zh").isEmpty { errors["subject_en"] = req.t("validation.required") }
-        guard errors.isEmpty else { return try await renderForm(req, values: input, errors: errors).encodeResponse(status: .unprocessableEntity, for: req) }
+        if kind == .newsletter, input.text("subject_en").isEmpty, input.text("subject_zh").isEmpty {
+            errors["subject_en"] = req.t("validation.required")
+        }
+        guard errors.isEmpty else {
+            return try await renderForm(req, values: input, errors: errors).encodeResponse(status: .unprocessableEntity, for: req)
+        }
         let campaign = Campaign()
         campaign.kind = kind
         campaign.$issue.id = kind == .newsletter ? input.uuid("issue_id") : nil
@@ -128,7 +150,8 @@ struct CampaignController: RouteCollection {
         try await req.db.transaction { db in
             try await campaign.save(on: db)
             try await AuditEntry(
-                actor: req.currentUser, action: "create", entityType: "campaign", entityID: campaign.id!.uuidString, summary: campaign.subject(.en),
+                actor: req.currentUser, action: "create", entityType: "campaign", entityID: campaign.id!.uuidString,
+                summary: campaign.subject(.en),
                 before: [:], after: input
             ).save(on: db)
         }
@@ -143,7 +166,13 @@ struct CampaignController: RouteCollection {
     }
 
     func hub(req: Request) async throws -> View {
-        try await renderHub(req, try await find(req), notice: (try? req.query.get(String.self, at: "notice")).map { req.t("mail.notice_" + $0) }, error: nil)
+        let notices = [
+            "test_sent": "mail.notice_test_sent", "started": "mail.notice_started", "scheduled": "mail.notice_scheduled",
+            "paused": "mail.notice_paused",
+            "sending": "mail.notice_sending", "cancelled": "mail.notice_cancelled",
+        ]
+        let notice = (try? req.query.get(String.self, at: "notice")).flatMap { notices[$0] }.map(req.t)
+        return try await renderHub(req, try await find(req), notice: notice, error: nil)
     }
 
     private func progressView(_ req: Request, _ campaign: Campaign) async throws -> ProgressView {
@@ -167,10 +196,13 @@ struct CampaignController: RouteCollection {
     private func renderHub(_ req: Request, _ campaign: Campaign, notice: String?, error: String?) async throws -> View {
         var audience = ""
         if let listID = campaign.$list.id, let list = try await MailingList.find(listID, on: req.db) { audience = list.name(req.language) }
-        if let meetingID = campaign.$meeting.id, let meeting = try await Meeting.find(meetingID, on: req.db) { audience = meeting.title(req.language) }
+        if let meetingID = campaign.$meeting.id, let meeting = try await Meeting.find(meetingID, on: req.db) {
+            audience = meeting.title(req.language)
+        }
         let context = HubContext(
             chrome: try await Chrome.make(for: req, title: req.t("admin.campaigns")), csrf: req.csrfToken(), id: campaign.id!.uuidString,
-            title: campaign.subject(req.language).isEmpty ? req.t("campaign_kind." + campaign.kind.rawValue) : campaign.subject(req.language),
+            title: campaign.subject(req.language).isEmpty
+                ? req.t("campaign_kind." + campaign.kind.rawValue) : campaign.subject(req.language),
             kind: req.t("campaign_kind." + campaign.kind.rawValue), status: req.t("campaign_status." + campaign.status.rawValue),
             statusCode: campaign.status.rawValue, subject: campaign.subject(req.language), audience: audience,
             scheduledAt: campaign.scheduledAt.map { LocalizedDate.format($0, req.language) },
@@ -191,8 +223,10 @@ struct CampaignController: RouteCollection {
     func test(req: Request) async throws -> Response {
         let campaign = try await find(req)
         let engine = try engine(req)
-        let addresses = ((try? req.content.get(String.self, at: "addresses")) ?? "").split(whereSeparator: { $0 == "," || $0 == " " || $0.isNewline })
-            .map { Subscriber.normalise(String($0)) }
+        let addresses = ((try? req.content.get(String.self, at: "addresses")) ?? "").split(whereSeparator: {
+            $0 == "," || $0 == " " || $0.isNewline
+        })
+        .map { Subscriber.normalise(String($0)) }
         guard !addresses.isEmpty, addresses.count <= 10, addresses.allSatisfy(MailAddress.isValidEnvelopeAddress) else {
             return try await refuse(req, campaign, req.t("mail.test_addresses"))
         }
@@ -220,7 +254,9 @@ struct CampaignController: RouteCollection {
 
     func schedule(req: Request) async throws -> Response {
         let campaign = try await find(req)
-        guard campaign.status == .draft || campaign.status == .scheduled else { return try await refuse(req, campaign, req.t("mail.not_possible")) }
+        guard campaign.status == .draft || campaign.status == .scheduled else {
+            return try await refuse(req, campaign, req.t("mail.not_possible"))
+        }
         let input = (try? req.content.decode([String: String].self)) ?? [:]
         guard let zone = TimeZone(identifier: input["time_zone"] ?? ""),
             let time = MeetingTime.instant(date: input["date"] ?? "", time: input["time"] ?? "", in: zone)
@@ -240,7 +276,9 @@ struct CampaignController: RouteCollection {
 
     func pause(req: Request) async throws -> Response { try await move(req, from: [.sending, .scheduled], to: .paused) }
     func resume(req: Request) async throws -> Response { try await move(req, from: [.paused], to: .sending) }
-    func cancel(req: Request) async throws -> Response { try await move(req, from: [.draft, .scheduled, .sending, .paused], to: .cancelled) }
+    func cancel(req: Request) async throws -> Response {
+        try await move(req, from: [.draft, .scheduled, .sending, .paused], to: .cancelled)
+    }
 
     private func move(_ req: Request, from: [CampaignStatus], to: CampaignStatus) async throws -> Response {
         let campaign = try await find(req)
@@ -254,7 +292,8 @@ struct CampaignController: RouteCollection {
 
     private func audit(_ req: Request, _ campaign: Campaign, _ step: String) async throws {
         try await AuditEntry(
-            actor: req.currentUser, action: "update", entityType: "campaign", entityID: campaign.id!.uuidString, summary: campaign.subject(.en),
+            actor: req.currentUser, action: "update", entityType: "campaign", entityID: campaign.id!.uuidString,
+            summary: campaign.subject(.en),
             before: [:], after: ["status": campaign.status.rawValue, "step": step]
         ).save(on: req.db)
     }

@@ -18,7 +18,9 @@ enum CampaignPreparation {
 
     static func composer(for campaignID: UUID, app: Application) async throws -> MailComposer {
         let db = app.db
-        guard let campaign = try await Campaign.query(on: db).filter(\.$id == campaignID).with(\.$list).first() else { throw Problem.notFound }
+        guard let campaign = try await Campaign.query(on: db).filter(\.$id == campaignID).with(\.$list).first() else {
+            throw Problem.notFound
+        }
         let base = app.focalConfig.baseURL.absoluteString.trimmingSuffix("/")
         let host = app.focalConfig.baseURL.host ?? "focal.localhost"
         let centre = try await CentreProfile.query(on: db).first().map(CentreSnapshot.init) ?? CentreSnapshot()
@@ -30,22 +32,28 @@ enum CampaignPreparation {
         var meetingSnapshot: MeetingSnapshot?
         switch campaign.kind {
         case .newsletter:
-            guard let issueID = campaign.$issue.id, let issue = try await NewsletterIssue.find(issueID, on: db) else { throw Problem.nothingToSend }
+            guard let issueID = campaign.$issue.id, let issue = try await NewsletterIssue.find(issueID, on: db) else {
+                throw Problem.nothingToSend
+            }
             templates = CampaignTemplates.newsletter(
                 try await IssueRecord.load(issue, on: db), campaign: campaign, centre: centre, baseURL: base, localizer: app.localizer)
         case .invitation, .reminder:
-            guard let meetingID = campaign.$meeting.id, let meeting = try await Meeting.find(meetingID, on: db) else { throw Problem.nothingToSend }
+            guard let meetingID = campaign.$meeting.id, let meeting = try await Meeting.find(meetingID, on: db) else {
+                throw Problem.nothingToSend
+            }
             let record = try await MeetingRecord.load(meeting, on: db)
             templates = CampaignTemplates.invitation(meeting, record: record, campaign: campaign, baseURL: base, localizer: app.localizer)
             meetingSnapshot = MeetingSnapshot(
                 slug: meeting.slug, expiry: MeetingLinks.expiry(for: meeting),
-                event: MeetingCalendar.event(for: meeting, centre: centre, baseURL: app.focalConfig.baseURL, includeVideo: true, language: .en),
+                event: MeetingCalendar.event(
+                    for: meeting, centre: centre, baseURL: app.focalConfig.baseURL, includeVideo: true, language: .en),
                 title: meeting.titleEn)
         }
         if let largest = templates.values.map({ $0.html.utf8.count }).max(), largest > clippingLimit { throw Problem.tooLarge(largest) }
         return MailComposer(
             campaign: CampaignSnapshot(
-                id: campaignID, kind: campaign.kind, listSlug: campaign.list?.slug ?? "newsletter", listName: campaign.list?.nameEn ?? "Newsletter"),
+                id: campaignID, kind: campaign.kind, listSlug: campaign.list?.slug ?? "newsletter",
+                listName: campaign.list?.nameEn ?? "Newsletter"),
             templates: templates, baseURL: base, secret: app.focalConfig.sessionSecret, from: from, host: host, meeting: meetingSnapshot)
     }
 
@@ -66,8 +74,11 @@ enum CampaignPreparation {
             let wanted: [RegistrationStatus] = campaign.kind == .invitation ? [.invited] : [.registered, .approved]
             let participations = try await Participation.query(on: db).filter(\.$meeting.$id == meetingID).filter(\.$registration ~~ wanted)
                 .with(\.$person).all()
-            let emails = try await ContactPoint.query(on: db).filter(\.$kind == .email).filter(\.$person.$id ~~ participations.map(\.$person.id)).all()
-            let optedOut = Set(try await Subscriber.query(on: db).filter(\.$status ~~ [.unsubscribed, .bounced, .complained]).all().map(\.email))
+            let emails = try await ContactPoint.query(on: db).filter(\.$kind == .email).filter(
+                \.$person.$id ~~ participations.map(\.$person.id)
+            ).all()
+            let optedOut = Set(
+                try await Subscriber.query(on: db).filter(\.$status ~~ [.unsubscribed, .bounced, .complained]).all().map(\.email))
             for participation in participations {
                 guard let email = emails.first(where: { $0.$person.id == participation.$person.id })?.value,
                     !optedOut.contains(Subscriber.normalise(email))
@@ -81,7 +92,8 @@ enum CampaignPreparation {
         let sql = db as! any SQLDatabase
         for chunk in stride(from: 0, to: fresh.count, by: 400).map({ Array(fresh[$0..<min($0 + 400, fresh.count)]) }) {
             var insert = sql.insert(into: Delivery.schema).columns(
-                "campaign_id", "subscriber_id", "participation_id", "email", "name", "language", "status", "attempts", "last_error", "claimed_by")
+                "campaign_id", "subscriber_id", "participation_id", "email", "name", "language", "status", "attempts", "last_error",
+                "claimed_by")
             for row in chunk {
                 insert = insert.values(
                     SQLBind(campaignID), SQLBind(row.subscriber), SQLBind(row.participation), SQLBind(row.email), SQLBind(row.name),
@@ -122,16 +134,19 @@ enum FocalPointSubscribers {
                     try await subscriber.save(on: db)
                 }
             } else {
-                subscriber = Subscriber(email: email, name: person.name(.en), language: person.preferredLanguage == .zh ? .zh : .en, status: .confirmed)
+                subscriber = Subscriber(
+                    email: email, name: person.name(.en), language: person.preferredLanguage == .zh ? .zh : .en, status: .confirmed)
                 subscriber.$person.id = personID
                 subscriber.confirmedAt = Date()
                 try await subscriber.save(on: db)
                 try await ConsentEvent(
-                    subscriberID: subscriber.id!, action: "subscribe", textVersion: "focal-point-appointment", language: subscriber.language.rawValue,
+                    subscriberID: subscriber.id!, action: "subscribe", textVersion: "focal-point-appointment",
+                    language: subscriber.language.rawValue,
                     source: "registry", ipHash: "", detail: "active focal point"
                 ).save(on: db)
             }
-            if try await Subscription.query(on: db).filter(\.$subscriber.$id == subscriber.id!).filter(\.$list.$id == list.id!).count() == 0 {
+            if try await Subscription.query(on: db).filter(\.$subscriber.$id == subscriber.id!).filter(\.$list.$id == list.id!).count() == 0
+            {
                 try await Subscription(subscriberID: subscriber.id!, listID: list.id!).save(on: db)
             }
         }

@@ -27,16 +27,20 @@ enum CampaignTemplates {
             let subject = subjects.joined(separator: " | ")
             let preheader = campaign.preheader(primary)
             let footer = localizer.text("mail.footer_newsletter", primary)
-            let links = localizer.text("mail.preferences", primary) + ": {{PREFERENCES_URL}}\n" + localizer.text("mail.unsubscribe", primary)
-                + ": {{UNSUBSCRIBE_URL}}\n" + localizer.text("mail.web_version", primary) + ": " + baseURL + record.issue.path + "?lang=" + primary.rawValue
+            let links =
+                localizer.text("mail.preferences", primary) + ": {{PREFERENCES_URL}}\n" + localizer.text("mail.unsubscribe", primary)
+                + ": {{UNSUBSCRIBE_URL}}\n" + localizer.text("mail.web_version", primary) + ": " + baseURL + record.issue.path + "?lang="
+                + primary.rawValue
             result[choice] = MailComposer.Template(
                 subject: subject, preheader: preheader,
                 html: page(
                     lang: primary.htmlTag, title: subject, preheader: preheader,
                     body: "<p style=\"margin:0 0 16px;\">{{GREETING}}</p>" + html,
                     footer: HTMLEntities.escape(footer) + "<br><a href=\"{{PREFERENCES_URL}}\" style=\"color:#0b6e4f;\">"
-                        + HTMLEntities.escape(localizer.text("mail.preferences", primary)) + "</a> · <a href=\"{{UNSUBSCRIBE_URL}}\" style=\"color:#0b6e4f;\">"
-                        + HTMLEntities.escape(localizer.text("mail.unsubscribe", primary)) + "</a> · <a href=\"" + HTMLEntities.escape(baseURL + record.issue.path)
+                        + HTMLEntities.escape(localizer.text("mail.preferences", primary))
+                        + "</a> · <a href=\"{{UNSUBSCRIBE_URL}}\" style=\"color:#0b6e4f;\">"
+                        + HTMLEntities.escape(localizer.text("mail.unsubscribe", primary)) + "</a> · <a href=\""
+                        + HTMLEntities.escape(baseURL + record.issue.path)
                         + "\" style=\"color:#0b6e4f;\">" + HTMLEntities.escape(localizer.text("mail.web_version", primary)) + "</a>"),
                 text: "{{GREETING}}\n\n" + text + "-- \n" + footer + "\n" + links + "\n")
         }
@@ -51,30 +55,53 @@ enum CampaignTemplates {
         let issueLine = IssueRecord.issueLine(year: issue.year, number: issue.number, language)
         let date = LocalizedDate.format(issue.publicationDate, language) ?? issue.publicationDate
         let e = HTMLEntities.escape
-        var html = "<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" style=\"border-bottom:3px solid #0b6e4f;margin:0 0 20px;\">"
-        html += "<tr><td style=\"padding:0 0 12px;\"><div style=\"font-size:20px;font-weight:bold;color:#084f39;\">\(e(record.newsletter.mastheadZh))</div>"
+        var html =
+            "<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" style=\"border-bottom:3px solid #0b6e4f;margin:0 0 20px;\">"
+        html +=
+            "<tr><td style=\"padding:0 0 12px;\"><div style=\"font-size:20px;font-weight:bold;color:#084f39;\">\(e(record.newsletter.mastheadZh))</div>"
         html += "<div style=\"font-size:15px;font-weight:bold;\">\(e(record.newsletter.mastheadEn))</div></td>"
-        html += "<td align=\"right\" style=\"padding:0 0 12px;\"><div style=\"font-size:24px;font-weight:bold;color:#0b6e4f;\">\(e(record.newsletter.name(language)))</div>"
+        html +=
+            "<td align=\"right\" style=\"padding:0 0 12px;\"><div style=\"font-size:24px;font-weight:bold;color:#0b6e4f;\">\(e(record.newsletter.name(language)))</div>"
         html += "<div style=\"font-size:13px;\">\(e(issueLine))<br>\(e(date))</div></td></tr></table>"
-        var text = record.newsletter.mastheadZh + "\n" + record.newsletter.mastheadEn + "\n" + record.newsletter.name(language) + " · " + issueLine + " · " + date + "\n\n"
+        var text =
+            record.newsletter.mastheadZh + "\n" + record.newsletter.mastheadEn + "\n" + record.newsletter.name(language) + " · " + issueLine
+            + " · " + date + "\n\n"
         for article in record.articles(language) {
             html += "<h2 style=\"font-size:19px;line-height:1.3;color:#084f39;margin:0 0 12px;\">\(e(article.title))</h2>"
             html += styled(article.bodyHTML)
-            text += article.title + "\n" + String(repeating: "=", count: min(70, article.title.count)) + "\n\n" + plainText(article.bodyHTML) + "\n"
+            text +=
+                article.title + "\n" + String(repeating: "=", count: min(70, article.title.count)) + "\n\n" + plainText(article.bodyHTML)
+                + "\n"
             text += baseURL + "/articles/" + article.slug + "\n\n"
         }
         let contact = CentreContext(centre, language)
         var lines = [contact.name] + contact.affiliationLines + [contact.address]
-        if !contact.postalCode.isEmpty { lines.append(localizer.text("contact.postal_code", language) + localizer.text("punct.colon", language) + contact.postalCode) }
-        if !contact.telephone.isEmpty { lines.append(localizer.text("contact.tel", language) + localizer.text("punct.colon", language) + contact.telephone) }
-        if !contact.fax.isEmpty { lines.append(localizer.text("contact.fax", language) + localizer.text("punct.colon", language) + contact.fax) }
-        if !contact.email.isEmpty { lines.append(localizer.text("contact.email", language) + localizer.text("punct.colon", language) + contact.email) }
-        if !contact.website.isEmpty { lines.append(localizer.text("contact.website", language) + localizer.text("punct.colon", language) + contact.website) }
-        if !contact.wechat.isEmpty { lines.append(localizer.text("contact.wechat", language) + localizer.text("punct.colon", language) + contact.wechat) }
+        if !contact.postalCode.isEmpty {
+            lines.append(localizer.text("contact.postal_code", language) + localizer.text("punct.colon", language) + contact.postalCode)
+        }
+        if !contact.telephone.isEmpty {
+            lines.append(localizer.text("contact.tel", language) + localizer.text("punct.colon", language) + contact.telephone)
+        }
+        if !contact.fax.isEmpty {
+            lines.append(localizer.text("contact.fax", language) + localizer.text("punct.colon", language) + contact.fax)
+        }
+        if !contact.email.isEmpty {
+            lines.append(localizer.text("contact.email", language) + localizer.text("punct.colon", language) + contact.email)
+        }
+        if !contact.website.isEmpty {
+            lines.append(localizer.text("contact.website", language) + localizer.text("punct.colon", language) + contact.website)
+        }
+        if !contact.wechat.isEmpty {
+            lines.append(localizer.text("contact.wechat", language) + localizer.text("punct.colon", language) + contact.wechat)
+        }
         html += "<div style=\"border-top:1px solid #d5dfdb;margin:20px 0 0;padding:12px 0 0;font-size:13px;line-height:1.5;\">"
         html += "<div style=\"font-weight:bold;margin:0 0 4px;\">\(e(localizer.text("contact.title", language)))</div>"
-        html += lines.filter { !$0.isEmpty }.map(e).joined(separator: "<br>") + "<p style=\"margin:10px 0 0;font-style:italic;\">\(e(contact.mission))</p></div>"
-        text += localizer.text("contact.title", language) + "\n" + lines.filter { !$0.isEmpty }.joined(separator: "\n") + "\n\n" + contact.mission + "\n\n"
+        html +=
+            lines.filter { !$0.isEmpty }.map(e).joined(separator: "<br>")
+            + "<p style=\"margin:10px 0 0;font-style:italic;\">\(e(contact.mission))</p></div>"
+        text +=
+            localizer.text("contact.title", language) + "\n" + lines.filter { !$0.isEmpty }.joined(separator: "\n") + "\n\n"
+            + contact.mission + "\n\n"
         return (html, text)
     }
 
@@ -90,23 +117,32 @@ enum CampaignTemplates {
             let intro = localizer.text(campaign.kind == .reminder ? "mail.reminder_intro" : "mail.invitation_intro", language)
             let action = localizer.text(campaign.kind == .reminder ? "mail.reminder_action" : "mail.invitation_action", language)
             let url = campaign.kind == .reminder ? "{{CALENDAR_URL}}" : "{{RSVP_URL}}"
-            let subject = campaign.subject(language).isEmpty
-                ? localizer.text(campaign.kind == .reminder ? "mail.reminder_subject" : "mail.invitation_subject", language) + meeting.title(language)
+            let subject =
+                campaign.subject(language).isEmpty
+                ? localizer.text(campaign.kind == .reminder ? "mail.reminder_subject" : "mail.invitation_subject", language)
+                    + meeting.title(language)
                 : campaign.subject(language)
             var details = [when, mode]
             if !meeting.venue(language).isEmpty { details.append(meeting.venue(language)) }
             let hosts = record.organisations(.host).map { $0.name(language) }.joined(separator: ", ")
-            if !hosts.isEmpty { details.append(localizer.text("meeting.hosted_by", language) + localizer.text("punct.colon", language) + hosts) }
-            let html = "<p style=\"margin:0 0 16px;\">{{GREETING}}</p><p style=\"margin:0 0 12px;\">\(e(intro))</p>"
+            if !hosts.isEmpty {
+                details.append(localizer.text("meeting.hosted_by", language) + localizer.text("punct.colon", language) + hosts)
+            }
+            let html =
+                "<p style=\"margin:0 0 16px;\">{{GREETING}}</p><p style=\"margin:0 0 12px;\">\(e(intro))</p>"
                 + "<h2 style=\"font-size:19px;color:#084f39;margin:0 0 8px;\">\(e(meeting.title(language)))</h2>"
                 + "<p style=\"margin:0 0 16px;line-height:1.6;\">\(details.map(e).joined(separator: "<br>"))</p>"
                 + "<p style=\"margin:0 0 16px;\"><a href=\"\(url)\" style=\"display:inline-block;background:#0b6e4f;color:#ffffff;padding:10px 18px;text-decoration:none;border-radius:4px;\">\(e(action))</a></p>"
                 + "<p style=\"margin:0;font-size:13px;color:#5b6b66;\">\(e(localizer.text("mail.calendar_attached", language)))</p>"
-            let text = "{{GREETING}}\n\n" + intro + "\n\n" + meeting.title(language) + "\n" + details.joined(separator: "\n") + "\n\n" + action + ": " + url
+            let text =
+                "{{GREETING}}\n\n" + intro + "\n\n" + meeting.title(language) + "\n" + details.joined(separator: "\n") + "\n\n" + action
+                + ": " + url
                 + "\n\n" + localizer.text("mail.calendar_attached", language) + "\n"
             result[choice] = MailComposer.Template(
                 subject: subject, preheader: campaign.preheader(language),
-                html: page(lang: language.htmlTag, title: subject, preheader: campaign.preheader(language), body: html, footer: e(baseURL + "/meetings/" + meeting.slug)),
+                html: page(
+                    lang: language.htmlTag, title: subject, preheader: campaign.preheader(language), body: html,
+                    footer: e(baseURL + "/meetings/" + meeting.slug)),
                 text: text)
         }
         return result
@@ -141,7 +177,10 @@ enum CampaignTemplates {
         if let regex = try? NSRegularExpression(pattern: #"<a [^>]*href="([^"]*)"[^>]*>(.*?)</a>"#) {
             text = regex.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "$2 ($1)")
         }
-        for (tag, replacement) in [("</p>", "\n\n"), ("<br />", "\n"), ("<br>", "\n"), ("<li>", "- "), ("</li>", "\n"), ("</h1>", "\n\n"), ("</h2>", "\n\n"), ("</h3>", "\n\n"), ("</tr>", "\n"), ("</td>", "\t")] {
+        for (tag, replacement) in [
+            ("</p>", "\n\n"), ("<br />", "\n"), ("<br>", "\n"), ("<li>", "- "), ("</li>", "\n"), ("</h1>", "\n\n"), ("</h2>", "\n\n"),
+            ("</h3>", "\n\n"), ("</tr>", "\n"), ("</td>", "\t"),
+        ] {
             text = text.replacingOccurrences(of: tag, with: replacement)
         }
         text = text.replacingOccurrences(of: "<[^>]+>", with: "", options: .regularExpression)

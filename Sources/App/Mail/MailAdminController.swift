@@ -11,8 +11,9 @@ struct MailAdminController: RouteCollection {
         let chrome: Chrome
         let csrf: String
         let lists: [SelectOption]
-        let imported: Int?
-        let already: Int?
+        let hasReport: Bool
+        let imported: Int
+        let already: Int
         let rejections: [Line]
         let error: String?
     }
@@ -39,7 +40,10 @@ struct MailAdminController: RouteCollection {
         csv.row(["email", "occurred_at", "action", "text_version", "language", "source", "ip_hash", "detail"])
         let iso = ISO8601DateFormatter()
         for event in events {
-            csv.row([subscriber.email, iso.string(from: event.occurredAt), event.action, event.textVersion, event.language, event.source, event.ipHash, event.detail])
+            csv.row([
+                subscriber.email, iso.string(from: event.occurredAt), event.action, event.textVersion, event.language, event.source,
+                event.ipHash, event.detail,
+            ])
         }
         return file(csv.text, type: "text/csv; charset=utf-8", name: "consent-\(subscriber.id!.uuidString.lowercased()).csv")
     }
@@ -57,7 +61,8 @@ struct MailAdminController: RouteCollection {
     func consentJSON(req: Request) async throws -> [ConsentRecord] {
         try await events(req).1.map {
             ConsentRecord(
-                occurredAt: $0.occurredAt, action: $0.action, textVersion: $0.textVersion, language: $0.language, source: $0.source, ipHash: $0.ipHash,
+                occurredAt: $0.occurredAt, action: $0.action, textVersion: $0.textVersion, language: $0.language, source: $0.source,
+                ipHash: $0.ipHash,
                 detail: $0.detail)
         }
     }
@@ -69,7 +74,10 @@ struct MailAdminController: RouteCollection {
         var csv = CSVWriter()
         csv.row(["email", "name", "language", "lists", "status"])
         for s in subscribers {
-            csv.row([s.email, s.name, s.language.rawValue, (memberships[s.id!] ?? []).compactMap { lists[$0.$list.id] }.joined(separator: " "), s.status.rawValue])
+            csv.row([
+                s.email, s.name, s.language.rawValue, (memberships[s.id!] ?? []).compactMap { lists[$0.$list.id] }.joined(separator: " "),
+                s.status.rawValue,
+            ])
         }
         return file(csv.text, type: "text/csv; charset=utf-8", name: "subscribers.csv")
     }
@@ -88,11 +96,13 @@ struct MailAdminController: RouteCollection {
         guard let file = form.file, file.data.readableBytes > 0 else {
             return try await render(req, report: nil, error: req.t("upload.no_file")).encodeResponse(status: .unprocessableEntity, for: req)
         }
-        let importer = SubscriberImport(status: .confirmed, source: "import:" + file.filename, defaultLists: form.list.flatMap { $0.isEmpty ? nil : [$0] } ?? [])
+        let importer = SubscriberImport(
+            status: .confirmed, source: "import:" + file.filename, defaultLists: form.list.flatMap { $0.isEmpty ? nil : [$0] } ?? [])
         do {
             let report = try await importer.run(Data(file.data.readableBytesView), on: req.db)
             try await AuditEntry(
-                actor: req.currentUser, action: "create", entityType: "subscriber_import", entityID: UUID().uuidString, summary: file.filename,
+                actor: req.currentUser, action: "create", entityType: "subscriber_import", entityID: UUID().uuidString,
+                summary: file.filename,
                 before: [:], after: ["imported": "\(report.imported)", "rejected": "\(report.rejections.count)"]
             ).save(on: req.db)
             return try await render(req, report: report, error: nil).encodeResponse(for: req)
@@ -105,8 +115,9 @@ struct MailAdminController: RouteCollection {
         let lists = try await MailingList.query(on: req.db).sort(\.$nameEn).all()
         let context = ImportContext(
             chrome: try await Chrome.make(for: req, title: req.t("mail.import")), csrf: req.csrfToken(),
-            lists: [SelectOption(value: "", label: req.t("option.none"))] + lists.map { SelectOption(value: $0.slug, label: $0.name(req.language)) },
-            imported: report?.imported, already: report?.alreadySubscribed,
+            lists: [SelectOption(value: "", label: req.t("option.none"))]
+                + lists.map { SelectOption(value: $0.slug, label: $0.name(req.language)) },
+            hasReport: report != nil, imported: report?.imported ?? 0, already: report?.alreadySubscribed ?? 0,
             rejections: (report?.rejections ?? []).prefix(2_000).map { .init(line: $0.line, reason: $0.reason) }, error: error)
         return try await req.view.render("mail/import", context)
     }

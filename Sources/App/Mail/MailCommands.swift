@@ -31,7 +31,9 @@ struct SendCampaignCommand: AsyncCommand {
         guard let id = UUID(uuidString: signature.id), let campaign = try await Campaign.find(id, on: app.db) else {
             throw CommandProblem(["id: no campaign \(signature.id)"])
         }
-        guard campaign.status != .cancelled, campaign.status != .finished else { throw CommandProblem(["id: the campaign is \(campaign.status.rawValue)"]) }
+        guard campaign.status != .cancelled, campaign.status != .finished else {
+            throw CommandProblem(["id: the campaign is \(campaign.status.rawValue)"])
+        }
         try await engine.recover(on: app.db)
         if campaign.status != .sending { try await CampaignPreparation.start(campaign, on: app.db) }
         let started = Date()
@@ -59,12 +61,16 @@ struct ImportSubscribersCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         try await app.autoMigrate()
-        guard let data = FileManager.default.contents(atPath: signature.file) else { throw CommandProblem(["file: cannot read \(signature.file)"]) }
+        guard let data = FileManager.default.contents(atPath: signature.file) else {
+            throw CommandProblem(["file: cannot read \(signature.file)"])
+        }
         guard let status = SubscriberStatus(rawValue: signature.status ?? "confirmed"), status == .confirmed || status == .pending else {
             throw CommandProblem(["--status: confirmed or pending"])
         }
         let started = Date()
-        let importer = SubscriberImport(status: status, source: "import:" + (signature.file as NSString).lastPathComponent, defaultLists: signature.list.map { [$0] } ?? [])
+        let importer = SubscriberImport(
+            status: status, source: "import:" + (signature.file as NSString).lastPathComponent,
+            defaultLists: signature.list.map { [$0] } ?? [])
         let report: SubscriberImport.Report
         do {
             report = try await importer.run(data, on: app.db) { done, total in ProgressBar.drawRows(done, total) }
@@ -91,7 +97,8 @@ enum ProgressBar {
         let done = progress.sent + progress.failed
         let fraction = progress.total == 0 ? 1 : Double(done) / Double(progress.total)
         let eta = progress.eta.map { String(format: " ETA %.0f s", $0) } ?? ""
-        let line = "\r\(bar(fraction)) \(done)/\(progress.total) sent \(progress.sent) failed \(progress.failed) "
+        let line =
+            "\r\(bar(fraction)) \(done)/\(progress.total) sent \(progress.sent) failed \(progress.failed) "
             + String(format: "%.0f/s", progress.rate) + eta + "   "
         FileHandle.standardError.write(Data(line.utf8))
     }

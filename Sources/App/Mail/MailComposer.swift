@@ -32,18 +32,21 @@ struct MailComposer: Sendable {
         let template = templates[recipient.language] ?? templates[.en]!
         let language = recipient.language == .zh ? Language.zh : .en
         let expiry = Date().addingTimeInterval(400 * 86_400)
-        let unsubscribe = recipient.subscriberID.map {
-            baseURL + "/mail/unsubscribe/" + SignedToken.make(purpose: "unsubscribe", subject: $0, expires: expiry, secret: secret)
-        } ?? baseURL
-        let preferences = recipient.subscriberID.map {
-            baseURL + "/mail/preferences/" + SignedToken.make(purpose: "preferences", subject: $0, expires: expiry, secret: secret)
-        } ?? baseURL
+        let unsubscribe =
+            recipient.subscriberID.map {
+                baseURL + "/mail/unsubscribe/" + SignedToken.make(purpose: "unsubscribe", subject: $0, expires: expiry, secret: secret)
+            } ?? baseURL
+        let preferences =
+            recipient.subscriberID.map {
+                baseURL + "/mail/preferences/" + SignedToken.make(purpose: "preferences", subject: $0, expires: expiry, secret: secret)
+            } ?? baseURL
         var rsvp = ""
         var calendar = ""
         if let participationID = recipient.participationID, let meeting {
             let end = meeting.expiry
             rsvp = baseURL + "/rsvp/" + SignedToken.make(purpose: "rsvp", subject: participationID, expires: end, secret: secret)
-            calendar = baseURL + "/meetings/\(meeting.slug)/my-calendar/"
+            calendar =
+                baseURL + "/meetings/\(meeting.slug)/my-calendar/"
                 + SignedToken.make(purpose: "calendar", subject: participationID, expires: end, secret: secret) + ".ics"
         }
         let greeting = Self.greeting(name: recipient.name, language: language)
@@ -56,11 +59,15 @@ struct MailComposer: Sendable {
                 .replacingOccurrences(of: "{{CALENDAR_URL}}", with: escape(calendar))
         }
         var message = MailMessage(
-            from: from, to: [try MailAddress(recipient.email, name: recipient.name)], subject: template.subject, text: fill(template.text, html: false),
+            from: from, to: [try MailAddress(recipient.email, name: recipient.name)], subject: template.subject,
+            text: fill(template.text, html: false),
             html: fill(template.html, html: true), messageID: "\(campaign.id.uuidString.lowercased()).\(recipient.deliveryID)@\(host)")
         if campaign.kind == .newsletter {
             message.headers = [
-                ("List-Id", "\(campaign.listName.filter { $0.isASCII && $0 != "<" && $0 != ">" && $0 != "\"" }) <\(campaign.listSlug).\(host)>"),
+                (
+                    "List-Id",
+                    "\(campaign.listName.filter { $0.isASCII && $0 != "<" && $0 != ">" && $0 != "\"" }) <\(campaign.listSlug).\(host)>"
+                ),
                 ("List-Unsubscribe", "<\(unsubscribe)>"),
                 ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
             ]
@@ -68,7 +75,8 @@ struct MailComposer: Sendable {
             message.attachments = [
                 MailMessage.Attachment(
                     filename: "invitation.ics", contentType: "text/calendar; charset=utf-8; method=REQUEST",
-                    data: Data(meeting.invitation(to: recipient, participationID: participationID, includeVideo: campaign.kind == .reminder).utf8))
+                    data: Data(
+                        meeting.invitation(to: recipient, participationID: participationID, includeVideo: campaign.kind == .reminder).utf8))
             ]
         }
         return message

@@ -42,7 +42,9 @@ final class MailEngine: Sendable {
     /// claims and journal can be found again after a crash.
     private static func instanceID(in directory: String) throws -> String {
         let path = directory + "/mail-worker-id"
-        if let existing = try? String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), !existing.isEmpty {
+        if let existing = try? String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines),
+            !existing.isEmpty
+        {
             return existing
         }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -60,7 +62,8 @@ final class MailEngine: Sendable {
         let sql = db as! any SQLDatabase
         for chunk in stride(from: 0, to: written.count, by: 500).map({ Array(written[$0..<min($0 + 500, written.count)]) }) {
             try await sql.update(Delivery.schema).set("status", to: DeliveryStatus.sent.rawValue).set("sent_at", to: Date())
-                .where("status", .equal, DeliveryStatus.sending.rawValue).where("claimed_by", .equal, instanceID).where("id", .in, chunk).run()
+                .where("status", .equal, DeliveryStatus.sending.rawValue).where("claimed_by", .equal, instanceID).where("id", .in, chunk)
+                .run()
         }
         try await sql.update(Delivery.schema).set("status", to: DeliveryStatus.pending.rawValue)
             .where("status", .equal, DeliveryStatus.sending.rawValue).where("claimed_by", .equal, instanceID).run()
@@ -172,12 +175,15 @@ final class MailEngine: Sendable {
     private func fail(_ recipient: MailComposer.Recipient, error: String, on db: any Database) async throws {
         try await (db as! any SQLDatabase).update(Delivery.schema).set("status", to: DeliveryStatus.failed.rawValue)
             .set("last_error", to: String(error.prefix(500))).where("id", .equal, recipient.deliveryID).run()
-        if let subscriberID = recipient.subscriberID, let subscriber = try await Subscriber.find(subscriberID, on: db), error.contains("permanent") {
+        if let subscriberID = recipient.subscriberID, let subscriber = try await Subscriber.find(subscriberID, on: db),
+            error.contains("permanent")
+        {
             subscriber.status = .bounced
             subscriber.statusReason = String(error.prefix(300))
             try await subscriber.save(on: db)
             try await ConsentEvent(
-                subscriberID: subscriberID, action: "bounce", textVersion: "", language: subscriber.language.rawValue, source: "smtp", ipHash: "",
+                subscriberID: subscriberID, action: "bounce", textVersion: "", language: subscriber.language.rawValue, source: "smtp",
+                ipHash: "",
                 detail: String(error.prefix(300))
             ).save(on: db)
         }
@@ -218,7 +224,8 @@ final class MailEngine: Sendable {
     func sendTest(campaignID: UUID, to addresses: [String], app: Application) async throws {
         let composer = try await CampaignPreparation.composer(for: campaignID, app: app)
         for (index, address) in addresses.enumerated() {
-            let recipient = MailComposer.Recipient(deliveryID: -(index + 1), email: address, name: "", language: .both, subscriberID: nil, participationID: nil)
+            let recipient = MailComposer.Recipient(
+                deliveryID: -(index + 1), email: address, name: "", language: .both, subscriberID: nil, participationID: nil)
             var bytes = try composer.message(for: recipient).render()
             if let dkim = settings.dkim { bytes = try dkim.sign(bytes) }
             let message = bytes
@@ -234,7 +241,9 @@ final class MailEngine: Sendable {
         let data = bytes
         let sender = settings.fromAddress
         let recipients = message.to.map(\.address)
-        try await pool.withConnection { try await $0.send(from: sender, to: recipients, message: data, requiresSMTPUTF8: message.requiresSMTPUTF8) }
+        try await pool.withConnection {
+            try await $0.send(from: sender, to: recipients, message: data, requiresSMTPUTF8: message.requiresSMTPUTF8)
+        }
     }
 }
 

@@ -26,12 +26,15 @@ public struct MailSettings: Sendable {
         if let from = reader.raw("FOCAL_MAIL_FROM") {
             // "Name <address>" or a bare address.
             if let open = from.lastIndex(of: "<"), from.hasSuffix(">") {
-                settings.fromName = from[..<open].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+                settings.fromName = from[..<open].trimmingCharacters(in: .whitespaces).trimmingCharacters(
+                    in: CharacterSet(charactersIn: "\""))
                 settings.fromAddress = String(from[from.index(after: open)..<from.index(before: from.endIndex)])
             } else {
                 settings.fromAddress = from
             }
-            if !MailAddress.isValidEnvelopeAddress(settings.fromAddress) { reader.report("FOCAL_MAIL_FROM: '\(from)' is not a valid address") }
+            if !MailAddress.isValidEnvelopeAddress(settings.fromAddress) {
+                reader.report("FOCAL_MAIL_FROM: '\(from)' is not a valid address")
+            }
         }
         settings.rate = reader.integer("FOCAL_MAIL_RATE", default: 0, range: 0...100_000)
         let selector = reader.raw("FOCAL_DKIM_SELECTOR")

@@ -53,7 +53,10 @@ struct SubscriberImport {
 
         let lists = Dictionary(uniqueKeysWithValues: try await MailingList.query(on: db).all().map { ($0.slug, $0.id!) })
         for slug in defaultLists where lists[slug] == nil { throw Failure.unknownList(slug) }
-        var existing = Set(try await (db as! any SQLDatabase).select().column("email").from(Subscriber.schema).all().map { try $0.decode(column: "email", as: String.self) })
+        var existing = Set(
+            try await (db as! any SQLDatabase).select().column("email").from(Subscriber.schema).all().map {
+                try $0.decode(column: "email", as: String.self)
+            })
         var firstLine: [String: Int] = [:]
         var report = Report()
         var pending: [(Subscriber, [UUID])] = []
@@ -61,7 +64,9 @@ struct SubscriberImport {
         for (index, record) in records.enumerated() {
             let fields = record.fields
             let line = record.line
-            func field(_ column: Int?) -> String { column.flatMap { $0 < fields.count ? fields[$0] : nil }?.trimmingCharacters(in: .whitespaces) ?? "" }
+            func field(_ column: Int?) -> String {
+                column.flatMap { $0 < fields.count ? fields[$0] : nil }?.trimmingCharacters(in: .whitespaces) ?? ""
+            }
             if fields.count != header.count {
                 report.rejections.append(Rejection(line: line, reason: "expected \(header.count) fields, found \(fields.count)"))
                 continue
@@ -79,8 +84,8 @@ struct SubscriberImport {
                 report.rejections.append(Rejection(line: line, reason: "duplicate of line \(first)"))
                 continue
             }
-            firstLine[email] = line
             if existing.contains(email) {
+                firstLine[email] = line
                 report.alreadySubscribed += 1
                 continue
             }
@@ -103,6 +108,8 @@ struct SubscriberImport {
                 report.rejections.append(Rejection(line: line, reason: "no mailing list \"\(unknown)\""))
                 continue
             }
+            // Only an accepted row claims its address: a refused one does not block a later good one.
+            firstLine[email] = line
             let subscriber = Subscriber(email: email, name: name, language: language, status: status)
             subscriber.id = UUID()
             subscriber.confirmedAt = status == .confirmed ? Date() : nil
@@ -138,7 +145,8 @@ struct SubscriberImport {
                         SQLBind(subscriber.id!), SQLBind(subscriber.email), SQLBind(subscriber.name), SQLBind(subscriber.language.rawValue),
                         SQLBind(subscriber.status.rawValue), SQLBind(""), SQLBind(subscriber.confirmedAt), SQLBind(now), SQLBind(now))
                     consents = consents.values(
-                        SQLBind(UUID()), SQLBind(subscriber.id!), SQLBind(now), SQLBind("import"), SQLBind(source), SQLBind(subscriber.language.rawValue),
+                        SQLBind(UUID()), SQLBind(subscriber.id!), SQLBind(now), SQLBind("import"), SQLBind(source),
+                        SQLBind(subscriber.language.rawValue),
                         SQLBind("csv-import"), SQLBind(""), SQLBind(""))
                     memberships += lists.map { (subscriber.id!, $0) }
                 }
@@ -193,7 +201,9 @@ enum CSVReader {
             if quoted {
                 if scalar == "\"" {
                     if let next = iterator.next() {
-                        if next == "\"" { field.unicodeScalars.append("\"") } else {
+                        if next == "\"" {
+                            field.unicodeScalars.append("\"")
+                        } else {
                             quoted = false
                             pendingScalar = next
                         }
@@ -208,7 +218,9 @@ enum CSVReader {
             }
             switch scalar {
             case "\"" where field.isEmpty: quoted = true
-            case ",": fields.append(field); field = ""
+            case ",":
+                fields.append(field)
+                field = ""
             case "\r": continue
             case "\n":
                 endRecord()

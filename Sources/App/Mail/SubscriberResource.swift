@@ -14,12 +14,17 @@ struct SubscriberResource: AdminResource {
             FieldSpec(name: "name", labelKey: "field.name", kind: .text, maxLength: 120),
             .choice("language", "field.mail_language", SubscriberLanguage.self, labelPrefix: "mail_language.", t: req.t),
             .choice("status", "field.status", SubscriberStatus.self, labelPrefix: "subscriber_status.", t: req.t),
-            FieldSpec(name: "lists", labelKey: "field.lists", kind: .multiSelect(lists.map { SelectOption(value: $0.id!.uuidString, label: $0.name(req.language)) })),
+            FieldSpec(
+                name: "lists", labelKey: "field.lists",
+                kind: .multiSelect(lists.map { SelectOption(value: $0.id!.uuidString, label: $0.name(req.language)) })),
         ]
     }
 
     static func values(of s: Subscriber) -> [String: String] {
-        ["email": s.email, "name": s.name, "language": s.language.rawValue, "status": s.status.rawValue, "lists": s.formListIDs.map(\.uuidString).joined(separator: ",")]
+        [
+            "email": s.email, "name": s.name, "language": s.language.rawValue, "status": s.status.rawValue,
+            "lists": s.formListIDs.map(\.uuidString).joined(separator: ","),
+        ]
     }
 
     static func apply(_ input: [String: String], to s: Subscriber) {
@@ -35,7 +40,9 @@ struct SubscriberResource: AdminResource {
 
     static func check(_ input: [String: String], existing: Subscriber?, req: Request, errors: inout FieldErrors) async throws {
         let email = Subscriber.normalise(input.text("email"))
-        if errors["email"] == nil, let other = try await Subscriber.query(on: req.db).filter(\.$email == email).first(), other.id != existing?.id {
+        if errors["email"] == nil, let other = try await Subscriber.query(on: req.db).filter(\.$email == email).first(),
+            other.id != existing?.id
+        {
             errors["email"] = req.t("validation.email_taken")
         }
         if input.text("name").contains(where: { $0.isNewline }) { errors["name"] = req.t("validation.control_characters") }
@@ -52,7 +59,8 @@ struct SubscriberResource: AdminResource {
             try await Subscription(subscriberID: s.id!, listID: id).save(on: db)
         }
         try await ConsentEvent(
-            subscriberID: s.id!, action: "staff-change", textVersion: "", language: s.language.rawValue, source: "admin:" + (req.currentUser?.email ?? ""),
+            subscriberID: s.id!, action: "staff-change", textVersion: "", language: s.language.rawValue,
+            source: "admin:" + (req.currentUser?.email ?? ""),
             ipHash: "", detail: "status=\(s.status.rawValue)"
         ).save(on: db)
     }

@@ -64,10 +64,12 @@ struct SubscriptionController: RouteCollection {
         var errors = FormValidator.validate(input, fields: specs, t: req.t)
         let email = Subscriber.normalise(input.text("email"))
         if errors["email"] == nil, !MailAddress.isValidEnvelopeAddress(email) { errors["email"] = req.t("validation.email") }
+        if input.text("name").contains(where: \.isNewline) { errors["name"] = req.t("validation.header_injection") }
         guard errors.isEmpty else {
             return try await render(req, values: input, errors: errors, notice: nil).encodeResponse(status: .unprocessableEntity, for: req)
         }
-        let lists = try await MailingList.query(on: req.db).filter(\.$slug ~~ input.text("lists").split(separator: ",").map(String.init)).all()
+        let lists = try await MailingList.query(on: req.db).filter(\.$slug ~~ input.text("lists").split(separator: ",").map(String.init))
+            .all()
         var subscriber = try await Subscriber.query(on: req.db).filter(\.$email == email).first()
         // Someone already confirmed is not asked again, and says nothing about who is subscribed.
         if subscriber?.status != .confirmed {
@@ -77,7 +79,10 @@ struct SubscriptionController: RouteCollection {
             pending.status = .pending
             try await req.db.transaction { db in
                 try await pending.save(on: db)
-                for list in lists where try await Subscription.query(on: db).filter(\.$subscriber.$id == pending.id!).filter(\.$list.$id == list.id!).count() == 0 {
+                for list in lists
+                where try await Subscription.query(on: db).filter(\.$subscriber.$id == pending.id!).filter(\.$list.$id == list.id!).count()
+                    == 0
+                {
                     try await Subscription(subscriberID: pending.id!, listID: list.id!).save(on: db)
                 }
                 try await ConsentEvent(
@@ -96,14 +101,19 @@ struct SubscriptionController: RouteCollection {
             req.logger.warning("No SMTP server configured: the confirmation for \(subscriber.email) was not sent")
             return
         }
-        let token = SignedToken.make(purpose: "confirm", subject: subscriber.id!, expires: Date().addingTimeInterval(72 * 3600), secret: req.application.focalConfig.sessionSecret)
+        let token = SignedToken.make(
+            purpose: "confirm", subject: subscriber.id!, expires: Date().addingTimeInterval(72 * 3600),
+            secret: req.application.focalConfig.sessionSecret)
         let link = req.application.focalConfig.baseURL.absoluteString.trimmingSuffix("/") + "/subscribe/confirm/" + token
         let language: Language = subscriber.language == .zh ? .zh : .en
         let text = req.application.localizer.text("subscribe.confirm_mail", language, ["link": link])
         let message = MailMessage(
-            from: try MailAddress(engine.settings.fromAddress, name: engine.settings.fromName), to: [try MailAddress(subscriber.email, name: subscriber.name)],
+            from: try MailAddress(engine.settings.fromAddress, name: engine.settings.fromName),
+            to: [try MailAddress(subscriber.email, name: subscriber.name)],
             subject: req.application.localizer.text("subscribe.confirm_subject", language), text: text,
-            messageID: "confirm.\(subscriber.id!.uuidString.lowercased()).\(Int(Date().timeIntervalSince1970))@\(req.application.focalConfig.baseURL.host ?? "focal")")
+            messageID:
+                "confirm.\(subscriber.id!.uuidString.lowercased()).\(Int(Date().timeIntervalSince1970))@\(req.application.focalConfig.baseURL.host ?? "focal")"
+        )
         do {
             try await engine.sendSingle(message)
         } catch {
@@ -114,7 +124,8 @@ struct SubscriptionController: RouteCollection {
     private func subscriber(_ req: Request, purpose: String) async throws -> Subscriber {
         let id: UUID
         do {
-            id = try SignedToken.verify(req.parameters.get("token") ?? "", purpose: purpose, secret: req.application.focalConfig.sessionSecret)
+            id = try SignedToken.verify(
+                req.parameters.get("token") ?? "", purpose: purpose, secret: req.application.focalConfig.sessionSecret)
         } catch .expired {
             throw Abort(.gone, reason: req.t("mail.link_expired"))
         } catch {
@@ -127,7 +138,8 @@ struct SubscriptionController: RouteCollection {
     func confirmPage(req: Request) async throws -> View {
         let subscriber = try await subscriber(req, purpose: "confirm")
         return try await page(
-            req, heading: req.t("subscribe.confirm_heading"), text: subscriber.email, action: req.url.path, button: req.t("subscribe.confirm_button"),
+            req, heading: req.t("subscribe.confirm_heading"), text: subscriber.email, action: req.url.path,
+            button: req.t("subscribe.confirm_button"),
             done: subscriber.status == .confirmed)
     }
 
@@ -150,7 +162,9 @@ struct SubscriptionController: RouteCollection {
     func preferencesPage(req: Request) async throws -> View {
         let subscriber = try await subscriber(req, purpose: "preferences")
         let memberships = try await Subscription.query(on: req.db).filter(\.$subscriber.$id == subscriber.id!).with(\.$list).all()
-        let values = ["language": subscriber.language.rawValue, "lists": memberships.map(\.list.slug).joined(separator: ","), "name": subscriber.name]
+        let values = [
+            "language": subscriber.language.rawValue, "lists": memberships.map(\.list.slug).joined(separator: ","), "name": subscriber.name,
+        ]
         return try await page(
             req, heading: req.t("mail.preferences"), text: subscriber.email, action: req.url.path, button: req.t("form.save"),
             form: try await preferenceFields(req, values: values, errors: FieldErrors()), done: false)
@@ -169,14 +183,16 @@ struct SubscriptionController: RouteCollection {
             spec.name == "lists" ? FieldSpec(name: spec.name, labelKey: spec.labelKey, kind: spec.kind, required: false) : spec
         }
         let input = FormValidator.normalise((try? req.content.decode([String: String].self)) ?? [:], fields: specs)
-        let errors = FormValidator.validate(input, fields: specs, t: req.t)
+        var errors = FormValidator.validate(input, fields: specs, t: req.t)
+        if input.text("name").contains(where: \.isNewline) { errors["name"] = req.t("validation.header_injection") }
         guard errors.isEmpty else {
             return try await page(
                 req, heading: req.t("mail.preferences"), text: subscriber.email, action: req.url.path, button: req.t("form.save"),
                 form: try await preferenceFields(req, values: input, errors: errors), done: false
             ).encodeResponse(status: .unprocessableEntity, for: req)
         }
-        let chosen = try await MailingList.query(on: req.db).filter(\.$slug ~~ input.text("lists").split(separator: ",").map(String.init)).all()
+        let chosen = try await MailingList.query(on: req.db).filter(\.$slug ~~ input.text("lists").split(separator: ",").map(String.init))
+            .all()
         try await req.db.transaction { db in
             subscriber.name = input.text("name")
             subscriber.language = SubscriberLanguage(rawValue: input.text("language")) ?? subscriber.language
@@ -186,7 +202,8 @@ struct SubscriptionController: RouteCollection {
             for list in chosen { try await Subscription(subscriberID: subscriber.id!, listID: list.id!).save(on: db) }
             try await ConsentEvent(
                 subscriberID: subscriber.id!, action: "preferences", textVersion: Self.consentTextVersion, language: req.language.rawValue,
-                source: "preference-page", ipHash: Self.ipHash(req), detail: "language=\(subscriber.language.rawValue); lists=\(chosen.map(\.slug).joined(separator: ","))"
+                source: "preference-page", ipHash: Self.ipHash(req),
+                detail: "language=\(subscriber.language.rawValue); lists=\(chosen.map(\.slug).joined(separator: ","))"
             ).save(on: db)
         }
         return req.redirect(to: req.url.path + "?saved=1")
@@ -195,7 +212,8 @@ struct SubscriptionController: RouteCollection {
     func unsubscribePage(req: Request) async throws -> View {
         let subscriber = try await subscriber(req, purpose: "unsubscribe")
         return try await page(
-            req, heading: req.t("mail.unsubscribe_heading"), text: subscriber.email, action: req.url.path, button: req.t("mail.unsubscribe"),
+            req, heading: req.t("mail.unsubscribe_heading"), text: subscriber.email, action: req.url.path,
+            button: req.t("mail.unsubscribe"),
             done: subscriber.status == .unsubscribed)
     }
 
@@ -209,7 +227,8 @@ struct SubscriptionController: RouteCollection {
             try await req.db.transaction { db in
                 try await subscriber.save(on: db)
                 try await ConsentEvent(
-                    subscriberID: subscriber.id!, action: "unsubscribe", textVersion: Self.consentTextVersion, language: req.language.rawValue,
+                    subscriberID: subscriber.id!, action: "unsubscribe", textVersion: Self.consentTextVersion,
+                    language: req.language.rawValue,
                     source: oneClick ? "list-unsubscribe-one-click" : "unsubscribe-page", ipHash: Self.ipHash(req)
                 ).save(on: db)
             }
@@ -220,14 +239,16 @@ struct SubscriptionController: RouteCollection {
 
     static func ipHash(_ req: Request) -> String {
         let address = req.remoteAddress?.ipAddress ?? ""
-        let digest = HMAC<SHA256>.authenticationCode(for: Data(address.utf8), using: SymmetricKey(data: req.application.focalConfig.sessionSecret))
+        let digest = HMAC<SHA256>.authenticationCode(
+            for: Data(address.utf8), using: SymmetricKey(data: req.application.focalConfig.sessionSecret))
         return Data(digest).prefix(16).map { String(format: "%02x", $0) }.joined()
     }
 
     private func render(_ req: Request, values: [String: String], errors: FieldErrors, notice: String?) async throws -> View {
         let context = FormContext(
             chrome: try await Chrome.make(for: req, title: req.t("subscribe.title")), csrf: req.csrfToken(),
-            form: FormFields(fields: FieldView.make(try await fields(req), values: values, errors: errors, t: req.t)), hasErrors: !errors.isEmpty,
+            form: FormFields(fields: FieldView.make(try await fields(req), values: values, errors: errors, t: req.t)),
+            hasErrors: !errors.isEmpty,
             notice: notice, consentText: req.t("subscribe.consent_text"))
         return try await req.view.render("mail/subscribe", context)
     }
@@ -236,7 +257,8 @@ struct SubscriptionController: RouteCollection {
         _ req: Request, heading: String, text: String, action: String?, button: String?, form: FormFields? = nil, done: Bool
     ) async throws -> View {
         let context = TokenPageContext(
-            chrome: try await Chrome.make(for: req, title: heading), csrf: req.csrfToken(), heading: heading, text: text, action: done ? nil : action,
+            chrome: try await Chrome.make(for: req, title: heading), csrf: req.csrfToken(), heading: heading, text: text,
+            action: done ? nil : action,
             button: button, form: form, done: done)
         return try await req.view.render("mail/token-page", context)
     }

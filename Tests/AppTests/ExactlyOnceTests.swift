@@ -1,0 +1,243 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+
+@testable import App
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Exactly-once delivery with real processes: the built `focal worker` is killed in the middle of
+/// a campaign and started again, and two workers share one campaign. The recorder's received.log
+/// (flushed per message) is the truth about what arrived.
+@Suite("Exactly-once sending with real worker processes", .serialized)
+struct ExactlyOnceTests {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let secret = String(repeating: "s3cr3t-t3st-", count: 4).prefix(40).description
+
+    static func binary() throws -> String {
+        let path = packageRoot.appendingPathComponent(".build/debug/focal").path
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw MissingTool(description: "\(path) is missing: run swift build first (these tests start the built focal binary)")
+        }
+        return path
+    }
+
+    /// Where the database is: an SQLite file (path given) or a PostgreSQL schema of its own.
+    enum Store {
+        case sqlite(String)
+        case postgres(url: String, schema: String)
+
+        /// Settings a process needs to reach this database.
+        var environment: [String: String] {
+            switch self {
+            case .sqlite(let path): return ["DATABASE_URL": "sqlite://" + path]
+            case .postgres(let url, let schema): return ["DATABASE_URL": url, "FOCAL_PG_SCHEMA": schema]
+            }
+        }
+    }
+
+    /// An in-process app on the store, for setting up and for checking.
+    static func openApp(_ store: Store, dataDirectory: String) async throws -> Application {
+        let env = ["FOCAL_DATA_DIR": dataDirectory, "FOCAL_SESSION_SECRET": secret, "FOCAL_BCRYPT_COST": "4"].merging(store.environment) {
+            $1
+        }
+        let config = try AppConfig.load(from: env, demo: false)
+        let app = try await Application.make(.testing)
+        do {
+            try await configure(app, config: config)
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        return app
+    }
+
+    /// Migrates, loads the demo, imports `extra` subscribers to the newsletter list and starts the
+    /// demo campaign (Issue 7, 2021). Returns the campaign's id and number of recipients.
+    static func prepare(_ store: Store, dataDirectory: String, extra: Int) async throws -> (id: UUID, total: Int) {
+        let app = try await openApp(store, dataDirectory: dataDirectory)
+        do {
+            let sql = app.db as! any SQLDatabase
+            switch store {
+            case .sqlite: try await sql.raw("PRAGMA journal_mode=WAL").run()
+            case .postgres(_, let schema): try await sql.raw("CREATE SCHEMA \(ident: schema)").run()
+            }
+            try await app.autoMigrate()
+            _ = try await DemoLoader.loadIfEmpty(on: app.db, hasher: app.password)
+            var csv = "email,name,language\n"
+            for index in 0..<extra { csv += "load\(index)@example.org,Reader \(index),\(index % 4 == 0 ? "zh" : "en")\n" }
+            let report = try await SubscriberImport(status: .confirmed, source: "import:load.csv", defaultLists: ["newsletter"]).run(
+                Data(csv.utf8), on: app.db)
+            try #require(report.imported == extra, "the import took \(report.imported) of \(extra)")
+            let campaign = try await CampaignTests.demoCampaign(app)
+            try await CampaignPreparation.start(campaign, on: app.db)
+            let result = (try campaign.requireID(), campaign.total)
+            try await app.asyncShutdown()
+            return result
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+    }
+
+    static func dropSchema(_ store: Store, dataDirectory: String) async {
+        guard case .postgres(_, let schema) = store, let app = try? await openApp(store, dataDirectory: dataDirectory) else { return }
+        try? await (app.db as! any SQLDatabase).raw("DROP SCHEMA IF EXISTS \(ident: schema) CASCADE").run()
+        try? await app.asyncShutdown()
+    }
+
+    /// Every process a test starts, stopped by PID when it ends, passed or failed.
+    final class Processes: @unchecked Sendable {
+        private(set) var all: [Process] = []
+        func add(_ process: Process) { all.append(process) }
+        func stopAll() { for process in all { TestTools.stop(process) } }
+    }
+
+    /// `focal worker` as a child process with its own data directory (so its own instance).
+    static func startWorker(_ store: Store, dataDirectory: String, recorder: SMTPRecorder, into processes: Processes) throws -> Process {
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try binary())
+        process.arguments = ["worker"]
+        process.currentDirectoryURL = packageRoot
+        let inherited = ProcessInfo.processInfo.environment
+        process.environment = [
+            "PATH": inherited["PATH"] ?? "/usr/bin:/bin", "HOME": inherited["HOME"] ?? "/tmp", "LANG": "C.UTF-8",
+            "FOCAL_DATA_DIR": dataDirectory,
+            "FOCAL_SESSION_SECRET": secret, "FOCAL_SMTP_URL": "smtp://127.0.0.1:\(recorder.port)?starttls=never",
+            "FOCAL_MAIL_FROM": "Focal Newsletter <newsletter@focal.example>", "FOCAL_MAIL_RATE": "0", "SWIFT_BACKTRACE": "enable=no",
+            "LOG_LEVEL": "warning",
+        ].merging(store.environment) { $1 }
+        let log = dataDirectory + "/worker-\(UUID().uuidString.prefix(6)).log"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        process.standardOutput = FileHandle(forWritingAtPath: log)
+        process.standardError = FileHandle(forWritingAtPath: log)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        processes.add(process)
+        return process
+    }
+
+    static func workerLogs(_ directories: [String]) -> String {
+        directories.flatMap { directory in
+            ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasPrefix("worker-") }.map {
+                "\(directory)/\($0):\n" + String(((try? String(contentsOfFile: directory + "/" + $0, encoding: .utf8)) ?? "").suffix(1500))
+            }
+        }.joined(separator: "\n")
+    }
+
+    /// Waits until the campaign is finished (read from the database), or the deadline passes.
+    static func waitUntilFinished(_ campaignID: UUID, monitor: Application, processes: [Process], seconds: Double) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if let status = try? await Campaign.find(campaignID, on: monitor.db)?.status, status == .finished { return true }
+            if processes.allSatisfy({ !$0.isRunning }) { return false }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        return false
+    }
+
+    /// Checks that every recipient of the campaign arrived exactly once, and nobody else.
+    static func expectExactlyOnce(_ recorder: SMTPRecorder, campaignID: UUID, monitor: Application) async throws -> [Delivery] {
+        let deliveries = try await Delivery.query(on: monitor.db).filter(\.$campaign.$id == campaignID).all()
+        var arrivals: [String: Int] = [:]
+        for line in recorder.received { arrivals[line.recipient, default: 0] += 1 }
+        let expected = Set(deliveries.map(\.email))
+        let twice = arrivals.filter { $0.value > 1 }.map(\.key).sorted()
+        let missing = expected.filter { arrivals[$0] == nil }.sorted()
+        let strangers = Set(arrivals.keys).subtracting(expected).sorted()
+        #expect(twice.isEmpty, "\(twice.count) recipients got the message more than once, e.g. \(twice.prefix(5))")
+        #expect(missing.isEmpty, "\(missing.count) recipients got nothing, e.g. \(missing.prefix(5))")
+        #expect(strangers.isEmpty, "mail to addresses outside the campaign: \(strangers.prefix(5))")
+        let unsent = deliveries.filter { $0.status != .sent }
+        #expect(
+            unsent.isEmpty,
+            "\(unsent.count) deliveries are not sent: \(Dictionary(grouping: unsent, by: \.status.rawValue).mapValues(\.count))")
+        return deliveries
+    }
+
+    @Test("A worker killed mid-campaign and started again sends each of 10,002 recipients exactly once (SQLite)")
+    func crashAndRestart() async throws {
+        _ = try Self.binary()
+        let directory = try TestTools.temporaryDirectory("focal-crash")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let dataDirectory = directory.appendingPathComponent("data").path
+        let store = Store.sqlite(dataDirectory + "/focal.sqlite")
+        let campaign = try await Self.prepare(store, dataDirectory: dataDirectory, extra: 10_000)
+        #expect(campaign.total == 10_002)
+
+        let recorder = try SMTPRecorder.start(["--log-only"])
+        defer { recorder.stop() }
+        let processes = Processes()
+        defer { processes.stopAll() }
+
+        let first = try Self.startWorker(store, dataDirectory: dataDirectory, recorder: recorder, into: processes)
+        let deadline = Date().addingTimeInterval(90)
+        while recorder.received.count < 2_000, first.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        try #require(first.isRunning, "the first worker ended by itself: \(Self.workerLogs([dataDirectory]))")
+        try #require(recorder.received.count >= 2_000, "the first worker sent only \(recorder.received.count) in 90 s")
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        let atKill = recorder.received.count
+        #expect(atKill < campaign.total, "the worker finished before it could be killed; the test proves nothing")
+
+        let second = try Self.startWorker(store, dataDirectory: dataDirectory, recorder: recorder, into: processes)
+        let monitor = try await Self.openApp(store, dataDirectory: directory.appendingPathComponent("monitor").path)
+        do {
+            let finished = try await Self.waitUntilFinished(campaign.id, monitor: monitor, processes: [second], seconds: 150)
+            TestTools.stop(second)
+            #expect(
+                finished,
+                "the campaign did not finish after the restart; \(recorder.received.count) arrived. \(Self.workerLogs([dataDirectory]))")
+            let deliveries = try await Self.expectExactlyOnce(recorder, campaignID: campaign.id, monitor: monitor)
+            #expect(deliveries.count == 10_002)
+            #expect(Set(deliveries.map(\.claimedBy)).count == 1, "one installation, one worker id across the restart")
+        } catch {
+            try? await monitor.asyncShutdown()
+            throw error
+        }
+        try await monitor.asyncShutdown()
+    }
+
+    @Test("Two worker processes on one database share a campaign of 3,002 recipients, each sent exactly once")
+    func twoInstances() async throws {
+        _ = try Self.binary()
+        let directory = try TestTools.temporaryDirectory("focal-two")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let setupDirectory = directory.appendingPathComponent("setup").path
+        let store: Store =
+            TestEngine.isPostgres
+            ? .postgres(url: TestEngine.databaseURL!, schema: "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())
+            : .sqlite(setupDirectory + "/focal.sqlite")
+        let campaign = try await Self.prepare(store, dataDirectory: setupDirectory, extra: 3_000)
+        #expect(campaign.total == 3_002)
+
+        let recorder = try SMTPRecorder.start(["--log-only"])
+        defer { recorder.stop() }
+        let processes = Processes()
+        defer { processes.stopAll() }
+        let directories = [directory.appendingPathComponent("a").path, directory.appendingPathComponent("b").path]
+        let workers = try directories.map { try Self.startWorker(store, dataDirectory: $0, recorder: recorder, into: processes) }
+        let monitor = try await Self.openApp(store, dataDirectory: directory.appendingPathComponent("monitor").path)
+        do {
+            let finished = try await Self.waitUntilFinished(campaign.id, monitor: monitor, processes: workers, seconds: 150)
+            // Both may still be between polls; stop them before checking.
+            for worker in workers { TestTools.stop(worker) }
+            #expect(finished, "the campaign did not finish; \(recorder.received.count) arrived. \(Self.workerLogs(directories))")
+            let deliveries = try await Self.expectExactlyOnce(recorder, campaignID: campaign.id, monitor: monitor)
+            let claimants = Dictionary(grouping: deliveries, by: \.claimedBy).mapValues(\.count)
+            #expect(claimants.count == 2, "the deliveries were claimed by \(claimants)")
+        } catch {
+            try? await monitor.asyncShutdown()
+            await Self.dropSchema(store, dataDirectory: setupDirectory)
+            throw error
+        }
+        try await monitor.asyncShutdown()
+        await Self.dropSchema(store, dataDirectory: setupDirectory)
+    }
+}

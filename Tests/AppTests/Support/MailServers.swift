@@ -1,0 +1,274 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Real SMTP servers for the tests: the recording aiosmtpd server of Tests/Fixtures and Postfix's
+/// smtp-sink, each on a free port of 127.0.0.1, stopped by PID.
+
+/// A tool a test needs is not installed: the test fails with this, naming what to install.
+struct MissingTool: Error, CustomStringConvertible {
+    let description: String
+}
+
+enum TestTools {
+    static let fixtures: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Fixtures").path
+
+    /// Runs a program to its end; returns its status and output.
+    @discardableResult
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> (
+        status: Int32, stdout: Data, stderr: String
+    ) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, stdout, String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// Fails (never skips) when python3 or one of the modules is missing.
+    static func requirePython(_ modules: [String]) throws {
+        let result = try? run("/usr/bin/env", ["python3", "-c", "import " + modules.joined(separator: ", ")])
+        guard let result, result.status == 0 else {
+            throw MissingTool(
+                description:
+                    "python3 with the modules \(modules.joined(separator: ", ")) is required: pip install aiosmtpd dkimpy pynacl (\(result?.stderr ?? "python3 not found"))"
+            )
+        }
+    }
+
+    static func requireExecutable(_ path: String, install: String) throws {
+        guard FileManager.default.isExecutableFile(atPath: path) else { throw MissingTool(description: "\(path) is required: \(install)") }
+    }
+
+    static func temporaryDirectory(_ prefix: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(prefix + "-" + UUID().uuidString)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// True once something accepts TCP connections on 127.0.0.1:port.
+    static func isListening(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        return result == 0
+    }
+
+    /// Stops a process by its PID: SIGTERM, then SIGKILL if it does not end within two seconds.
+    static func stop(_ process: Process) {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(2)
+        while process.isRunning, Date() < deadline { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+}
+
+/// Tests/Fixtures/smtp_recorder.py on a free port, writing to a directory of its own.
+final class SMTPRecorder: @unchecked Sendable {
+    let process: Process
+    let port: Int
+    let directory: URL
+
+    private init(process: Process, port: Int, directory: URL) {
+        self.process = process
+        self.port = port
+        self.directory = directory
+    }
+
+    /// Starts the recorder (port 0: it binds a free one) and waits for its READY line.
+    static func start(_ options: [String] = []) throws -> SMTPRecorder {
+        try TestTools.requirePython(["aiosmtpd"])
+        let directory = try TestTools.temporaryDirectory("smtp-recorder")
+        let outdir = directory.appendingPathComponent("mail")
+        let outputPath = directory.appendingPathComponent("recorder.out").path
+        let errorPath = directory.appendingPathComponent("recorder.err").path
+        FileManager.default.createFile(atPath: outputPath, contents: nil)
+        FileManager.default.createFile(atPath: errorPath, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", TestTools.fixtures + "/smtp_recorder.py", "0", outdir.path] + options
+        process.standardOutput = FileHandle(forWritingAtPath: outputPath)
+        process.standardError = FileHandle(forWritingAtPath: errorPath)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("READY ") }), let port = Int(line.dropFirst(6)) {
+                return SMTPRecorder(process: process, port: port, directory: outdir)
+            }
+            if !process.isRunning { break }
+            usleep(50_000)
+        }
+        TestTools.stop(process)
+        let errors = (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
+        throw MissingTool(description: "smtp_recorder.py did not become ready: \(errors)")
+    }
+
+    func stop() { TestTools.stop(process) }
+
+    /// The messages received, in order, as the server stored them (after dot-unstuffing).
+    var messages: [Data] {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { $0.hasSuffix(".eml") }
+        return names.compactMap { name in Int(name.dropLast(4)).map { ($0, name) } }.sorted { $0.0 < $1.0 }
+            .compactMap { FileManager.default.contents(atPath: directory.appendingPathComponent($0.1).path) }
+    }
+
+    /// Lines of received.log: recipient and Message-ID.
+    var received: [(recipient: String, messageID: String)] {
+        let text = (try? String(contentsOfFile: directory.appendingPathComponent("received.log").path, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").map { line in
+            let parts = line.split(separator: "\t", maxSplits: 1).map(String.init)
+            return (parts[0], parts.count > 1 ? parts[1] : "")
+        }
+    }
+
+    /// Connections the server accepted.
+    var connectionCount: Int {
+        let text = (try? String(contentsOfFile: directory.appendingPathComponent("connections.log").path, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").count
+    }
+}
+
+/// Postfix's smtp-sink: accepts everything, advertises PIPELINING, keeps nothing.
+final class SMTPSink: @unchecked Sendable {
+    let process: Process
+    let port: Int
+
+    private init(process: Process, port: Int) {
+        self.process = process
+        self.port = port
+    }
+
+    static func start(backlog: Int = 100) throws -> SMTPSink {
+        try TestTools.requireExecutable("/usr/sbin/smtp-sink", install: "apt-get install postfix (it provides /usr/sbin/smtp-sink)")
+        for _ in 0..<10 {
+            let port = Int.random(in: 20_000..<60_000)
+            if TestTools.isListening(port) { continue }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/sbin/smtp-sink")
+            // smtp-sink refuses to run as root unless told which user to become.
+            process.arguments = (getuid() == 0 ? ["-u", "nobody"] : []) + ["-c", "127.0.0.1:\(port)", "\(backlog)"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let deadline = Date().addingTimeInterval(5)
+            while Date() < deadline, process.isRunning, !TestTools.isListening(port) { usleep(20_000) }
+            if process.isRunning, TestTools.isListening(port) { return SMTPSink(process: process, port: port) }
+            TestTools.stop(process)
+        }
+        throw MissingTool(description: "smtp-sink did not start on a free port")
+    }
+
+    func stop() { TestTools.stop(process) }
+}
+
+/// A received message as Python's email package reads it (Tests/Fixtures/mail_parts.py).
+struct ParsedMail: Decodable {
+    struct Part: Decodable {
+        let content_type: String
+        let filename: String
+        let text: String
+        let size: Int
+    }
+
+    let headers: [[String]]
+    let content_type: String
+    let parts: [Part]
+
+    func header(_ name: String) -> String? { headers.first { $0[0].lowercased() == name.lowercased() }?[1] }
+    func part(_ type: String) -> Part? { parts.first { $0.content_type == type } }
+
+    static func parse(_ data: Data) throws -> ParsedMail {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("mail-" + UUID().uuidString + ".eml")
+        try data.write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try TestTools.run("/usr/bin/env", ["python3", TestTools.fixtures + "/mail_parts.py", file.path])
+        guard result.status == 0 else { throw MissingTool(description: "mail_parts.py failed (python3 is required): \(result.stderr)") }
+        return try JSONDecoder().decode(ParsedMail.self, from: result.stdout)
+    }
+}
+
+extension SMTPRecorder {
+    /// The messages whose envelope recipient is `address`, parsed.
+    func messages(to address: String) throws -> [ParsedMail] {
+        let all = messages
+        var found: [ParsedMail] = []
+        for (index, line) in received.enumerated() where line.recipient.lowercased() == address.lowercased() && index < all.count {
+            found.append(try ParsedMail.parse(all[index]))
+        }
+        return found
+    }
+
+    /// The raw message (as stored) whose envelope recipient is `address`.
+    func rawMessage(to address: String) -> Data? {
+        let all = messages
+        guard let index = received.firstIndex(where: { $0.recipient.lowercased() == address.lowercased() }), index < all.count else {
+            return nil
+        }
+        return all[index]
+    }
+
+    /// What Focal needs to send through this recorder.
+    var environment: [String: String] {
+        [
+            "FOCAL_SMTP_URL": "smtp://127.0.0.1:\(port)?starttls=never", "FOCAL_MAIL_FROM": "Focal Newsletter <newsletter@focal.example>",
+            "FOCAL_MAIL_RATE": "0",
+        ]
+    }
+}
+
+/// The first match of a regular expression's first group (or whole match) in a text.
+func firstMatch(_ pattern: String, in text: String) -> String? {
+    guard let regex = try? NSRegularExpression(pattern: pattern),
+        let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text))
+    else { return nil }
+    let range = match.numberOfRanges > 1 ? match.range(at: 1) : match.range
+    return Range(range, in: text).map { String(text[$0]) }
+}
+
+/// DKIM keys made by openssl for the tests, and dkimpy to verify with.
+enum DKIMTestKey {
+    /// A fresh RSA-2048 key in PKCS #8 PEM at `directory/dkim.pem`, and the DNS record of its public key.
+    static func rsa(in directory: URL) throws -> (path: String, record: String) {
+        try TestTools.requireExecutable("/usr/bin/openssl", install: "apt-get install openssl")
+        let path = directory.appendingPathComponent("dkim.pem").path
+        let generate = try TestTools.run(
+            "/usr/bin/openssl", ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", path])
+        guard generate.status == 0 else { throw MissingTool(description: "openssl genpkey failed: \(generate.stderr)") }
+        let der = try TestTools.run("/usr/bin/openssl", ["pkey", "-in", path, "-pubout", "-outform", "DER"])
+        guard der.status == 0 else { throw MissingTool(description: "openssl pkey failed: \(der.stderr)") }
+        return (path, "v=DKIM1; k=rsa; p=" + der.stdout.base64EncodedString())
+    }
+
+    static func verifies(_ message: Data, record: String) throws -> Bool {
+        try TestTools.requirePython(["dkim"])
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("dkim-" + UUID().uuidString + ".eml")
+        try message.write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try TestTools.run("/usr/bin/env", ["python3", TestTools.fixtures + "/dkim_verify.py", file.path, record])
+        guard result.status == 0 || result.status == 1 else { throw MissingTool(description: "dkim_verify.py failed: \(result.stderr)") }
+        return result.status == 0
+    }
+}
