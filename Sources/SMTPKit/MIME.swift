@@ -40,32 +40,49 @@ enum MIME {
         return words.map { "=?UTF-8?B?" + Data($0.utf8).base64EncodedString() + "?=" }.joined(separator: "\r\n ")
     }
 
-    /// Quoted-printable (RFC 2045) with lines of at most 76 characters; CRLF line ends kept.
+    /// Quoted-printable (RFC 2045) with lines of at most 76 characters; CRLF line ends. Works on
+    /// bytes into one preallocated buffer: it runs once per message and part.
     static func quotedPrintable(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count + text.utf8.count / 8)
-        let hex = Array("0123456789ABCDEF")
-        for line in text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false) {
-            var length = 0
-            let bytes = Array(line.utf8)
-            for (index, byte) in bytes.enumerated() {
-                let isLast = index == bytes.count - 1
-                var piece: String
-                if (byte >= 33 && byte <= 126 && byte != 61) || ((byte == 32 || byte == 9) && !isLast) {
-                    piece = String(UnicodeScalar(byte))
-                } else {
-                    piece = "=" + String(hex[Int(byte >> 4)]) + String(hex[Int(byte & 15)])
-                }
-                if length + piece.count > 75 {
-                    out += "=\r\n"
-                    length = 0
-                }
-                out += piece
-                length += piece.count
+        let hex = Array("0123456789ABCDEF".utf8)
+        let input = Array(text.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(input.count + input.count / 4 + 64)
+        var length = 0
+        var index = 0
+        func put(_ bytes: UInt8...) {
+            if length + bytes.count > 75 {
+                out.append(61)
+                out.append(13)
+                out.append(10)
+                length = 0
             }
-            out += "\r\n"
+            out.append(contentsOf: bytes)
+            length += bytes.count
         }
-        return out
+        while index < input.count {
+            let byte = input[index]
+            if byte == 13, index + 1 < input.count, input[index + 1] == 10 {
+                index += 1
+                continue
+            }
+            if byte == 10 {
+                out.append(13)
+                out.append(10)
+                length = 0
+                index += 1
+                continue
+            }
+            let atLineEnd = index + 1 >= input.count || input[index + 1] == 10 || input[index + 1] == 13
+            if (byte >= 33 && byte <= 126 && byte != 61) || ((byte == 32 || byte == 9) && !atLineEnd) {
+                put(byte)
+            } else {
+                put(61, hex[Int(byte >> 4)], hex[Int(byte & 15)])
+            }
+            index += 1
+        }
+        out.append(13)
+        out.append(10)
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func base64Lines(_ data: Data) -> String {

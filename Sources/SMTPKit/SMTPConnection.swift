@@ -208,6 +208,23 @@ public final class SMTPConnection: @unchecked Sendable {
 
     /// CRLF line ends, a dot doubled at the start of a line, and the terminating ".".
     static func dotStuffed(_ message: [UInt8]) -> [UInt8] {
+        // Most messages need nothing but the terminator: CRLF line ends and no line starting with ".".
+        var clean = message.first != UInt8(ascii: ".") && message.count >= 2 && message[message.count - 2] == 13 && message.last == 10
+        if clean {
+            message.withUnsafeBufferPointer { bytes in
+                for index in 1..<bytes.count where bytes[index] == 10 || bytes[index] == UInt8(ascii: ".") {
+                    if bytes[index] == 10, bytes[index - 1] != 13 {
+                        clean = false
+                        break
+                    }
+                    if bytes[index] == UInt8(ascii: "."), bytes[index - 1] == 10 {
+                        clean = false
+                        break
+                    }
+                }
+            }
+        }
+        if clean { return message + Array(".\r\n".utf8) }
         var out: [UInt8] = []
         out.reserveCapacity(message.count + 64)
         var atLineStart = true

@@ -58,3 +58,21 @@ struct MIMETests {
         if case .success = SMTPConfiguration.parse("smtp://x?bogus=1") { Issue.record("unknown option accepted") }
     }
 }
+
+@Suite("Message dates")
+struct MessageDateTests {
+    @Test("The Date header matches what a date formatter writes, for dates across eras and leap years")
+    func dates() {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
+        #expect(MailMessage.rfc5322Date(Date(timeIntervalSince1970: 0)) == "Thu, 01 Jan 1970 00:00:00 +0000")
+        #expect(MailMessage.rfc5322Date(Date(timeIntervalSince1970: 1_626_998_400)) == "Fri, 23 Jul 2021 00:00:00 +0000")
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let date = Date(timeIntervalSince1970: Double(Int.random(in: -2_000_000_000...4_000_000_000, using: &generator)))
+            #expect(MailMessage.rfc5322Date(date) == formatter.string(from: date))
+        }
+    }
+}

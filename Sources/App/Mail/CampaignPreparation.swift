@@ -67,8 +67,16 @@ enum CampaignPreparation {
         case .newsletter:
             guard let listID = campaign.$list.id, let list = try await MailingList.find(listID, on: db) else { throw Problem.noRecipients }
             if list.focalPoints { try await FocalPointSubscribers.sync(list: list, on: db) }
-            let subscriptions = try await Subscription.query(on: db).filter(\.$list.$id == listID).with(\.$subscriber).all()
-            rows = subscriptions.map(\.subscriber).filter { $0.status == .confirmed }.map { ($0.email, $0.name, $0.language, $0.id, nil) }
+            // One statement, so a list of any size costs no memory here.
+            try await (db as! any SQLDatabase).raw(
+                """
+                INSERT INTO \(ident: Delivery.schema) (campaign_id, subscriber_id, email, name, language, status, attempts, last_error, claimed_by)
+                SELECT \(bind: campaignID), s.id, s.email, s.name, s.language, \(bind: DeliveryStatus.pending.rawValue), 0, '', ''
+                FROM \(ident: Subscription.schema) m JOIN \(ident: Subscriber.schema) s ON s.id = m.subscriber_id
+                WHERE m.list_id = \(bind: listID) AND s.status = \(bind: SubscriberStatus.confirmed.rawValue)
+                  AND s.email NOT IN (SELECT email FROM \(ident: Delivery.schema) WHERE campaign_id = \(bind: campaignID))
+                """
+            ).run()
         case .invitation, .reminder:
             guard let meetingID = campaign.$meeting.id else { throw Problem.noRecipients }
             let wanted: [RegistrationStatus] = campaign.kind == .invitation ? [.invited] : [.registered, .approved]
@@ -87,7 +95,10 @@ enum CampaignPreparation {
                 rows.append((Subscriber.normalise(email), participation.person.name(.en), language, nil, participation.id))
             }
         }
-        var seen = Set(try await Delivery.query(on: db).filter(\.$campaign.$id == campaignID).all().map(\.email))
+        var seen = Set<String>()
+        if !rows.isEmpty {
+            seen = Set(try await Delivery.query(on: db).filter(\.$campaign.$id == campaignID).all().map(\.email))
+        }
         let fresh = rows.filter { seen.insert($0.email).inserted }
         let sql = db as! any SQLDatabase
         for chunk in stride(from: 0, to: fresh.count, by: 400).map({ Array(fresh[$0..<min($0 + 400, fresh.count)]) }) {

@@ -27,6 +27,23 @@ struct MailComposer: Sendable {
     let from: MailAddress
     let host: String
     let meeting: MeetingSnapshot?
+    /// The templates cut at their placeholders once, so each message is a join, not a search.
+    let slotted: [SubscriberLanguage: (html: SlottedText, text: SlottedText)]
+
+    init(
+        campaign: CampaignSnapshot, templates: [SubscriberLanguage: Template], baseURL: String, secret: [UInt8], from: MailAddress,
+        host: String,
+        meeting: MeetingSnapshot?
+    ) {
+        self.campaign = campaign
+        self.templates = templates
+        self.baseURL = baseURL
+        self.secret = secret
+        self.from = from
+        self.host = host
+        self.meeting = meeting
+        slotted = templates.mapValues { (SlottedText($0.html), SlottedText($0.text)) }
+    }
 
     func message(for recipient: Recipient) throws -> MailMessage {
         let template = templates[recipient.language] ?? templates[.en]!
@@ -49,19 +66,16 @@ struct MailComposer: Sendable {
                 baseURL + "/meetings/\(meeting.slug)/my-calendar/"
                 + SignedToken.make(purpose: "calendar", subject: participationID, expires: end, secret: secret) + ".ics"
         }
-        let greeting = Self.greeting(name: recipient.name, language: language)
-        func fill(_ text: String, html: Bool) -> String {
-            func escape(_ value: String) -> String { html ? HTMLEntities.escape(value) : value }
-            return text.replacingOccurrences(of: "{{GREETING}}", with: escape(greeting))
-                .replacingOccurrences(of: "{{UNSUBSCRIBE_URL}}", with: escape(unsubscribe))
-                .replacingOccurrences(of: "{{PREFERENCES_URL}}", with: escape(preferences))
-                .replacingOccurrences(of: "{{RSVP_URL}}", with: escape(rsvp))
-                .replacingOccurrences(of: "{{CALENDAR_URL}}", with: escape(calendar))
-        }
+        let values: [String: String] = [
+            "GREETING": Self.greeting(name: recipient.name, language: language), "UNSUBSCRIBE_URL": unsubscribe,
+            "PREFERENCES_URL": preferences,
+            "RSVP_URL": rsvp, "CALENDAR_URL": calendar,
+        ]
+        let parts = slotted[recipient.language] ?? slotted[.en]!
         var message = MailMessage(
             from: from, to: [try MailAddress(recipient.email, name: recipient.name)], subject: template.subject,
-            text: fill(template.text, html: false),
-            html: fill(template.html, html: true), messageID: "\(campaign.id.uuidString.lowercased()).\(recipient.deliveryID)@\(host)")
+            text: parts.text.fill(values, escape: { $0 }), html: parts.html.fill(values, escape: HTMLEntities.escape),
+            messageID: "\(campaign.id.uuidString.lowercased()).\(recipient.deliveryID)@\(host)")
         if campaign.kind == .newsletter {
             message.headers = [
                 (
@@ -113,5 +127,41 @@ struct MeetingSnapshot: Sendable {
         calendar.method = "REQUEST"
         calendar.events = [event]
         return calendar.render()
+    }
+}
+
+/// A text with `{{NAME}}` placeholders, split once into literal pieces and slots.
+struct SlottedText: Sendable {
+    enum Piece: Sendable {
+        case literal(String)
+        case slot(String)
+    }
+
+    let pieces: [Piece]
+    let size: Int
+
+    init(_ text: String) {
+        var pieces: [Piece] = []
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
+            pieces.append(.literal(String(rest[..<open.lowerBound])))
+            pieces.append(.slot(String(rest[open.upperBound..<close.lowerBound])))
+            rest = rest[close.upperBound...]
+        }
+        pieces.append(.literal(String(rest)))
+        self.pieces = pieces
+        size = text.utf8.count
+    }
+
+    func fill(_ values: [String: String], escape: (String) -> String) -> String {
+        var out = ""
+        out.reserveCapacity(size + 512)
+        for piece in pieces {
+            switch piece {
+            case .literal(let text): out += text
+            case .slot(let name): out += values[name].map(escape) ?? "{{" + name + "}}"
+            }
+        }
+        return out
     }
 }
