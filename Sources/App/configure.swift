@@ -51,6 +51,7 @@ private func configureDatabase(_ app: Application, _ config: AppConfig) throws {
         try FileManager.default.createDirectory(
             atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
         app.databases.use(.sqlite(.file(path)), as: .sqlite)
+        app.lifecycle.use(SQLiteWriteAheadLog())
     case .postgres(let url):
         var postgres = try SQLPostgresConfiguration(url: url)
         if let schema = config.postgresSchema { postgres.searchPath = [schema] }
@@ -75,10 +76,6 @@ private func configureMiddleware(_ app: Application, _ config: AppConfig) {
 /// Brings the database up to date before serving; with `--demo`, fills an empty database with the
 /// demo network and prints its sign-in details.
 public func prepareToServe(_ app: Application) async throws {
-    if case .sqlite = app.focalConfig.database {
-        // WAL lets readers proceed while one writer commits; the mode is stored in the file.
-        try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").run()
-    }
     try await app.autoMigrate()
     app.lifecycle.use(NewsletterScheduler(interval: .seconds(30)))
     app.lifecycle.use(MailWorker())
@@ -93,5 +90,14 @@ extension Application {
     public var focalConfig: AppConfig {
         get { storage[ConfigKey.self]! }
         set { storage[ConfigKey.self] = newValue }
+    }
+}
+
+/// Puts the SQLite file in write-ahead-log mode when any command boots (serve, import, worker,
+/// migrate...): readers proceed while one writer commits, and a commit writes the log once instead
+/// of a rollback journal and the pages. The mode is stored in the file.
+struct SQLiteWriteAheadLog: LifecycleHandler {
+    func didBootAsync(_ application: Application) async throws {
+        try await (application.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").run()
     }
 }

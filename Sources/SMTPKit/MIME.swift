@@ -40,54 +40,64 @@ enum MIME {
         return words.map { "=?UTF-8?B?" + Data($0.utf8).base64EncodedString() + "?=" }.joined(separator: "\r\n ")
     }
 
-    /// Quoted-printable (RFC 2045) with lines of at most 76 characters; CRLF line ends. Works on
-    /// bytes into one preallocated buffer: it runs once per message and part.
+    /// Quoted-printable (RFC 2045) with lines of at most 76 characters; CRLF line ends.
     static func quotedPrintable(_ text: String) -> String {
-        let hex = Array("0123456789ABCDEF".utf8)
-        let input = Array(text.utf8)
         var out: [UInt8] = []
-        out.reserveCapacity(input.count + input.count / 4 + 64)
-        var length = 0
-        var index = 0
-        func put(_ bytes: UInt8...) {
-            if length + bytes.count > 75 {
-                out.append(61)
-                out.append(13)
-                out.append(10)
-                length = 0
-            }
-            out.append(contentsOf: bytes)
-            length += bytes.count
-        }
-        while index < input.count {
-            let byte = input[index]
-            if byte == 13, index + 1 < input.count, input[index + 1] == 10 {
+        appendQuotedPrintable(text, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The encoding appended in one pass over the bytes, with no allocation per byte: it runs once
+    /// per message and part, and a campaign has as many messages as readers.
+    static func appendQuotedPrintable(_ text: String, to out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { input in
+            out.reserveCapacity(out.count + input.count + input.count / 4 + 64)
+            let hex: StaticString = "0123456789ABCDEF"
+            let digits = hex.utf8Start
+            var length = 0
+            var index = 0
+            let count = input.count
+            while index < count {
+                let byte = input[index]
+                if byte == 13, index + 1 < count, input[index + 1] == 10 {
+                    index += 1
+                    continue
+                }
+                if byte == 10 {
+                    out.append(13)
+                    out.append(10)
+                    length = 0
+                    index += 1
+                    continue
+                }
+                let atLineEnd = index + 1 >= count || input[index + 1] == 10 || input[index + 1] == 13
+                let literal = (byte >= 33 && byte <= 126 && byte != 61) || ((byte == 32 || byte == 9) && !atLineEnd)
+                let width = literal ? 1 : 3
+                if length + width > 75 {
+                    out.append(61)
+                    out.append(13)
+                    out.append(10)
+                    length = 0
+                }
+                if literal {
+                    out.append(byte)
+                } else {
+                    out.append(61)
+                    out.append(digits[Int(byte >> 4)])
+                    out.append(digits[Int(byte & 15)])
+                }
+                length += width
                 index += 1
-                continue
             }
-            if byte == 10 {
-                out.append(13)
-                out.append(10)
-                length = 0
-                index += 1
-                continue
-            }
-            let atLineEnd = index + 1 >= input.count || input[index + 1] == 10 || input[index + 1] == 13
-            if (byte >= 33 && byte <= 126 && byte != 61) || ((byte == 32 || byte == 9) && !atLineEnd) {
-                put(byte)
-            } else {
-                put(61, hex[Int(byte >> 4)], hex[Int(byte & 15)])
-            }
-            index += 1
         }
         out.append(13)
         out.append(10)
-        return String(decoding: out, as: UTF8.self)
     }
 
     static func base64Lines(_ data: Data) -> String {
         data.base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed]) + "\r\n"
     }
 
-    static func boundary() -> String { "=_focal_" + UUID().uuidString.replacingOccurrences(of: "-", with: "") }
+    static func boundary() -> String { "=_focal_" + UUID().uuidString.filter { $0 != "-" } }
 }

@@ -7,7 +7,7 @@ public struct MailAddress: Sendable, Equatable {
     public let address: String
 
     public init(_ address: String, name: String = "") throws(MailError) {
-        let trimmed = address.trimmingCharacters(in: .whitespaces)
+        let trimmed = MailAddress.trimmingBlanks(address)
         guard MailAddress.isValidEnvelopeAddress(trimmed) else { throw .invalidAddress(address) }
         guard !MIME.hasLineBreak(name), !name.unicodeScalars.contains("\0") else { throw .headerInjection("name") }
         self.address = trimmed
@@ -19,6 +19,7 @@ public struct MailAddress: Sendable, Equatable {
     /// A single mailbox: local part and domain, no spaces, brackets, quotes or line breaks, within
     /// RFC 5321's lengths. Non-ASCII characters are allowed (they need SMTPUTF8 to send).
     public static func isValidEnvelopeAddress(_ address: String) -> Bool {
+        if let ascii = isValidASCIIAddress(address) { return ascii }
         guard address.utf8.count <= 254, let at = address.lastIndex(of: "@") else { return false }
         let local = address[..<at]
         let domain = address[address.index(after: at)...]
@@ -28,6 +29,34 @@ public struct MailAddress: Sendable, Equatable {
         let forbidden: Set<Character> = [" ", "\t", "\r", "\n", "<", ">", "(", ")", "[", "]", ",", ";", ":", "\\", "\"", "@", "\0"]
         return !local.contains(where: forbidden.contains) && !domain.contains(where: forbidden.contains)
             && domain.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." }
+    }
+
+    /// The same rules on bytes for an all-ASCII address (nearly every one, and an import checks
+    /// a hundred thousand); nil for the others.
+    private static func isValidASCIIAddress(_ address: String) -> Bool? {
+        let bytes = Array(address.utf8)
+        guard bytes.allSatisfy({ $0 < 128 }) else { return nil }
+        guard bytes.count <= 254, let at = bytes.lastIndex(of: UInt8(ascii: "@")) else { return false }
+        let local = bytes[..<at]
+        let domain = bytes[(at + 1)...]
+        let dot = UInt8(ascii: ".")
+        func doubleDot(_ part: ArraySlice<UInt8>) -> Bool { zip(part, part.dropFirst()).contains { $0 == dot && $1 == dot } }
+        guard !local.isEmpty, local.count <= 64, !domain.isEmpty, domain.contains(dot), domain.first != dot, domain.last != dot,
+            !doubleDot(domain), local.first != dot, local.last != dot, !doubleDot(local)
+        else { return false }
+        let forbidden = Array(" \t\r\n<>()[],;:\\\"@\0".utf8)
+        let isDomainByte: (UInt8) -> Bool = { byte in
+            (byte >= 48 && byte <= 57) || (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122) || byte == 45 || byte == dot
+        }
+        return !local.contains(where: forbidden.contains) && domain.allSatisfy(isDomainByte)
+    }
+
+    /// Spaces and tabs removed from both ends, without a trip through Foundation when there are
+    /// none.
+    static func trimmingBlanks(_ text: String) -> String {
+        let isBlank: (UInt8) -> Bool = { $0 == 32 || $0 == 9 }
+        guard let first = text.utf8.first, let last = text.utf8.last, isBlank(first) || isBlank(last) else { return text }
+        return text.trimmingCharacters(in: .whitespaces)
     }
 
     /// The header form: `"Name" <address>`, the name as an encoded word when not plain ASCII.

@@ -47,46 +47,58 @@ public struct MailMessage: Sendable {
         {
             throw .headerInjection(name)
         }
-        var head = [
+        let head = [
             ("From", from.headerValue()), ("To", to.map { $0.headerValue() }.joined(separator: ", ")),
             ("Subject", MIME.encodedText(subject)), ("Date", Self.rfc5322Date(date)), ("Message-ID", "<" + messageID + ">"),
             ("MIME-Version", "1.0"),
         ]
-        head += headers
-        var body = ""
-        let textPart =
-            "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n" + MIME.quotedPrintable(text)
-        var content: String
-        if let html {
-            let boundary = MIME.boundary()
-            content = "Content-Type: multipart/alternative; boundary=\"\(boundary)\"\r\n\r\n"
-            content += "--\(boundary)\r\n" + textPart
-            content += "--\(boundary)\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
-            content += MIME.quotedPrintable(html)
-            content += "--\(boundary)--\r\n"
-        } else {
-            content = textPart
+        var out: [UInt8] = []
+        out.reserveCapacity(2 * (text.utf8.count + (html?.utf8.count ?? 0)) + 2048)
+        func line(_ text: String = "") {
+            out.append(contentsOf: text.utf8)
+            out.append(13)
+            out.append(10)
         }
-        if attachments.isEmpty {
-            body = content
-        } else {
-            let boundary = MIME.boundary()
-            body = "Content-Type: multipart/mixed; boundary=\"\(boundary)\"\r\n\r\n--\(boundary)\r\n" + content
+        for (name, value) in head + headers { line(name + ": " + value) }
+        // The headers of the outermost part are the message's own; the parts nest
+        // multipart/mixed (with attachments) > multipart/alternative (with HTML) > text/plain.
+        let mixed = attachments.isEmpty ? nil : MIME.boundary()
+        if let mixed {
+            line("Content-Type: multipart/mixed; boundary=\"\(mixed)\"")
+            line()
+            line("--" + mixed)
+        }
+        let alternative = html == nil ? nil : MIME.boundary()
+        if let alternative {
+            line("Content-Type: multipart/alternative; boundary=\"\(alternative)\"")
+            line()
+            line("--" + alternative)
+        }
+        line("Content-Type: text/plain; charset=utf-8")
+        line("Content-Transfer-Encoding: quoted-printable")
+        line()
+        MIME.appendQuotedPrintable(text, to: &out)
+        if let alternative, let html {
+            line("--" + alternative)
+            line("Content-Type: text/html; charset=utf-8")
+            line("Content-Transfer-Encoding: quoted-printable")
+            line()
+            MIME.appendQuotedPrintable(html, to: &out)
+            line("--" + alternative + "--")
+        }
+        if let mixed {
             for attachment in attachments {
                 let name = attachment.filename.filter { $0.isASCII && !"\"\r\n\\".contains($0) }
-                body += "--\(boundary)\r\nContent-Type: \(attachment.contentType)\r\nContent-Transfer-Encoding: base64\r\n"
-                body += "Content-Disposition: attachment; filename=\"\(name)\"\r\n\r\n" + MIME.base64Lines(attachment.data)
+                line("--" + mixed)
+                line("Content-Type: " + attachment.contentType)
+                line("Content-Transfer-Encoding: base64")
+                line("Content-Disposition: attachment; filename=\"\(name)\"")
+                line()
+                out.append(contentsOf: MIME.base64Lines(attachment.data).utf8)
             }
-            body += "--\(boundary)--\r\n"
+            line("--" + mixed + "--")
         }
-        // The content headers of the top part become the message's own.
-        let split = body.range(of: "\r\n\r\n")!
-        let contentHeaders = body[..<split.lowerBound].components(separatedBy: "\r\n")
-        var out = ""
-        for (name, value) in head { out += name + ": " + value + "\r\n" }
-        for line in contentHeaders { out += line + "\r\n" }
-        out += "\r\n" + body[split.upperBound...]
-        return Array(out.utf8)
+        return out
     }
 
     /// "Sun, 29 Nov 2026 08:32:18 +0000", computed directly: a formatter per message costs more

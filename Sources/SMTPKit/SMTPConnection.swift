@@ -116,7 +116,7 @@ public final class SMTPConnection: @unchecked Sendable {
         if international, !supportsSMTPUTF8 {
             throw SMTPError.internationalAddressNotSupported(([sender] + recipients).first { !$0.allSatisfy(\.isASCII) } ?? sender)
         }
-        let payload = Self.dotStuffed(message)
+        let payload = Self.stuffedBody(message)
         if let limit = sizeLimit, message.count > limit { throw SMTPError.messageTooLarge(size: message.count, limit: limit) }
         var mailFrom = "MAIL FROM:<\(sender)>"
         if sizeLimit != nil || extensions["SIZE"] != nil { mailFrom += " SIZE=\(message.count)" }
@@ -124,41 +124,65 @@ public final class SMTPConnection: @unchecked Sendable {
         if extensions["8BITMIME"] != nil, !message.allSatisfy({ $0 < 128 }) { mailFrom += " BODY=8BITMIME" }
         let envelope = [mailFrom] + recipients.map { "RCPT TO:<\($0)>" } + ["DATA"]
         do {
-            var replies: [SMTPResponse] = []
             if supportsPipelining {
-                try await write(envelope.map { $0 + "\r\n" }.joined())
-                for step in envelope { replies.append(try await read(timeout: configuration.commandTimeout, step: step)) }
+                try await pipelinedTransaction(envelope: envelope, payload: payload, dataWritten: dataWritten).get()
             } else {
+                var replies: [SMTPResponse] = []
                 for line in envelope {
                     let reply = try await command(line, step: line)
                     replies.append(reply)
                     if !reply.isPositive { break }
                 }
+                try Self.checkEnvelope(replies, count: envelope.count)
+                try await channel.eventLoop.flatSubmit { self.writeData(payload, dataWritten: dataWritten) }.get()
+                try await read(timeout: configuration.dataTimeout, step: "end of data").requireCode(250)
             }
-            // Every envelope reply, in order, must be positive before the message is sent.
-            for (index, reply) in replies.enumerated() {
-                switch index {
-                case 0: try reply.requireCode(250)
-                case envelope.count - 1: try reply.requireCode(354)
-                default: try reply.requireCode(250, 251)
-                }
-            }
-            guard replies.count == envelope.count else { throw SMTPError.protocolViolation("missing reply") }
-            // The message goes first, then — on the event loop, with nothing in between — the
-            // journal line and the terminating ".": a crash can fall only between those two writes.
-            try await channel.writeAndFlush(ByteBuffer(bytes: payload.dropLast(3))).get()
-            let channel = self.channel
-            try await channel.eventLoop.submit {
-                dataWritten()
-                channel.writeAndFlush(ByteBuffer(string: ".\r\n"), promise: nil)
-            }.get()
-            try await read(timeout: configuration.dataTimeout, step: "end of data").requireCode(250)
         } catch let error as SMTPError where !error.breaksConnection {
             try? await reset()
             throw error
         } catch {
             broken = true
             throw (error as? SMTPError) ?? SMTPError.connectionClosed
+        }
+    }
+
+    /// The whole transaction as one chain on the event loop: the envelope in one write, its
+    /// replies, the message and the final reply, with no thread hop between the steps.
+    private func pipelinedTransaction(envelope: [String], payload: [UInt8], dataWritten: @escaping @Sendable () -> Void)
+        -> EventLoopFuture<Void>
+    {
+        let loop = channel.eventLoop
+        let commandTimeout = configuration.commandTimeout
+        let dataTimeout = configuration.dataTimeout
+        return loop.flatSubmit {
+            self.channel.writeAndFlush(ByteBuffer(string: envelope.map { $0 + "\r\n" }.joined()), promise: nil)
+            return self.responses.next(count: envelope.count, timeout: commandTimeout, steps: envelope)
+                .flatMapThrowing { replies in try Self.checkEnvelope(replies, count: envelope.count) }
+                .flatMap { self.writeData(payload, dataWritten: dataWritten) }
+                .flatMap { self.responses.next(timeout: dataTimeout, step: "end of data") }
+                .flatMapThrowing { try $0.requireCode(250) }
+        }
+    }
+
+    /// Every envelope reply, in order, must be positive before the message is sent.
+    private static func checkEnvelope(_ replies: [SMTPResponse], count: Int) throws(SMTPError) {
+        for (index, reply) in replies.enumerated() {
+            switch index {
+            case 0: try reply.requireCode(250)
+            case count - 1: try reply.requireCode(354)
+            default: try reply.requireCode(250, 251)
+            }
+        }
+        guard replies.count == count else { throw .protocolViolation("missing reply") }
+    }
+
+    /// Runs on the event loop. The message goes first, then — with nothing in between — the
+    /// journal callback and the terminating ".": a crash can fall only between those two.
+    private func writeData(_ payload: [UInt8], dataWritten: @escaping @Sendable () -> Void) -> EventLoopFuture<Void> {
+        let written = channel.writeAndFlush(ByteBuffer(bytes: payload))
+        return written.map {
+            dataWritten()
+            self.channel.writeAndFlush(ByteBuffer(string: ".\r\n"), promise: nil)
         }
     }
 
@@ -208,7 +232,12 @@ public final class SMTPConnection: @unchecked Sendable {
 
     /// CRLF line ends, a dot doubled at the start of a line, and the terminating ".".
     static func dotStuffed(_ message: [UInt8]) -> [UInt8] {
-        // Most messages need nothing but the terminator: CRLF line ends and no line starting with ".".
+        stuffedBody(message) + Array(".\r\n".utf8)
+    }
+
+    /// The message with CRLF line ends, a final line end and dots doubled at line starts: the
+    /// message itself, uncopied, when it needs none of that (as rendered messages do not).
+    static func stuffedBody(_ message: [UInt8]) -> [UInt8] {
         var clean = message.first != UInt8(ascii: ".") && message.count >= 2 && message[message.count - 2] == 13 && message.last == 10
         if clean {
             message.withUnsafeBufferPointer { bytes in
@@ -224,7 +253,7 @@ public final class SMTPConnection: @unchecked Sendable {
                 }
             }
         }
-        if clean { return message + Array(".\r\n".utf8) }
+        if clean { return message }
         var out: [UInt8] = []
         out.reserveCapacity(message.count + 64)
         var atLineStart = true
@@ -237,7 +266,6 @@ public final class SMTPConnection: @unchecked Sendable {
             previous = byte
         }
         if !atLineStart { out += [13, 10] }
-        out += Array(".\r\n".utf8)
         return out
     }
 }

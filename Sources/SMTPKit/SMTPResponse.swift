@@ -88,20 +88,33 @@ final class SMTPResponseHandler: ChannelInboundHandler, @unchecked Sendable {
 
     /// The next reply, or a timeout naming the step that waited.
     func next(timeout: TimeAmount, step: String) -> EventLoopFuture<SMTPResponse> {
-        eventLoop.flatSubmit {
-            if !self.ready.isEmpty { return self.eventLoop.makeSucceededFuture(self.ready.removeFirst()) }
-            if let failure = self.failure { return self.eventLoop.makeFailedFuture(failure) }
-            let promise = self.eventLoop.makePromise(of: SMTPResponse.self)
-            self.waiting = promise
-            let timer = self.eventLoop.scheduleTask(in: timeout) {
-                if let waiting = self.waiting, waiting.futureResult === promise.futureResult {
-                    self.waiting = nil
-                    self.failure = .timeout(step: step)
-                    promise.fail(SMTPError.timeout(step: step))
-                }
-            }
-            promise.futureResult.whenComplete { _ in timer.cancel() }
-            return promise.futureResult
+        if eventLoop.inEventLoop { return nextOnLoop(timeout: timeout, step: step) }
+        return eventLoop.flatSubmit { self.nextOnLoop(timeout: timeout, step: step) }
+    }
+
+    /// The next `count` replies, to pipelined commands named by `steps`.
+    func next(count: Int, timeout: TimeAmount, steps: [String]) -> EventLoopFuture<[SMTPResponse]> {
+        @Sendable func collect(_ replies: [SMTPResponse]) -> EventLoopFuture<[SMTPResponse]> {
+            guard replies.count < count else { return eventLoop.makeSucceededFuture(replies) }
+            let step = replies.count < steps.count ? steps[replies.count] : "reply"
+            return next(timeout: timeout, step: step).flatMap { collect(replies + [$0]) }
         }
+        return collect([])
+    }
+
+    private func nextOnLoop(timeout: TimeAmount, step: String) -> EventLoopFuture<SMTPResponse> {
+        if !ready.isEmpty { return eventLoop.makeSucceededFuture(ready.removeFirst()) }
+        if let failure { return eventLoop.makeFailedFuture(failure) }
+        let promise = eventLoop.makePromise(of: SMTPResponse.self)
+        waiting = promise
+        let timer = eventLoop.scheduleTask(in: timeout) {
+            if let waiting = self.waiting, waiting.futureResult === promise.futureResult {
+                self.waiting = nil
+                self.failure = .timeout(step: step)
+                promise.fail(SMTPError.timeout(step: step))
+            }
+        }
+        promise.futureResult.whenComplete { _ in timer.cancel() }
+        return promise.futureResult
     }
 }

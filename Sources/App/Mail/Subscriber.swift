@@ -36,7 +36,7 @@ final class Subscriber: Model, @unchecked Sendable {
     }
 
     static func normalise(_ email: String) -> String {
-        email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        email.trimmedOfWhitespace.lowercased()
     }
 }
 
