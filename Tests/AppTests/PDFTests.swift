@@ -169,6 +169,60 @@ struct PDFTests {
         }
     }
 
+    @Test("An article's lead image is printed in the PDF edition, at its own size, and changes the PDF")
+    func leadImageInPDF() async throws {
+        // A real 40×30 PNG (one colour), written by Python's zlib so Chromium can decode it.
+        let script = """
+            import struct, sys, zlib
+            def chunk(kind, data):
+                return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff)
+            rows = b"".join(b"\\x00" + b"\\x0b\\x6e\\x4f" * 40 for _ in range(30))
+            png = b"\\x89PNG\\r\\n\\x1a\\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 40, 30, 8, 2, 0, 0, 0))
+            png += chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+            sys.stdout.write(png.hex())
+            """
+        let generated = try runPython(script)
+        try #require(generated.status == 0, "python could not write the PNG: \(generated.stderr)")
+        let hex = Array(generated.stdout.utf8)
+        let png = stride(from: 0, to: hex.count - 1, by: 2).map { UInt8(String(decoding: hex[$0...$0 + 1], as: UTF8.self), radix: 16)! }
+
+        try await withApp(loadDemo: true) { app async throws in
+            guard Self.requireChromium(app) else { return }
+            let before = try await app.testing().sendRequest(.GET, Self.path)
+            #expect(before.status == .ok)
+            let editor = try await signIn(app, as: Demo.editor)
+            let article = try await ArticleEditingTests.seedArticle(app)
+            let upload = try await ArticleEditingTests.postImage(
+                app, editor, article: article, filename: "delegates.png", bytes: png, alt: "Delegates at the video meeting")
+            #expect(upload.status == .seeOther, "the upload answered \(upload.status): \(visibleText(upload.text).prefix(300))")
+
+            let after = try await app.testing().sendRequest(.GET, Self.path)
+            #expect(after.status == .ok, "\(after.status): \(after.text.prefix(300))")
+            #expect(after.headers.first(name: .eTag) != before.headers.first(name: .eTag), "adding the image kept the old PDF")
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("focal-\(UUID().uuidString).pdf")
+            try Data(after.bytes).write(to: file)
+            defer { try? FileManager.default.removeItem(at: file) }
+            let list = try #require(try Self.poppler("pdfimages", ["-list", file.path]))
+            // page num type width height ...: one image row per image drawn.
+            let images = list.components(separatedBy: "\n").dropFirst(2).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+                .map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
+            #expect(images.count == 1, "expected the lead image in the PDF, pdfimages lists:\n\(list)")
+            if let image = images.first, image.count > 4 {
+                #expect(image[0] == "1", "the lead image is not on the first page")
+                #expect(image[3] == "40" && image[4] == "30", "the printed image is \(image[3])×\(image[4]), not the uploaded 40×30")
+            }
+            // Without the image, the PDF holds none.
+            let plain = try await app.testing().sendRequest(.GET, "/newsletters/2021/7.pdf?lang=zh")
+            if plain.status == .ok {
+                let other = FileManager.default.temporaryDirectory.appendingPathComponent("focal-\(UUID().uuidString).pdf")
+                try Data(plain.bytes).write(to: other)
+                defer { try? FileManager.default.removeItem(at: other) }
+                let none = try #require(try Self.poppler("pdfimages", ["-list", other.path]))
+                #expect(none.components(separatedBy: "\n").dropFirst(2).allSatisfy { $0.trimmingCharacters(in: .whitespaces).isEmpty })
+            }
+        }
+    }
+
     @Test("Without a PDF engine the PDF edition answers 503 naming chromium")
     func unavailable() async throws {
         try await withApp(loadDemo: true) { app async throws in

@@ -11,6 +11,8 @@ protocol FileStorage: Sendable {
     /// Streams the stored bytes back as a response body.
     func response(for key: String, request: Request) async throws -> Response
     func delete(_ key: String) async throws
+    /// The stored bytes themselves, for what is assembled on the server (images in the PDF edition).
+    func contents(of key: String) async throws -> Data
 }
 
 struct LocalFileStorage: FileStorage {
@@ -35,6 +37,13 @@ struct LocalFileStorage: FileStorage {
 
     func delete(_ key: String) async throws {
         try? FileManager.default.removeItem(atPath: path(for: key))
+    }
+
+    func contents(of key: String) async throws -> Data {
+        guard let data = FileManager.default.contents(atPath: path(for: key)) else {
+            throw Abort(.notFound, reason: "No stored file \(key)")
+        }
+        return data
     }
 
     private func path(for key: String) -> String {

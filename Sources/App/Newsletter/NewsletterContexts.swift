@@ -5,7 +5,7 @@ struct ArticleEntry: Encodable {
     let slug: String
     let href: String
     let bodyHTML: String
-    let leadImageHref: String?
+    var leadImageHref: String?
     let leadImageAlt: String
     let illustrative: Bool
 }
@@ -17,7 +17,7 @@ struct IssuePageContext: Encodable {
     let newsletterName: String
     let issueLine: String
     let date: String
-    let articles: [ArticleEntry]
+    var articles: [ArticleEntry]
     let awaitingTranslation: Bool
     let otherEditionHref: String?
     let otherArticles: [ArticleEntry]

@@ -182,8 +182,24 @@ enum IssuePDF {
     static func printableHTML(_ req: Request, record: IssueRecord, language: Language) async throws -> String {
         let cssPath = req.application.focalConfig.resourcesDirectory + "/Public/css/print.css"
         let css = (try? String(contentsOfFile: cssPath, encoding: .utf8)) ?? ""
-        let context = try await IssuePresenter(request: req).page(record, language: language, preview: false, inlineCSS: css)
+        var context = try await IssuePresenter(request: req).page(record, language: language, preview: false, inlineCSS: css)
+        // Chromium prints a file, not a page of this server: lead images travel inside it.
+        context.articles = try await embeddingLeadImages(context.articles, of: record.articles(language), req: req)
         let view = try await req.view.render("newsletters/print", context)
         return String(buffer: view.data)
+    }
+
+    private static func embeddingLeadImages(_ entries: [ArticleEntry], of articles: [Article], req: Request) async throws -> [ArticleEntry]
+    {
+        var result: [ArticleEntry] = []
+        for (entry, article) in zip(entries, articles) {
+            var entry = entry
+            if let key = article.leadImageKey {
+                let bytes = try await req.application.fileStorage.contents(of: key)
+                entry.leadImageHref = "data:" + article.leadImageType + ";base64," + bytes.base64EncodedString()
+            }
+            result.append(entry)
+        }
+        return result
     }
 }
