@@ -241,3 +241,22 @@ struct ExactlyOnceTests {
         await Self.dropSchema(store, dataDirectory: setupDirectory)
     }
 }
+
+@Suite("The delivery journal")
+struct DeliveryJournalTests {
+    @Test("A delivery refused after its message was written is taken back; one sent again counts again")
+    func retraction() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("focal-journal-\(UUID().uuidString)/journal.log").path
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+        let journal = try DeliveryJournal(path: path)
+        for id in [1, 2, 3] { journal.recordWritten(id) }
+        journal.retract(2)
+        journal.retract(7)
+        #expect(journal.recordedIDs() == [1, 3])
+        journal.recordWritten(2)
+        // A second reader of the same file (the process after a crash) sees the same.
+        #expect(try DeliveryJournal(path: path).recordedIDs() == [1, 2, 3])
+        journal.clear()
+        #expect(journal.recordedIDs().isEmpty)
+    }
+}

@@ -23,9 +23,25 @@ final class DeliveryJournal: Sendable {
         _ = line.withUnsafeBufferPointer { write(descriptor, $0.baseAddress, $0.count) }
     }
 
+    /// Takes a recorded delivery back: the server refused the message after it was written (a
+    /// reply other than 250 to the final "."), so a later recovery must not count it as sent.
+    func retract(_ deliveryID: Int) {
+        let line = Array("-\(deliveryID)\n".utf8)
+        _ = line.withUnsafeBufferPointer { write(descriptor, $0.baseAddress, $0.count) }
+    }
+
+    /// The deliveries written and not taken back, reading the lines in order.
     func recordedIDs() -> Set<Int> {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
-        return Set(text.split(separator: "\n").compactMap { Int($0) })
+        var recorded = Set<Int>()
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("-") {
+                if let id = Int(line.dropFirst()) { recorded.remove(id) }
+            } else if let id = Int(line) {
+                recorded.insert(id)
+            }
+        }
+        return recorded
     }
 
     func clear() {

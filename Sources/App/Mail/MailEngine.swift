@@ -106,8 +106,10 @@ final class MailEngine: Sendable {
                     try await deliver(recipient, composer: composer)
                     sent.append(recipient.deliveryID)
                 } catch let error as SMTPError where error.isTransient {
+                    journal.retract(recipient.deliveryID)
                     try await retryLater(recipient, error: error.description, on: db)
                 } catch {
+                    journal.retract(recipient.deliveryID)
                     try await fail(recipient, error: "\(error)", on: db)
                 }
             }
