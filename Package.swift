@@ -49,14 +49,17 @@ let package = Package(
             name: "focal",
             dependencies: [.target(name: "App")]
         ),
+        // The real SMTP servers (aiosmtpd recorder, Postfix's smtp-sink) both test targets start.
+        .target(name: "MailTestSupport", path: "Tests/MailTestSupport"),
         .testTarget(
             name: "SMTPKitTests",
-            dependencies: [.target(name: "SMTPKit")]
+            dependencies: [.target(name: "SMTPKit"), .target(name: "MailTestSupport")]
         ),
         .testTarget(
             name: "AppTests",
             dependencies: [
                 .target(name: "App"),
+                .target(name: "MailTestSupport"),
                 .product(name: "VaporTesting", package: "vapor"),
             ]
         ),

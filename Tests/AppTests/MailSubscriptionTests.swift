@@ -194,9 +194,10 @@ struct MailSubscriptionTests {
                 fields: ["language": "both", "lists__newsletter": "on"])
             var headers = HTTPHeaders()
             headers.contentType = .urlEncodedForm
-            try await app.testing().sendRequest(
+            let unsubscribed = try await app.testing().sendRequest(
                 .POST, "/mail/unsubscribe/" + Self.token(app, "unsubscribe", subscriber), headers: headers,
                 body: ByteBuffer(string: "List-Unsubscribe=One-Click"))
+            #expect(unsubscribed.status == .ok, "the one-click unsubscribe answered \(unsubscribed.status)")
 
             let path = "/admin/subscribers/\(subscriber.id!.uuidString)/consent.csv"
             let anonymous = try await app.testing().sendRequest(.GET, path)

@@ -1,5 +1,4 @@
 import Foundation
-import Testing
 
 #if canImport(Glibc)
     import Glibc
@@ -9,17 +8,21 @@ import Testing
 /// smtp-sink, each on a free port of 127.0.0.1, stopped by PID.
 
 /// A tool a test needs is not installed: the test fails with this, naming what to install.
-struct MissingTool: Error, CustomStringConvertible {
-    let description: String
+public struct MissingTool: Error, CustomStringConvertible {
+    public let description: String
+
+    public init(description: String) {
+        self.description = description
+    }
 }
 
-enum TestTools {
-    static let fixtures: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Fixtures").path
+public enum TestTools {
+    public static let fixtures: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures").path
 
     /// Runs a program to its end; returns its status and output.
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> (
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> (
         status: Int32, stdout: Data, stderr: String
     ) {
         let process = Process()
@@ -38,7 +41,7 @@ enum TestTools {
     }
 
     /// Fails (never skips) when python3 or one of the modules is missing.
-    static func requirePython(_ modules: [String]) throws {
+    public static func requirePython(_ modules: [String]) throws {
         let result = try? run("/usr/bin/env", ["python3", "-c", "import " + modules.joined(separator: ", ")])
         guard let result, result.status == 0 else {
             throw MissingTool(
@@ -48,18 +51,18 @@ enum TestTools {
         }
     }
 
-    static func requireExecutable(_ path: String, install: String) throws {
+    public static func requireExecutable(_ path: String, install: String) throws {
         guard FileManager.default.isExecutableFile(atPath: path) else { throw MissingTool(description: "\(path) is required: \(install)") }
     }
 
-    static func temporaryDirectory(_ prefix: String) throws -> URL {
+    public static func temporaryDirectory(_ prefix: String) throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent(prefix + "-" + UUID().uuidString)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
 
     /// True once something accepts TCP connections on 127.0.0.1:port.
-    static func isListening(_ port: Int) -> Bool {
+    public static func isListening(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return false }
         defer { close(fd) }
@@ -74,7 +77,7 @@ enum TestTools {
     }
 
     /// Stops a process by its PID: SIGTERM, then SIGKILL if it does not end within two seconds.
-    static func stop(_ process: Process) {
+    public static func stop(_ process: Process) {
         guard process.isRunning else { return }
         kill(process.processIdentifier, SIGTERM)
         let deadline = Date().addingTimeInterval(2)
@@ -85,10 +88,10 @@ enum TestTools {
 }
 
 /// Tests/Fixtures/smtp_recorder.py on a free port, writing to a directory of its own.
-final class SMTPRecorder: @unchecked Sendable {
-    let process: Process
-    let port: Int
-    let directory: URL
+public final class SMTPRecorder: @unchecked Sendable {
+    public let process: Process
+    public let port: Int
+    public let directory: URL
 
     private init(process: Process, port: Int, directory: URL) {
         self.process = process
@@ -97,14 +100,14 @@ final class SMTPRecorder: @unchecked Sendable {
     }
 
     /// Starts the recorder (port 0: it binds a free one) and waits for its READY line.
-    static func start(_ options: [String] = []) throws -> SMTPRecorder {
+    public static func start(_ options: [String] = []) throws -> SMTPRecorder {
         try TestTools.requirePython(["aiosmtpd"])
         let directory = try TestTools.temporaryDirectory("smtp-recorder")
         let outdir = directory.appendingPathComponent("mail")
         let outputPath = directory.appendingPathComponent("recorder.out").path
         let errorPath = directory.appendingPathComponent("recorder.err").path
-        FileManager.default.createFile(atPath: outputPath, contents: nil)
-        FileManager.default.createFile(atPath: errorPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", TestTools.fixtures + "/smtp_recorder.py", "0", outdir.path] + options
@@ -126,17 +129,17 @@ final class SMTPRecorder: @unchecked Sendable {
         throw MissingTool(description: "smtp_recorder.py did not become ready: \(errors)")
     }
 
-    func stop() { TestTools.stop(process) }
+    public func stop() { TestTools.stop(process) }
 
     /// The messages received, in order, as the server stored them (after dot-unstuffing).
-    var messages: [Data] {
+    public var messages: [Data] {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { $0.hasSuffix(".eml") }
         return names.compactMap { name in Int(name.dropLast(4)).map { ($0, name) } }.sorted { $0.0 < $1.0 }
             .compactMap { FileManager.default.contents(atPath: directory.appendingPathComponent($0.1).path) }
     }
 
     /// Lines of received.log: recipient and Message-ID.
-    var received: [(recipient: String, messageID: String)] {
+    public var received: [(recipient: String, messageID: String)] {
         let text = (try? String(contentsOfFile: directory.appendingPathComponent("received.log").path, encoding: .utf8)) ?? ""
         return text.split(separator: "\n").map { line in
             let parts = line.split(separator: "\t", maxSplits: 1).map(String.init)
@@ -145,23 +148,23 @@ final class SMTPRecorder: @unchecked Sendable {
     }
 
     /// Connections the server accepted.
-    var connectionCount: Int {
+    public var connectionCount: Int {
         let text = (try? String(contentsOfFile: directory.appendingPathComponent("connections.log").path, encoding: .utf8)) ?? ""
         return text.split(separator: "\n").count
     }
 }
 
 /// Postfix's smtp-sink: accepts everything, advertises PIPELINING, keeps nothing.
-final class SMTPSink: @unchecked Sendable {
-    let process: Process
-    let port: Int
+public final class SMTPSink: @unchecked Sendable {
+    public let process: Process
+    public let port: Int
 
     private init(process: Process, port: Int) {
         self.process = process
         self.port = port
     }
 
-    static func start(backlog: Int = 100) throws -> SMTPSink {
+    public static func start(backlog: Int = 100) throws -> SMTPSink {
         try TestTools.requireExecutable("/usr/sbin/smtp-sink", install: "apt-get install postfix (it provides /usr/sbin/smtp-sink)")
         for _ in 0..<10 {
             let port = Int.random(in: 20_000..<60_000)
@@ -181,5 +184,5 @@ final class SMTPSink: @unchecked Sendable {
         throw MissingTool(description: "smtp-sink did not start on a free port")
     }
 
-    func stop() { TestTools.stop(process) }
+    public func stop() { TestTools.stop(process) }
 }
