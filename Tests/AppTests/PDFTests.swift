@@ -17,22 +17,12 @@ struct PDFTests {
             Issue.record("\(tool) is not installed; install poppler-utils (`apt-get install poppler-utils`; CI installs it).")
             return nil
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            Issue.record("\(tool) failed (\(process.terminationStatus)): \(String(decoding: stderr, as: UTF8.self))")
+        let result = try TestTools.run(executable, arguments)
+        guard result.status == 0 else {
+            Issue.record("\(tool) failed (\(result.status)): \(result.stderr)")
             return nil
         }
-        return String(decoding: stdout, as: UTF8.self)
+        return String(decoding: result.stdout, as: UTF8.self)
     }
 
     /// Chromium must be there for the PDF tests: they fail, never skip, without it.

@@ -186,18 +186,8 @@ enum ZipWriter {
 
 /// Runs `python3 -c script args…`; returns exit status and output.
 func runPython(_ script: String, arguments: [String] = []) throws -> (status: Int32, stdout: String, stderr: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", script] + arguments
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    let result = try TestTools.run("/usr/bin/env", ["python3", "-c", script] + arguments)
+    return (result.status, String(decoding: result.stdout, as: UTF8.self), result.stderr)
 }
 
 /// iCalendar content lines with folding undone (RFC 5545 §3.1).
