@@ -24,7 +24,7 @@ struct FocalPointTests {
             let response = try await postForm(app, "/admin/focal-points", fields: fields, headers: editor)
             // Then the form says why, on the status field, and nothing is written
             #expect(response.status == .unprocessableEntity)
-            let message = RegistryAdminTests.fieldError("status", in: response.text)
+            let message = fieldError(response.text, "status")
             #expect(message?.contains("already has an active primary focal point") == true)
             #expect(message?.contains("Illustrative focal point, Myanmar") == true, "the message names the current holder")
             #expect(try await FocalPointAppointment.query(on: app.db).count() == before)

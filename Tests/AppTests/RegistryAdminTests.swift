@@ -10,12 +10,6 @@ import VaporTesting
 struct RegistryAdminTests {
     static let newCountry = ["code": "ZQ", "name_en": "Zedland", "name_zh": "泽兰", "group": "observer", "membership_since": "2020-01-02"]
 
-    /// The `<p class="field-error" id="e-FIELD">` message of a form page, if any.
-    static func fieldError(_ field: String, in html: String) -> String? {
-        guard let start = html.range(of: "id=\"e-\(field)\">"), let end = html[start.upperBound...].range(of: "</p>") else { return nil }
-        return String(html[start.upperBound..<end.lowerBound])
-    }
-
     static func counts(_ app: Application) async throws -> [Int] {
         [
             try await Country.query(on: app.db).count(), try await Organisation.query(on: app.db).count(),
@@ -45,6 +39,28 @@ struct RegistryAdminTests {
             #expect(entry.action == "create")
             #expect(AuditEntry.decode(entry.before) == [:])
             #expect(AuditEntry.decode(entry.after) == Self.newCountry)
+        }
+    }
+
+    @Test(
+        "A slug another record has, or a malformed one, is refused under the slug field and nothing is written",
+        arguments: [
+            ("meeting-series", "name_en", "asean-china-nfp-meetings", "Another record already uses this address name."),
+            ("mailing-lists", "name_en", "newsletter", "Another record already uses this address name."),
+            ("meeting-series", "name_en", "Not A Slug", nil),
+        ])
+    func slugRefused(resource: String, nameField: String, slug: String, message: String?) async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            let editor = try await signIn(app, as: Demo.editor)
+            let audited = try await AuditEntry.query(on: app.db).count()
+            let response = try await postForm(
+                app, "/admin/\(resource)", fields: [nameField: "A second record", "slug": slug], headers: editor)
+            #expect(response.status == .unprocessableEntity, "\(response.status)")
+            let error = try #require(fieldError(response.text, "slug"), "no message under the slug field")
+            if let message { #expect(error == message) } else { #expect(!error.isEmpty) }
+            #expect(try await AuditEntry.query(on: app.db).count() == audited, "a refused form wrote an audit entry")
+            #expect(try await MeetingSeries.query(on: app.db).filter(\.$nameEn == "A second record").count() == 0)
+            #expect(try await MailingList.query(on: app.db).filter(\.$nameEn == "A second record").count() == 0)
         }
     }
 
@@ -79,9 +95,9 @@ struct RegistryAdminTests {
             fields["name_en"] = "   "
             let response = try await postForm(app, "/admin/countries", fields: fields, headers: editor)
             #expect(response.status == .unprocessableEntity)
-            #expect(Self.fieldError("name_en", in: response.text) == "This field is required.")
+            #expect(fieldError(response.text, "name_en") == "This field is required.")
             #expect(response.text.contains("aria-describedby=\"e-name_en\""))
-            #expect(Self.fieldError("code", in: response.text) == nil)
+            #expect(fieldError(response.text, "code") == nil)
             #expect(response.text.contains("value=\"ZQ\""), "the form keeps what was typed")
             #expect(try await Self.counts(app) == before)
         }
@@ -95,7 +111,7 @@ struct RegistryAdminTests {
             let response = try await postForm(
                 app, "/admin/countries", fields: Self.newCountry.merging(["code": code]) { $1 }, headers: editor)
             #expect(response.status == .unprocessableEntity)
-            #expect(Self.fieldError("code", in: response.text) != nil)
+            #expect(fieldError(response.text, "code") != nil)
             #expect(try await Self.counts(app) == before)
         }
     }
@@ -108,7 +124,7 @@ struct RegistryAdminTests {
             let response = try await postForm(
                 app, "/admin/countries", fields: Self.newCountry.merging(["code": "mm"]) { $1 }, headers: editor)
             #expect(response.status == .unprocessableEntity)
-            #expect(Self.fieldError("code", in: response.text) == "Another country already has this code.")
+            #expect(fieldError(response.text, "code") == "Another country already has this code.")
             #expect(try await Self.counts(app) == before)
         }
     }
@@ -129,7 +145,7 @@ struct RegistryAdminTests {
             let fields = try await Self.positionFields(app).merging(["end_date": "2022-04-30"]) { $1 }
             let response = try await postForm(app, "/admin/positions", fields: fields, headers: editor)
             #expect(response.status == .unprocessableEntity)
-            #expect(Self.fieldError("end_date", in: response.text) == "The end is before the start.")
+            #expect(fieldError(response.text, "end_date") == "The end is before the start.")
             #expect(try await Self.counts(app) == before)
             // a valid one goes through
             let ok = try await postForm(app, "/admin/positions", fields: try await Self.positionFields(app), headers: editor)
@@ -145,7 +161,7 @@ struct RegistryAdminTests {
             let fields = try await Self.positionFields(app).merging(["person_id": UUID().uuidString]) { $1 }
             let response = try await postForm(app, "/admin/positions", fields: fields, headers: editor)
             #expect(response.status == .unprocessableEntity)
-            #expect(Self.fieldError("person_id", in: response.text) == "Choose one of the listed options.")
+            #expect(fieldError(response.text, "person_id") == "Choose one of the listed options.")
             #expect(try await Self.counts(app) == before)
         }
     }
@@ -162,7 +178,7 @@ struct RegistryAdminTests {
             fields["parent_id"] = department.id!.uuidString
             let response = try await postForm(app, "/admin/organisations/\(mee.id!.uuidString)", fields: fields, headers: editor)
             #expect(response.status == .unprocessableEntity)
-            #expect(Self.fieldError("parent_id", in: response.text) != nil)
+            #expect(fieldError(response.text, "parent_id") != nil)
             #expect(try await Organisation.find(mee.id, on: app.db)?.$parent.id == nil)
             #expect(try await Self.counts(app) == before)
             // itself as parent is refused too

@@ -34,7 +34,7 @@ struct StrategyResource: AdminResource {
     static func apply(_ input: [String: String], to s: Strategy) {
         s.titleEn = input.text("title_en")
         s.titleZh = input.text("title_zh")
-        s.slug = input.text("slug").isEmpty ? Slug.make(from: input.text("title_en")) : input.text("slug")
+        s.slug = SlugCheck.requested(in: input, from: "title_en")
         s.firstYear = Int(input.text("first_year")) ?? 0
         s.lastYear = Int(input.text("last_year")) ?? 0
         s.adoptedOn = input["adopted_on"].nonEmpty
@@ -48,16 +48,12 @@ struct StrategyResource: AdminResource {
         if errors["first_year"] == nil, !(1990...2200).contains(first ?? 0) { errors["first_year"] = req.t("validation.year") }
         if errors["last_year"] == nil, !(1990...2200).contains(last ?? 0) { errors["last_year"] = req.t("validation.year") }
         if let first, let last, last < first { errors["last_year"] = req.t("validation.end_before_start") }
-        let slug = input.text("slug").isEmpty ? Slug.make(from: input.text("title_en")) : input.text("slug")
-        if !Slug.isValid(slug) {
-            errors["slug"] = req.t("validation.slug")
-        } else if let other = try await Strategy.query(on: req.db).filter(\.$slug == slug).first(), other.id != existing?.id {
-            errors["slug"] = req.t("validation.slug_taken")
-        }
+        try await SlugCheck.check(
+            SlugCheck.requested(in: input, from: "title_en"), \Strategy.$slug, existing: existing, req: req, errors: &errors)
     }
 
     static func explain(constraintFailure: any Error, input: [String: String], req: Request) -> FieldErrors? {
-        FieldErrors(["slug": req.t("validation.slug_taken")])
+        SlugCheck.taken(req)
     }
 
     static func all(on db: any Database) async throws -> [Strategy] { try await Strategy.query(on: db).sort(\.$firstYear).all() }

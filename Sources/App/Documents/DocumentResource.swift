@@ -32,7 +32,7 @@ struct DocumentResource: AdminResource {
     static func apply(_ input: [String: String], to d: Document) {
         d.titleEn = input.text("title_en")
         d.titleZh = input.text("title_zh")
-        d.slug = input.text("slug").isEmpty ? Slug.make(from: input.text("title_en")) : input.text("slug")
+        d.slug = SlugCheck.requested(in: input, from: "title_en")
         d.type = DocumentType(rawValue: input.text("type")) ?? .letter
         d.lifecycle = DocumentLifecycle(rawValue: input.text("lifecycle")) ?? .draft
         d.adoptedOn = d.lifecycle == .adopted ? input["adopted_on"].nonEmpty : nil
@@ -45,16 +45,12 @@ struct DocumentResource: AdminResource {
         if !input.text("adopted_on").isEmpty, input["lifecycle"] != DocumentLifecycle.adopted.rawValue {
             errors["adopted_on"] = req.t("validation.adopted_only")
         }
-        let slug = input.text("slug").isEmpty ? Slug.make(from: input.text("title_en")) : input.text("slug")
-        if !Slug.isValid(slug) {
-            errors["slug"] = req.t("validation.slug")
-        } else if let other = try await Document.query(on: req.db).filter(\.$slug == slug).first(), other.id != existing?.id {
-            errors["slug"] = req.t("validation.slug_taken")
-        }
+        try await SlugCheck.check(
+            SlugCheck.requested(in: input, from: "title_en"), \Document.$slug, existing: existing, req: req, errors: &errors)
     }
 
     static func explain(constraintFailure: any Error, input: [String: String], req: Request) -> FieldErrors? {
-        FieldErrors(["slug": req.t("validation.slug_taken")])
+        SlugCheck.taken(req)
     }
 
     static func all(on db: any Database) async throws -> [Document] { try await Document.query(on: db).sort(\.$titleEn).all() }

@@ -103,21 +103,17 @@ struct MailingListResource: AdminResource {
     static func apply(_ input: [String: String], to l: MailingList) {
         l.nameEn = input.text("name_en")
         l.nameZh = input.text("name_zh")
-        l.slug = input.text("slug").isEmpty ? Slug.make(from: input.text("name_en")) : input.text("slug")
+        l.slug = SlugCheck.requested(in: input, from: "name_en")
         l.focalPoints = input["focal_points"] == "yes"
     }
 
     static func check(_ input: [String: String], existing: MailingList?, req: Request, errors: inout FieldErrors) async throws {
-        let slug = input.text("slug").isEmpty ? Slug.make(from: input.text("name_en")) : input.text("slug")
-        if !Slug.isValid(slug) {
-            errors["slug"] = req.t("validation.slug")
-        } else if let other = try await MailingList.query(on: req.db).filter(\.$slug == slug).first(), other.id != existing?.id {
-            errors["slug"] = req.t("validation.slug_taken")
-        }
+        try await SlugCheck.check(
+            SlugCheck.requested(in: input, from: "name_en"), \MailingList.$slug, existing: existing, req: req, errors: &errors)
     }
 
     static func explain(constraintFailure: any Error, input: [String: String], req: Request) -> FieldErrors? {
-        FieldErrors(["slug": req.t("validation.slug_taken")])
+        SlugCheck.taken(req)
     }
 
     static func all(on db: any Database) async throws -> [MailingList] { try await MailingList.query(on: db).sort(\.$nameEn).all() }

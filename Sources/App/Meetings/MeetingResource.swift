@@ -70,7 +70,7 @@ struct MeetingResource: AdminResource {
     static func apply(_ input: [String: String], to meeting: Meeting) {
         meeting.titleEn = input.text("title_en")
         meeting.titleZh = input.text("title_zh")
-        meeting.slug = input.text("slug").isEmpty ? Slug.make(from: input.text("title_en")) : input.text("slug")
+        meeting.slug = SlugCheck.requested(in: input, from: "title_en")
         meeting.type = MeetingType(rawValue: input.text("type")) ?? .workshop
         meeting.status = MeetingStatus(rawValue: input.text("status")) ?? .planned
         meeting.mode = MeetingMode(rawValue: input.text("mode")) ?? .inPerson
@@ -121,12 +121,8 @@ struct MeetingResource: AdminResource {
                 in: zone)
             if let start, let end, end < start { errors["end_time"] = req.t("validation.end_before_start") }
         }
-        let slug = input.text("slug").isEmpty ? Slug.make(from: input.text("title_en")) : input.text("slug")
-        if !Slug.isValid(slug) {
-            errors["slug"] = req.t("validation.slug")
-        } else if let other = try await Meeting.query(on: req.db).filter(\.$slug == slug).first(), other.id != existing?.id {
-            errors["slug"] = req.t("validation.slug_taken")
-        }
+        try await SlugCheck.check(
+            SlugCheck.requested(in: input, from: "title_en"), \Meeting.$slug, existing: existing, req: req, errors: &errors)
         if let selfID = existing?.id, var next = input.uuid("parent_id") {
             let parents = Dictionary(uniqueKeysWithValues: try await Meeting.query(on: req.db).all().map { ($0.id!, $0.$parent.id) })
             var seen: Set<UUID> = []
@@ -146,7 +142,7 @@ struct MeetingResource: AdminResource {
     }
 
     static func explain(constraintFailure: any Error, input: [String: String], req: Request) -> FieldErrors? {
-        FieldErrors(["slug": req.t("validation.slug_taken")])
+        SlugCheck.taken(req)
     }
 
     static func all(on db: any Database) async throws -> [Meeting] {

@@ -20,20 +20,16 @@ struct MeetingSeriesResource: AdminResource {
     static func apply(_ input: [String: String], to s: MeetingSeries) {
         s.nameEn = input.text("name_en")
         s.nameZh = input.text("name_zh")
-        s.slug = input.text("slug").isEmpty ? Slug.make(from: input.text("name_en")) : input.text("slug")
+        s.slug = SlugCheck.requested(in: input, from: "name_en")
     }
 
     static func check(_ input: [String: String], existing: MeetingSeries?, req: Request, errors: inout FieldErrors) async throws {
-        let slug = input.text("slug").isEmpty ? Slug.make(from: input.text("name_en")) : input.text("slug")
-        if !Slug.isValid(slug) {
-            errors["slug"] = req.t("validation.slug")
-        } else if let other = try await MeetingSeries.query(on: req.db).filter(\.$slug == slug).first(), other.id != existing?.id {
-            errors["slug"] = req.t("validation.slug_taken")
-        }
+        try await SlugCheck.check(
+            SlugCheck.requested(in: input, from: "name_en"), \MeetingSeries.$slug, existing: existing, req: req, errors: &errors)
     }
 
     static func explain(constraintFailure: any Error, input: [String: String], req: Request) -> FieldErrors? {
-        FieldErrors(["slug": req.t("validation.slug_taken")])
+        SlugCheck.taken(req)
     }
 
     static func all(on db: any Database) async throws -> [MeetingSeries] { try await MeetingSeries.query(on: db).sort(\.$nameEn).all() }

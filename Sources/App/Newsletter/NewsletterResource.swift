@@ -26,20 +26,16 @@ struct NewsletterResource: AdminResource {
         n.nameZh = input.text("name_zh")
         n.mastheadEn = input.text("masthead_en")
         n.mastheadZh = input.text("masthead_zh")
-        n.slug = input.text("slug").isEmpty ? Slug.make(from: input.text("name_en")) : input.text("slug")
+        n.slug = SlugCheck.requested(in: input, from: "name_en")
     }
 
     static func check(_ input: [String: String], existing: Newsletter?, req: Request, errors: inout FieldErrors) async throws {
-        let slug = input.text("slug").isEmpty ? Slug.make(from: input.text("name_en")) : input.text("slug")
-        if !Slug.isValid(slug) {
-            errors["slug"] = req.t("validation.slug")
-        } else if let other = try await Newsletter.query(on: req.db).filter(\.$slug == slug).first(), other.id != existing?.id {
-            errors["slug"] = req.t("validation.slug_taken")
-        }
+        try await SlugCheck.check(
+            SlugCheck.requested(in: input, from: "name_en"), \Newsletter.$slug, existing: existing, req: req, errors: &errors)
     }
 
     static func explain(constraintFailure: any Error, input: [String: String], req: Request) -> FieldErrors? {
-        FieldErrors(["slug": req.t("validation.slug_taken")])
+        SlugCheck.taken(req)
     }
 
     static func all(on db: any Database) async throws -> [Newsletter] { try await Newsletter.query(on: db).sort(\.$nameEn).all() }
