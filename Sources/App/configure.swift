@@ -40,6 +40,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.asyncCommands.use(SendCampaignCommand(), as: "send-campaign")
     app.asyncCommands.use(ImportSubscribersCommand(), as: "import-subscribers")
     app.asyncCommands.use(CreateCampaignCommand(), as: "create-campaign")
+    app.asyncCommands.use(ProcessBouncesCommand(), as: "process-bounces")
 
     try routes(app)
     try app.verifyEveryRouteDeclaresAccess()

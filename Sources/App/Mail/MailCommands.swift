@@ -148,3 +148,97 @@ struct CreateCampaignCommand: AsyncCommand {
         context.console.print(campaign.id!.uuidString)
     }
 }
+
+/// `focal process-bounces --path PATH | --stdin`: reads returned mail (bounces and complaints) and
+/// marks the subscribers. PATH is a Maildir (its `new/` messages are moved to `cur/` once read), a
+/// folder of `.eml` files, or an mbox or single message file; `--stdin` reads one message (an
+/// MTA's pipe transport).
+struct ProcessBouncesCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "path", help: "A Maildir, a folder of .eml files, an mbox or a message file") var path: String?
+        @Flag(name: "stdin", help: "Read one message from standard input (an MTA's pipe transport)") var stdin: Bool
+    }
+
+    var help: String { "Marks subscribers bounced or complained from returned mail (RFC 3464 and RFC 5965 reports)." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await app.autoMigrate()
+        var summary = ReturnedMail.Summary()
+        let returned = ReturnedMail()
+        let sources: [ReturnedMailSource]
+        switch (signature.path, signature.stdin) {
+        case (let path?, false): sources = try ReturnedMailSource.messages(at: path)
+        case (nil, true):
+            sources = [ReturnedMailSource(name: "standard input", data: FileHandle.standardInput.readDataToEndOfFile(), readPath: nil)]
+        default: throw CommandProblem(["path: give either --path PATH or --stdin"])
+        }
+        for source in sources {
+            try await returned.apply(source.data, name: source.name, on: app.db, summary: &summary)
+            try source.markRead()
+        }
+        context.console.print(
+            "Messages read: \(summary.messages); hard bounces: \(summary.hardBounces); soft bounces (no change): \(summary.softBounces); "
+                + "complaints: \(summary.complaints); about no subscriber: \(summary.unknownRecipients); skipped: \(summary.skipped.count)")
+        for line in summary.skipped { context.console.print("  skipped " + line) }
+    }
+}
+
+/// The messages under a path given to `process-bounces`.
+struct ReturnedMailSource {
+    let name: String
+    let data: Data
+    /// Where a Maildir message goes once read (`new/x` → `cur/x:2,S`); nil for other sources.
+    let readPath: (from: String, to: String)?
+
+    func markRead() throws {
+        guard let readPath else { return }
+        try FileManager.default.moveItem(atPath: readPath.from, toPath: readPath.to)
+    }
+
+    static func messages(at path: String) throws -> [ReturnedMailSource] {
+        if path == "-" {
+            return [ReturnedMailSource(name: "standard input", data: FileHandle.standardInput.readDataToEndOfFile(), readPath: nil)]
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw CommandProblem(["path: \(path) does not exist"])
+        }
+        let files = FileManager.default
+        if isDirectory.boolValue {
+            let new = path + "/new"
+            if files.fileExists(atPath: new), files.fileExists(atPath: path + "/cur") {
+                return try files.contentsOfDirectory(atPath: new).filter { !$0.hasPrefix(".") }.sorted().compactMap { name in
+                    files.contents(atPath: new + "/" + name).map {
+                        ReturnedMailSource(name: new + "/" + name, data: $0, readPath: (new + "/" + name, path + "/cur/" + name + ":2,S"))
+                    }
+                }
+            }
+            return try files.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".eml") }.sorted().compactMap { name in
+                files.contents(atPath: path + "/" + name).map { ReturnedMailSource(name: path + "/" + name, data: $0, readPath: nil) }
+            }
+        }
+        guard let data = files.contents(atPath: path) else { throw CommandProblem(["path: \(path) cannot be read"]) }
+        return mbox(data).enumerated().map { index, message in
+            ReturnedMailSource(name: "\(path) #\(index + 1)", data: message, readPath: nil)
+        }
+    }
+
+    /// An mbox file's messages, split at "From " lines (one message when there are none).
+    static func mbox(_ data: Data) -> [Data] {
+        let text = String(decoding: data, as: UTF8.self)
+        guard text.hasPrefix("From ") else { return [data] }
+        var messages: [String] = []
+        var current: [Substring] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("From "), !current.isEmpty {
+                messages.append(current.joined(separator: "\n"))
+                current = []
+            }
+            // mboxrd quoting: ">From " in a body was "From ".
+            current.append(line.hasPrefix(">From ") ? line.dropFirst() : line)
+        }
+        if !current.joined().isEmpty { messages.append(current.joined(separator: "\n")) }
+        return messages.map { Data($0.utf8) }
+    }
+}
