@@ -14,7 +14,7 @@ enum Entrypoint {
 
         let config: AppConfig
         do {
-            config = try AppConfig.load(from: ProcessInfo.processInfo.environment, demo: demo)
+            config = try AppConfig.load(from: ProcessInfo.processInfo.environment, demo: demo, serveArguments: env.arguments)
         } catch {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             exit(2)

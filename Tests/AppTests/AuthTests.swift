@@ -71,6 +71,24 @@ struct AuthTests {
         }
     }
 
+    @Test("Successful sign-ins from one address never trip the address throttle; failed ones from it do")
+    func addressThrottle() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            let limit = app.loginThrottle.maxAttemptsPerWindow
+            for attempt in 1...(limit + 5) {
+                let response = try await Self.attemptLogin(app, email: Demo.editor.email, password: Demo.editor.password)
+                #expect(response.status == .seeOther, "sign-in \(attempt) of a busy office was refused: \(response.status)")
+            }
+            // Failures spread over unknown accounts, so no account lock is involved: only the address.
+            for attempt in 1...limit {
+                let response = try await Self.attemptLogin(app, email: "nobody\(attempt)@demo.focal.example", password: "guess-\(attempt)")
+                #expect(response.status == .unauthorized, "failure \(attempt)")
+            }
+            let blocked = try await Self.attemptLogin(app, email: Demo.admin.email, password: Demo.admin.password)
+            #expect(blocked.status == .tooManyRequests, "after \(limit) failures the address may still try: \(blocked.status)")
+        }
+    }
+
     @Test("The session cookie is HttpOnly and SameSite=Lax")
     func sessionCookieFlags() async throws {
         try await withApp(loadDemo: true) { app async throws in

@@ -219,6 +219,53 @@ struct CampaignTests {
         }
     }
 
+    @Test("An unpublished issue can be test-sent but not sent to readers, now or scheduled; a meeting without a date cannot be invited to")
+    func notReadyRefused() async throws {
+        let recorder = try SMTPRecorder.start()
+        defer { recorder.stop() }
+        try await withApp(loadDemo: true, environment: recorder.environment) { app async throws in
+            let editor = try await signIn(app, as: Demo.editor)
+            let campaign = try await Self.demoCampaign(app)
+            let issue = try #require(try await NewsletterIssue.find(campaign.$issue.id, on: app.db))
+            issue.status = .draft
+            try await issue.save(on: app.db)
+            let base = "/admin/campaigns/\(campaign.id!.uuidString)"
+
+            let started = try await postForm(app, base + "/start", fields: [:], headers: editor)
+            #expect(started.status == .conflict, "\(started.status)")
+            #expect(visibleText(started.text).contains("This issue is not published yet"))
+            let scheduled = try await postForm(
+                app, base + "/schedule", fields: ["date": "2099-01-01", "time": "09:00", "time_zone": "Asia/Shanghai"], headers: editor)
+            #expect(scheduled.status == .conflict, "\(scheduled.status)")
+            #expect(try await Self.reload(app, campaign).status == .draft)
+            #expect(try await Delivery.query(on: app.db).count() == 0, "a refused campaign created deliveries")
+
+            let test = try await postForm(app, base + "/test", fields: ["addresses": "tester@example.org"], headers: editor)
+            #expect(test.status == .seeOther, "a test send of the draft was refused: \(test.status)")
+            #expect(recorder.received.map(\.recipient) == ["tester@example.org"])
+            let again = try await postForm(app, base + "/test", fields: ["addresses": "tester@example.org"], headers: editor)
+            #expect(again.status == .seeOther)
+            let ids = recorder.received.map(\.messageID)
+            #expect(ids.count == 2 && Set(ids).count == 2, "two test sends share a Message-ID: \(ids)")
+            let testMail = try #require(try recorder.messages(to: "tester@example.org").first)
+            #expect(testMail.header("List-Unsubscribe") == nil, "a test send carries a one-click unsubscribe for nobody")
+
+            let undated = try #require(
+                try await Meeting.query(on: app.db).filter(\.$startsAt == nil).first(), "the demo has no undated meeting")
+            let create = try await postForm(
+                app, "/admin/campaigns",
+                fields: [
+                    "kind": "invitation", "meeting_id": undated.id!.uuidString, "issue_id": "", "list_id": "", "subject_en": "",
+                    "subject_zh": "", "preheader_en": "", "preheader_zh": "", "sender_name": "", "sender_address": "",
+                ], headers: editor)
+            try #require(create.status == .seeOther, "\(create.status)")
+            let invitation = try #require(try await Campaign.query(on: app.db).filter(\.$kind == .invitation).first())
+            let refused = try await postForm(app, "/admin/campaigns/\(invitation.id!.uuidString)/start", fields: [:], headers: editor)
+            #expect(refused.status == .conflict, "\(refused.status)")
+            #expect(visibleText(refused.text).contains("The meeting has no date yet"))
+        }
+    }
+
     @Test("An invitation campaign sends each invited participant a calendar request and a personal RSVP link")
     func meetingInvitation() async throws {
         let recorder = try SMTPRecorder.start()

@@ -40,6 +40,21 @@ struct ConfigTests {
         #expect(message?.contains(variable + ":") == true, "message does not name \(variable): \(message ?? "")")
     }
 
+    @Test(
+        "Without FOCAL_BASE_URL, links point at the host and port serve was started on",
+        arguments: [
+            ([], "http://127.0.0.1:8080/"), (["focal", "serve", "--hostname", "127.0.0.1", "--port", "8101"], "http://127.0.0.1:8101/"),
+            (["focal", "serve", "-H", "0.0.0.0", "-p", "9000"], "http://127.0.0.1:9000/"),
+            (["focal", "serve", "--bind", "localhost:8200"], "http://localhost:8200/"),
+        ])
+    func baseURLFromServeArguments(arguments: [String], expected: String) throws {
+        let config = try AppConfig.load(from: valid, demo: false, serveArguments: arguments)
+        #expect(config.baseURL.absoluteString.hasPrefix(expected.dropLast()), "\(config.baseURL)")
+        let explicit = try AppConfig.load(
+            from: valid.merging(["FOCAL_BASE_URL": "https://focal.example.org"]) { $1 }, demo: false, serveArguments: arguments)
+        #expect(explicit.baseURL.absoluteString.hasPrefix("https://focal.example.org"), "an explicit FOCAL_BASE_URL was overridden")
+    }
+
     @Test("Several malformed settings are all reported at once")
     func everyProblemReported() {
         let message = problems(["FOCAL_BASE_URL": "ftp://x", "FOCAL_PAGE_CACHE_SECONDS": "-1"]) ?? ""

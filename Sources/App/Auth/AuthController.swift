@@ -35,7 +35,8 @@ struct AuthController: RouteCollection {
         let email = User.normalise(input.email ?? "")
         let next = input.next ?? ""
         let config = req.application.focalConfig
-        guard req.application.loginThrottle.allow(req.remoteAddress?.ipAddress ?? "unknown") else {
+        let client = req.remoteAddress?.ipAddress ?? "unknown"
+        guard req.application.loginThrottle.allows(client) else {
             return try await render(req, email: email, next: next, error: req.t("login.throttled"), status: .tooManyRequests)
         }
         let user = try await User.query(on: req.db).filter(\.$email == email).first()
@@ -48,6 +49,7 @@ struct AuthController: RouteCollection {
         let password = input.password ?? ""
         let matches = try await req.password.async.verify(password, created: user?.passwordHash ?? Self.decoyHash)
         guard let user, matches else {
+            req.application.loginThrottle.recordFailure(client)
             if let user {
                 user.failedLoginCount += 1
                 if user.failedLoginCount >= config.loginMaxAttempts {

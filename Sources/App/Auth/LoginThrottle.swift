@@ -1,7 +1,7 @@
 import NIOConcurrencyHelpers
 import Vapor
 
-/// Limits sign-in attempts per client address, in memory; per-account locking lives on `User`.
+/// Limits failed sign-in attempts per client address, in memory; per-account locking lives on `User`.
 final class LoginThrottle: Sendable {
     private let attempts = NIOLockedValueBox<[String: [Date]]>([:])
     let maxAttemptsPerWindow: Int
@@ -12,17 +12,21 @@ final class LoginThrottle: Sendable {
         self.window = window
     }
 
-    /// Records an attempt and says whether it may proceed.
-    func allow(_ client: String, now: Date = Date()) -> Bool {
+    /// Whether the client may try to sign in: fewer than the limit of failed attempts in the window.
+    /// Successful sign-ins do not count, so a busy office behind one address is never shut out.
+    func allows(_ client: String, now: Date = Date()) -> Bool {
         attempts.withLockedValue { table in
             let recent = (table[client] ?? []).filter { now.timeIntervalSince($0) < window }
-            guard recent.count < maxAttemptsPerWindow else {
-                table[client] = recent
-                return false
-            }
-            table[client] = recent + [now]
-            if table.count > 10_000 { table = table.filter { !$0.value.isEmpty } }
-            return true
+            table[client] = recent.isEmpty ? nil : recent
+            return recent.count < maxAttemptsPerWindow
+        }
+    }
+
+    /// Records a failed attempt (wrong password or unknown account) from the client.
+    func recordFailure(_ client: String, now: Date = Date()) {
+        attempts.withLockedValue { table in
+            table[client, default: []].append(now)
+            if table.count > 10_000 { table = table.filter { $0.value.contains { now.timeIntervalSince($0) < window } } }
         }
     }
 }

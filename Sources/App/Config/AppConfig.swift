@@ -26,8 +26,36 @@ public struct AppConfig: Sendable {
 
     public var secureCookies: Bool { baseURL.scheme == "https" }
 
+    /// http://HOST:PORT from `serve --hostname HOST --port PORT` (or -H, -p, --bind HOST:PORT);
+    /// 127.0.0.1:8080, Vapor's default, otherwise. A wildcard host (0.0.0.0, ::) means loopback here:
+    /// a public deployment sets FOCAL_BASE_URL.
+    static func defaultBaseURL(serveArguments arguments: [String]) -> String {
+        var host = "127.0.0.1"
+        var port = "8080"
+        for (index, argument) in arguments.enumerated() where index + 1 < arguments.count {
+            let value = arguments[index + 1]
+            switch argument {
+            case "--hostname", "-H": host = value
+            case "--port", "-p": port = value
+            case "--bind", "-b":
+                if let colon = value.lastIndex(of: ":") {
+                    host = String(value[..<colon])
+                    port = String(value[value.index(after: colon)...])
+                }
+            default: break
+            }
+        }
+        if ["0.0.0.0", "::", "[::]", ""].contains(host) { host = "127.0.0.1" }
+        if host.contains(":"), !host.hasPrefix("[") { host = "[" + host + "]" }
+        return "http://\(host):\(port)"
+    }
+
     /// Reads the settings; every problem found is reported at once, each naming its variable.
-    public static func load(from environment: [String: String], demo: Bool) throws -> AppConfig {
+    /// `serveArguments`: the command line of `serve`, whose --hostname and --port give the base
+    /// URL's default, so links in pages, mail and calendars reach the server actually started.
+    public static func load(from environment: [String: String], demo: Bool, serveArguments: [String] = []) throws -> AppConfig {
+        var environment = environment
+        if environment["FOCAL_BASE_URL"] == nil { environment["FOCAL_BASE_URL"] = defaultBaseURL(serveArguments: serveArguments) }
         var reader = EnvironmentReader(environment)
         let dataDirectory = reader.path("FOCAL_DATA_DIR", default: FileManager.default.currentDirectoryPath + "/data")
         let resourcesDirectory = reader.path("FOCAL_RESOURCES_DIR", default: ResourceLocator.defaultDirectory())

@@ -264,6 +264,7 @@ struct CampaignController: RouteCollection {
         guard time > Date() else { return try await refuse(req, campaign, req.t("issue_hub.schedule_past")) }
         do {
             _ = try await CampaignPreparation.composer(for: campaign.id!, app: req.application)
+            try await CampaignPreparation.checkReady(campaign, sendingAt: time, on: req.db)
         } catch let problem as CampaignPreparation.Problem {
             return try await refuse(req, campaign, message(problem, req))
         }
@@ -304,6 +305,8 @@ struct CampaignController: RouteCollection {
         case .nothingToSend: return req.t("mail.nothing_to_send")
         case .noRecipients: return req.t("mail.no_recipients")
         case .tooLarge(let size): return req.t("mail.too_large", ["size": ByteSize.format(size)])
+        case .issueNotPublished: return req.t("mail.issue_not_published")
+        case .meetingWithoutDate: return req.t("mail.meeting_without_date")
         }
     }
 }

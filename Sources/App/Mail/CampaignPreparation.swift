@@ -11,6 +11,28 @@ enum CampaignPreparation {
         case nothingToSend
         case noRecipients
         case tooLarge(Int)
+        /// Readers may only be sent an issue they can read on the web.
+        case issueNotPublished
+        /// An invitation needs a date: its calendar entry would be empty.
+        case meetingWithoutDate
+    }
+
+    /// Whether the campaign has something real to send at `time`: a published issue (or one
+    /// scheduled to be published by then), or a meeting with a date. Test sends need neither.
+    static func checkReady(_ campaign: Campaign, sendingAt time: Date, on db: any Database) async throws {
+        switch campaign.kind {
+        case .newsletter:
+            guard let issueID = campaign.$issue.id, let issue = try await NewsletterIssue.find(issueID, on: db) else {
+                throw Problem.nothingToSend
+            }
+            let readable = issue.status == .published || (issue.status == .scheduled && (issue.scheduledAt ?? .distantFuture) <= time)
+            guard readable else { throw Problem.issueNotPublished }
+        case .invitation, .reminder:
+            guard let meetingID = campaign.$meeting.id, let meeting = try await Meeting.find(meetingID, on: db) else {
+                throw Problem.nothingToSend
+            }
+            guard meeting.startsAt != nil else { throw Problem.meetingWithoutDate }
+        }
     }
 
     /// Gmail clips messages beyond about 102 KB; the HTML part must stay below it.
@@ -120,6 +142,7 @@ enum CampaignPreparation {
 
     /// Puts a campaign on its way: recipients fixed, status sending.
     static func start(_ campaign: Campaign, on db: any Database) async throws {
+        try await checkReady(campaign, sendingAt: Date(), on: db)
         try await materialize(campaign, on: db)
         campaign.status = .sending
         campaign.startedAt = campaign.startedAt ?? Date()

@@ -49,14 +49,19 @@ struct MailComposer: Sendable {
         let template = templates[recipient.language] ?? templates[.en]!
         let language = recipient.language == .zh ? Language.zh : .en
         let expiry = Date().addingTimeInterval(400 * 86_400)
+        // A test send or a meeting participant has no subscription to manage: the links lead to
+        // the subscribe page, and no List-Unsubscribe header is sent.
+        let languageQuery = "?lang=" + language.rawValue
         let unsubscribe =
             recipient.subscriberID.map {
                 baseURL + "/mail/unsubscribe/" + SignedToken.make(purpose: "unsubscribe", subject: $0, expires: expiry, secret: secret)
-            } ?? baseURL
+                    + languageQuery
+            } ?? baseURL + "/subscribe" + languageQuery
         let preferences =
             recipient.subscriberID.map {
                 baseURL + "/mail/preferences/" + SignedToken.make(purpose: "preferences", subject: $0, expires: expiry, secret: secret)
-            } ?? baseURL
+                    + languageQuery
+            } ?? baseURL + "/subscribe" + languageQuery
         var rsvp = ""
         var calendar = ""
         if let participationID = recipient.participationID, let meeting {
@@ -75,8 +80,10 @@ struct MailComposer: Sendable {
         var message = MailMessage(
             from: from, to: [try MailAddress(recipient.email, name: recipient.name)], subject: template.subject,
             text: parts.text.fill(values, escape: { $0 }), html: parts.html.fill(values, escape: HTMLEntities.escape),
-            messageID: "\(campaign.id.uuidString.lowercased()).\(recipient.deliveryID)@\(host)")
-        if campaign.kind == .newsletter {
+            messageID: recipient.deliveryID < 0
+                ? "test-\(UUID().uuidString.lowercased())@\(host)"
+                : "\(campaign.id.uuidString.lowercased()).\(recipient.deliveryID)@\(host)")
+        if campaign.kind == .newsletter, recipient.subscriberID != nil {
             message.headers = [
                 (
                     "List-Id",

@@ -48,6 +48,13 @@ struct MailWorker: LifecycleHandler {
 
     static func startDue(on db: any Database) async throws {
         let due = try await Campaign.query(on: db).filter(\.$status == .scheduled).filter(\.$scheduledAt <= Date()).all()
-        for campaign in due { try await CampaignPreparation.start(campaign, on: db) }
+        for campaign in due {
+            do {
+                try await CampaignPreparation.start(campaign, on: db)
+            } catch is CampaignPreparation.Problem {
+                // Not ready yet (the issue's own publication is still to come): tried again next round.
+                continue
+            }
+        }
     }
 }

@@ -104,8 +104,10 @@ struct SubscriptionController: RouteCollection {
         let token = SignedToken.make(
             purpose: "confirm", subject: subscriber.id!, expires: Date().addingTimeInterval(72 * 3600),
             secret: req.application.focalConfig.sessionSecret)
-        let link = req.application.focalConfig.baseURL.absoluteString.trimmingSuffix("/") + "/subscribe/confirm/" + token
         let language: Language = subscriber.language == .zh ? .zh : .en
+        let link =
+            req.application.focalConfig.baseURL.absoluteString.trimmingSuffix("/") + "/subscribe/confirm/" + token + "?lang="
+            + language.rawValue
         let text = req.application.localizer.text("subscribe.confirm_mail", language, ["link": link])
         let message = MailMessage(
             from: try MailAddress(engine.settings.fromAddress, name: engine.settings.fromName),
