@@ -266,6 +266,24 @@ struct CampaignTests {
         }
     }
 
+    @Test("A Chinese reader whose edition awaits translation gets the English articles inside a Chinese masthead, date, notice and links")
+    func chineseReaderChrome() async throws {
+        let recorder = try SMTPRecorder.start()
+        defer { recorder.stop() }
+        try await withApp(loadDemo: true, environment: recorder.environment) { app async throws in
+            let editor = try await signIn(app, as: Demo.editor)
+            try await Self.startAndRun(app, try await Self.demoCampaign(app), editor: editor)
+            let mail = try #require(try recorder.messages(to: Self.chinese).first, "the Chinese reader got nothing")
+            let text = try #require(mail.part("text/plain")?.text)
+            for expected in ["2021年第7期", "2021年8月22日", "本期中文版正在翻译中", "联系我们", "ASEAN-China National Focal Point Meeting"] {
+                #expect(text.contains(expected), "the Chinese reader's message lacks \(expected)")
+            }
+            #expect(!text.contains("Issue 7, 2021"), "the Chinese reader's issue line is in English")
+            let links = text.components(separatedBy: .whitespacesAndNewlines).filter { $0.contains("/mail/preferences/") }
+            #expect(!links.isEmpty && links.allSatisfy { $0.hasSuffix("?lang=zh") }, "\(links)")
+        }
+    }
+
     @Test("An invitation campaign sends each invited participant a calendar request and a personal RSVP link")
     func meetingInvitation() async throws {
         let recorder = try SMTPRecorder.start()

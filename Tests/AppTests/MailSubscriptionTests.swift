@@ -229,4 +229,34 @@ struct MailSubscriptionTests {
             #expect(recorder.received.isEmpty, "a confirmation was sent")
         }
     }
+
+    @Test("Editing a subscriber shows their lists ticked; saving the form unchanged keeps them and the ledger records the lists")
+    func adminEditKeepsLists() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            let editor = try await signIn(app, as: Demo.editor)
+            let subscriber = try await Self.subscriber(app, "reader.en@example.org")
+            let newsletter = try #require(try await MailingList.query(on: app.db).filter(\.$slug == "newsletter").first())
+            let before = try await Subscription.query(on: app.db).filter(\.$subscriber.$id == subscriber.id!).all().map(\.$list.id)
+            #expect(before == [newsletter.id!], "the demo reader is not on the newsletter list")
+            let path = "/admin/subscribers/\(subscriber.id!.uuidString)/edit"
+            let form = try await app.testing().sendRequest(.GET, path, headers: editor)
+            #expect(form.text.contains(#"name="lists__\#(newsletter.id!.uuidString)" value="on" checked"#), "the list is not ticked")
+
+            // Post back exactly what the form shows.
+            var fields = [
+                "email": subscriber.email, "name": subscriber.name, "language": subscriber.language.rawValue,
+                "status": subscriber.status.rawValue,
+            ]
+            fields["lists__" + newsletter.id!.uuidString] = "on"
+            let saved = try await postForm(app, "/admin/subscribers/\(subscriber.id!.uuidString)", fields: fields, headers: editor)
+            #expect(saved.status == .seeOther, "\(saved.status)")
+            let after = try await Subscription.query(on: app.db).filter(\.$subscriber.$id == subscriber.id!).all().map(\.$list.id)
+            #expect(after == [newsletter.id!], "saving the unchanged form changed the lists")
+            let event = try #require(
+                try await ConsentEvent.query(on: app.db).filter(\.$subscriber.$id == subscriber.id!).filter(\.$action == "staff-change")
+                    .first())
+            #expect(event.detail == "status=confirmed; lists=newsletter")
+        }
+    }
+
 }

@@ -29,6 +29,9 @@ protocol AdminResource: Sendable {
     /// Where a row of the list leads.
     static func rowHref(_ record: Record) -> String
     static func afterSave(_ record: Record, input: [String: String], req: Request, on db: any Database) async throws
+    /// Fills what the form shows but the record's own columns do not hold (a subscriber's lists),
+    /// whenever a record is loaded for its form, a save or an audit entry.
+    static func loadExtras(_ record: Record, on db: any Database) async throws
 }
 
 extension AdminResource {
@@ -42,6 +45,7 @@ extension AdminResource {
     static func beforeSave(_ record: Record, input: [String: String], req: Request) async throws {}
     static func rowHref(_ record: Record) -> String { "/admin/\(slug)/\(record.id!.uuidString)/edit" }
     static func afterSave(_ record: Record, input: [String: String], req: Request, on db: any Database) async throws {}
+    static func loadExtras(_ record: Record, on db: any Database) async throws {}
 }
 
 extension Optional where Wrapped == String {

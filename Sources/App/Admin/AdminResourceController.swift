@@ -103,6 +103,7 @@ struct AdminResourceController<Resource: AdminResource>: RouteCollection {
         guard let id = req.parameters.get("id", as: UUID.self), let record = try await Resource.Record.find(id, on: req.db) else {
             throw Abort(.notFound, reason: req.t("error.not_found"))
         }
+        try await Resource.loadExtras(record, on: req.db)
         return record
     }
 

@@ -19,7 +19,11 @@ enum CampaignTemplates {
             var html = ""
             var text = ""
             for language in shown {
-                let (h, t) = edition(record, language: language, centre: centre, baseURL: baseURL, localizer: localizer)
+                // A one-language reader whose edition awaits translation reads the other edition's
+                // articles inside their own language's masthead, date and contact block.
+                let chrome = choice == .both ? language : primary
+                let (h, t) = edition(
+                    record, language: chrome, articlesIn: language, centre: centre, baseURL: baseURL, localizer: localizer)
                 html += h
                 text += t
             }
@@ -48,9 +52,10 @@ enum CampaignTemplates {
     }
 
     /// One edition: masthead, issue line and date, the articles, the contact block.
-    private static func edition(_ record: IssueRecord, language: Language, centre: CentreSnapshot, baseURL: String, localizer: Localizer)
-        -> (String, String)
-    {
+    private static func edition(
+        _ record: IssueRecord, language: Language, articlesIn articleLanguage: Language, centre: CentreSnapshot, baseURL: String,
+        localizer: Localizer
+    ) -> (String, String) {
         let issue = record.issue
         let issueLine = IssueRecord.issueLine(year: issue.year, number: issue.number, language)
         let date = LocalizedDate.format(issue.publicationDate, language) ?? issue.publicationDate
@@ -66,7 +71,12 @@ enum CampaignTemplates {
         var text =
             record.newsletter.mastheadZh + "\n" + record.newsletter.mastheadEn + "\n" + record.newsletter.name(language) + " · " + issueLine
             + " · " + date + "\n\n"
-        for article in record.articles(language) {
+        if articleLanguage != language {
+            let notice = localizer.text("newsletters.edition_awaiting", language)
+            html += "<p style=\"margin:0 0 16px;padding:8px 12px;background:#fff7e0;border-left:3px solid #d9a400;\">\(e(notice))</p>"
+            text += notice + "\n\n"
+        }
+        for article in record.articles(articleLanguage) {
             html += "<h2 style=\"font-size:19px;line-height:1.3;color:#084f39;margin:0 0 12px;\">\(e(article.title))</h2>"
             html += styled(article.bodyHTML)
             text +=

@@ -55,13 +55,15 @@ struct SubscriberResource: AdminResource {
     /// Staff changes are recorded in the consent ledger too.
     static func afterSave(_ s: Subscriber, input: [String: String], req: Request, on db: any Database) async throws {
         try await Subscription.query(on: db).filter(\.$subscriber.$id == s.id!).delete()
-        for id in input.text("lists").split(separator: ",").compactMap({ UUID(uuidString: String($0)) }) {
+        let listIDs = input.text("lists").split(separator: ",").compactMap { UUID(uuidString: String($0)) }
+        for id in listIDs {
             try await Subscription(subscriberID: s.id!, listID: id).save(on: db)
         }
+        let slugs = try await MailingList.query(on: db).filter(\.$id ~~ listIDs).all().map(\.slug).sorted()
         try await ConsentEvent(
             subscriberID: s.id!, action: "staff-change", textVersion: "", language: s.language.rawValue,
             source: "admin:" + (req.currentUser?.email ?? ""),
-            ipHash: "", detail: "status=\(s.status.rawValue)"
+            ipHash: "", detail: "status=\(s.status.rawValue); lists=\(slugs.joined(separator: ","))"
         ).save(on: db)
     }
 
