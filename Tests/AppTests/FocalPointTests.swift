@@ -37,6 +37,44 @@ struct FocalPointTests {
         }
     }
 
+    @Test("An active appointment must have begun and not ended; an appointment past its end is neither invited nor shown as current")
+    func activeMeansServingToday() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            let editor = try await signIn(app, as: Demo.editor)
+            let thailand = try #require(try await Country.query(on: app.db).filter(\.$code == "TH").first())
+            let sanOo = try #require(try await Person.query(on: app.db).filter(\.$nameEn == "San Oo").first())
+            let before = try await FocalPointAppointment.query(on: app.db).count()
+            let fields = [
+                "country_id": thailand.id!.uuidString, "role_type": "national", "rank": "alternate", "person_id": sanOo.id!.uuidString,
+                "status": "active", "illustrative": "no",
+            ]
+            let ended = try await postForm(
+                app, "/admin/focal-points", fields: fields.merging(["start_date": "2019-01-01", "end_date": "2020-01-01"]) { $1 },
+                headers: editor)
+            #expect(ended.status == .unprocessableEntity, "\(ended.status)")
+            #expect(fieldError(ended.text, "end_date")?.contains("this end date has passed") == true)
+            let future = try await postForm(
+                app, "/admin/focal-points", fields: fields.merging(["start_date": "2099-01-01"]) { $1 }, headers: editor)
+            #expect(future.status == .unprocessableEntity, "\(future.status)")
+            #expect(fieldError(future.text, "start_date")?.contains("start date is in the future") == true)
+            #expect(try await FocalPointAppointment.query(on: app.db).count() == before)
+
+            // One recorded as active long ago whose term has since run out: not current.
+            let lapsed = FocalPointAppointment(
+                countryID: thailand.id!, personID: sanOo.id!, roleType: .national, rank: .alternate, status: .active,
+                startDate: "2019-01-01")
+            lapsed.endDate = "2020-01-01"
+            try await lapsed.save(on: app.db)
+            let page = try await app.testing().sendRequest(.GET, "/network/countries/TH")
+            #expect(!visibleText(page.text).contains("San Oo"), "a lapsed appointment is shown as current")
+            let meeting = try #require(try await Meeting.query(on: app.db).filter(\.$slug == SeedMeeting.slug).first())
+            _ = try await MeetingInvitations.invite(countries: [thailand], to: meeting, by: nil, on: app.db)
+            let invited = try await Participation.query(on: app.db).filter(\.$meeting.$id == meeting.id!).filter(\.$person.$id == sanOo.id!)
+                .filter(\.$country.$id == thailand.id!).count()
+            #expect(invited == 0, "a lapsed focal point was invited")
+        }
+    }
+
     @Test("Ending an appointment frees the country's primary seat")
     func endingFreesSeat() async throws {
         try await withApp(loadDemo: true) { app async throws in

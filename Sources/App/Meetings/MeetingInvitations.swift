@@ -17,7 +17,7 @@ enum MeetingInvitations {
             let countryID = try country.requireID()
             if !alreadyInvited.contains(countryID) { try await InvitedCountry(meetingID: meetingID, countryID: countryID).save(on: db) }
             let focalPoints = try await FocalPointAppointment.query(on: db).filter(\.$country.$id == countryID).filter(\.$status == .active)
-                .with(\.$person).all()
+                .with(\.$person).all().filter(\.isCurrent)
             for appointment in focalPoints
             where !alreadyTakingPart.contains(appointment.$person.id)
                 && !created.contains(where: { $0.$person.id == appointment.$person.id })

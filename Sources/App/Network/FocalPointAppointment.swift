@@ -25,6 +25,13 @@ final class FocalPointAppointment: Model, @unchecked Sendable {
 
     init() {}
 
+    /// Serving today: active, begun, and not past its end date. Only these are invited, counted
+    /// and shown as current; "active" alone may lag behind the calendar.
+    var isCurrent: Bool {
+        let today = CalendarDate.today()
+        return status == .active && (startDate.map { $0 <= today } ?? true) && (endDate.map { $0 >= today } ?? true)
+    }
+
     init(
         countryID: UUID, personID: UUID, roleType: FocalPointRoleType, rank: FocalPointRank, status: AppointmentStatus,
         startDate: String? = nil, illustrative: Bool = false

@@ -55,6 +55,22 @@ struct FocalPointAppointmentResource: AdminResource {
     }
 
     static func check(_ input: [String: String], existing: FocalPointAppointment?, req: Request, errors: inout FieldErrors) async throws {
+        let today = CalendarDate.today()
+        let status = AppointmentStatus(rawValue: input.text("status"))
+        let start = input.text("start_date")
+        let end = input.text("end_date")
+        if errors["start_date"] == nil, errors["end_date"] == nil, !start.isEmpty, !end.isEmpty, end < start {
+            errors["end_date"] = req.t("validation.end_before_start")
+        }
+        if status == .active, errors["start_date"] == nil, !start.isEmpty, start > today {
+            errors["start_date"] = req.t("validation.appointment_not_begun")
+        }
+        if status == .active, errors["end_date"] == nil, !end.isEmpty, end < today {
+            errors["end_date"] = req.t("validation.appointment_past_end")
+        }
+        if status == .ended, errors["end_date"] == nil, !end.isEmpty, end > today {
+            errors["end_date"] = req.t("validation.appointment_end_future")
+        }
         guard errors.isEmpty, input["status"] == AppointmentStatus.active.rawValue, input["rank"] == FocalPointRank.primary.rawValue,
             let countryID = input.uuid("country_id"), let roleType = FocalPointRoleType(rawValue: input.text("role_type"))
         else { return }

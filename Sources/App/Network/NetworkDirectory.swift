@@ -106,8 +106,9 @@ struct NetworkDirectory {
         return people.filter { $0.id.map(ids.contains) ?? false }
     }
 
+    /// The country's focal points as the public sees them: serving today, or nominated.
     func focalPoints(of countryID: UUID) -> [FocalPointAppointment] {
-        appointments.filter { $0.$country.id == countryID }
+        appointments.filter { $0.$country.id == countryID && ($0.isCurrent || $0.status == .nominated) }
             .sorted {
                 (FocalPointRoleType.allCases.firstIndex(of: $0.roleType)!, $0.rank == .primary ? 0 : 1)
                     < (FocalPointRoleType.allCases.firstIndex(of: $1.roleType)!, $1.rank == .primary ? 0 : 1)
