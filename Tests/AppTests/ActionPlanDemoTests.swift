@@ -90,7 +90,7 @@ struct ActionPlanDemoTests {
             let svg = try #require(captures(#"(<svg[^>]*>.*?</svg>)"#, in: pair).first?.first, "no chart beside the table")
             #expect(svg.contains(#"role="img""#))
             #expect(svg.contains("<title") && svg.contains("CC-1.1 · Actual against target</title>"))
-            #expect(pair.contains("<table") && pair.contains("<caption>CC-1.1</caption>"))
+            #expect(pair.contains("<table") && pair.contains("<caption>CC-1.1 \(Self.badge)illustrative</span></caption>"))
             let rows = tableRows(pair).map { Array($0.prefix(3)) }
             #expect(rows == [["2021", "2", "3"], ["2022", "4", "5"], ["2023", "6", "—"], ["2024", "8", "—"], ["2025", "10", "—"]])
 
@@ -202,6 +202,26 @@ struct ActionPlanDemoTests {
                 page.text.components(separatedBy: "Newsletter articles</h2>").dropFirst().first?.components(separatedBy: "</section>").first
             )
             #expect(captures(#"<li>(.*?)</li>"#, in: articles).count == 1, "only the published article is listed: \(visibleText(articles))")
+        }
+    }
+
+    @Test("The activity-code column of the overview and of an area is headed as the activities' code, in English and in Chinese")
+    func activityCodeColumnHeading() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            for language in [Language.en, .zh] {
+                for path in ["/action-plan", "/action-plan/areas/CC"] {
+                    let response = try await app.testing().sendRequest(.GET, path + "?lang=" + language.rawValue)
+                    #expect(response.status == .ok)
+                    #expect(!response.text.contains("ISO 3166"), "\(path) (\(language)) heads a column with the country-code label")
+                    let headings = captures(#"<thead><tr>(.*?)</tr></thead>"#, in: response.text).map {
+                        captures(#"<th[^>]*>(.*?)</th>"#, in: $0[0]).map { visibleText($0[0]).trimmingCharacters(in: .whitespaces) }
+                    }
+                    #expect(!headings.isEmpty, "\(path) has no activity table")
+                    for columns in headings {
+                        #expect(columns.first == app.localizer.text("plan.activity_code", language), "\(path) (\(language)): \(columns)")
+                    }
+                }
+            }
         }
     }
 }

@@ -106,23 +106,104 @@ struct ActionPlanExportTests {
         }
     }
 
-    @Test("action-plan.json decodes and carries exactly what the API gives")
-    func jsonMatchesAPI() async throws {
+    static func jsonExport(_ app: Application) async throws -> ActionPlanExport.Document {
+        let file = try await app.testing().sendRequest(.GET, "/action-plan/export/action-plan.json")
+        #expect(file.status == .ok)
+        #expect(file.headers.contentType?.subType == "json")
+        #expect(file.headers.first(name: .contentDisposition)?.contains("filename=\"action-plan.json\"") == true)
+        return try JSONDecoder().decode(ActionPlanExport.Document.self, from: Data(file.body.readableBytesView))
+    }
+
+    @Test(
+        "action-plan.json carries every activity with its indicators, targets per year and validated actuals, each flagged illustrative or not"
+    )
+    func jsonCarriesActivitiesIndicatorsAndResults() async throws {
         try await withApp(loadDemo: true) { app async throws in
-            let file = try await app.testing().sendRequest(.GET, "/action-plan/export/action-plan.json")
-            #expect(file.status == .ok)
-            #expect(file.headers.first(name: .contentDisposition)?.contains("action-plan.json") == true)
-            let plan = try JSONDecoder().decode(ActionPlanAPI.Plan.self, from: Data(file.body.readableBytesView))
+            let plan = try await Self.jsonExport(app)
             #expect(plan.strategy?.title.en == ActionPlanDemoTests.strategyTitle)
             #expect(plan.strategy?.firstYear == 2021 && plan.strategy?.lastYear == 2025)
             #expect(plan.priorityAreas.map(\.code) == ["CC", "BD", "EX"])
             #expect(plan.priorityAreas.map(\.illustrative) == [false, false, true])
-            #expect(plan.priorityAreas.first?.activities.map(\.code) == ["CC-1"])
-            let api = try await app.testing().sendRequest(.GET, "/api/v1/action-plan")
+            #expect(plan.activities.map(\.code) == ["BD-1", "CC-1", "EX-1"])
+            #expect(plan.activities.allSatisfy { $0.illustrative })
+
+            let cc1 = try #require(plan.activities.first { $0.code == "CC-1" })
+            #expect(cc1.priorityArea == "CC")
+            #expect(cc1.status == "implementation")
+            #expect(cc1.sustainableDevelopmentGoals == [13, 17])
+            #expect(cc1.participants.count == 11 && cc1.participants.contains { $0.countryCode == "MM" && $0.role == "implementing" })
+            #expect(cc1.indicators.map(\.code) == ["CC-1.1"])
+            let cc11 = try #require(cc1.indicators.first)
+            #expect(cc11.measure == "unit" && cc11.unit == "events" && cc11.baselineValue == 0 && cc11.baselineYear == 2020)
+            #expect(cc11.illustrative)
+            #expect(cc11.targets.map { [$0.year, Int($0.value ?? -1)] } == [[2021, 2], [2022, 4], [2023, 6], [2024, 8], [2025, 10]])
+            #expect(cc11.targets.allSatisfy { $0.illustrative }, "a target is as illustrative as its indicator")
+            #expect(cc11.actuals.map { [$0.year, Int($0.value ?? -1)] } == [[2021, 3], [2022, 5]])
+            #expect(cc11.actuals.allSatisfy { $0.illustrative && $0.countryCode == nil })
+            let ex11 = try #require(plan.activities.first { $0.code == "EX-1" }?.indicators.first)
+            #expect(ex11.measure == "qualitative" && ex11.baselineValue == nil && ex11.baselineText == "Illustrative: no shared platform")
+
+            // The same results as results.csv, record for record
+            let results = try await Self.csv(app, "results.csv").records
+            let indicators = plan.activities.flatMap(\.indicators) + plan.priorityAreas.flatMap(\.indicators)
+            func number(_ value: Double?) -> String { value.map(SVGCharts.number) ?? "" }
+            let fromJSON = indicators.flatMap { indicator in
+                indicator.targets.map {
+                    [indicator.code, "\($0.year)", "target", "", number($0.value), $0.text, $0.illustrative ? "yes" : "no"]
+                }
+                    + indicator.actuals.map {
+                        [
+                            indicator.code, "\($0.year)", "actual", $0.countryCode ?? "", number($0.value), $0.text,
+                            $0.illustrative ? "yes" : "no",
+                        ]
+                    }
+            }
+            let fromCSV = results.map { r in ["indicator", "year", "kind", "country", "value", "text", "illustrative"].map { r[$0] ?? "" } }
+            #expect(Set(fromJSON) == Set(fromCSV))
+            #expect(fromJSON.count == fromCSV.count)
+            #expect(Set(indicators.map(\.code)) == Set(try await Self.csv(app, "indicators.csv").records.compactMap { $0["code"] }))
+
+            // The API serves the same document
+            let file = try await app.testing().sendRequest(.GET, "/action-plan/export/action-plan.json")
+            let api = try await app.testing().sendRequest(.GET, "/api/v1/action-plan/export")
             #expect(api.status == .ok)
-            let fromFile = try #require(file.json as? NSDictionary)
-            let fromAPI = try #require(api.json as? NSDictionary)
-            #expect(fromFile == fromAPI, "the JSON file and the API differ")
+            #expect(
+                try #require(file.json as? NSDictionary) == (try #require(api.json as? NSDictionary)), "the JSON file and the API differ")
+        }
+    }
+
+    @Test(
+        "In action-plan.json a draft's actual is left out, a validated report's actual is in with its country, and real records are not flagged"
+    )
+    func jsonResultsFollowValidation() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            let focalPoint = try await signIn(app, as: Demo.focalPoint)
+            let editor = try await signIn(app, as: Demo.editor)
+            let activity = try await Plan.activity(app, "CC-1")
+            let indicator = try await Plan.indicator(app, "CC-1.1")
+            let myanmar = try await Plan.country(app, "MM")
+            let draft = try await postForm(
+                app, "/action-plan/reports",
+                fields: [
+                    "activity_id": activity.id!.uuidString, "year": "2023", "country_id": myanmar.id!.uuidString, "narrative_en": "Draft",
+                    "narrative_zh": "", "actual__" + indicator.id!.uuidString: "4",
+                ], headers: focalPoint)
+            try #require(draft.status == .seeOther)
+            func cc11(_ plan: ActionPlanExport.Document) -> ActionPlanExport.IndicatorItem? {
+                plan.activities.first { $0.code == "CC-1" }?.indicators.first { $0.code == "CC-1.1" }
+            }
+            #expect(cc11(try await Self.jsonExport(app))?.actuals.count == 2, "a draft's actual is not a result")
+            let path = try #require(draft.location)
+            #expect(try await postForm(app, path + "/submit", fields: [:], headers: focalPoint).status == .seeOther)
+            #expect(try await postForm(app, path + "/validate", fields: [:], headers: editor).status == .seeOther)
+            let actuals = try #require(cc11(try await Self.jsonExport(app))?.actuals)
+            #expect(actuals.count == 3)
+            let reported = try #require(actuals.first { $0.year == 2023 })
+            #expect(reported.countryCode == "MM" && reported.value == 4 && !reported.illustrative)
+
+            try await Plan.createActivity(app, headers: editor, code: "BD-2", areaCode: "BD")
+            let bd2 = try #require(try await Self.jsonExport(app).activities.first { $0.code == "BD-2" })
+            #expect(!bd2.illustrative && bd2.priorityArea == "BD" && bd2.indicators.isEmpty)
         }
     }
 

@@ -141,4 +141,35 @@ struct MeetingValidationTests {
             #expect(try await app.testing().sendRequest(.GET, "/meetings/cycle-week").status == .ok)
         }
     }
+
+    @Test("A participant who declined cannot be recorded present, and a statement's speaker must take part in the meeting")
+    func recordContradictionsRefused() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            let editor = try await signIn(app, as: Demo.editor)
+            let meeting = try #require(try await Meeting.query(on: app.db).filter(\.$slug == SeedMeeting.slug).first())
+            let forum = try #require(try await Meeting.query(on: app.db).filter(\.$id != meeting.id!).filter(\.$parent.$id != nil).first())
+            let sanOo = try #require(try await Person.query(on: app.db).filter(\.$nameEn == "San Oo").first())
+            let participations = try await Participation.query(on: app.db).count()
+            let declined = try await postForm(
+                app, "/admin/participations",
+                fields: [
+                    "meeting_id": forum.id!.uuidString, "person_id": sanOo.id!.uuidString, "roles__delegate": "on",
+                    "registration": "declined",
+                    "attendance": "present", "public_list_consent": "no", "illustrative": "no",
+                ], headers: editor)
+            #expect(declined.status == .unprocessableEntity, "\(declined.status)")
+            #expect(fieldError(declined.text, "attendance")?.contains("declined or withdrew") == true)
+            #expect(try await Participation.query(on: app.db).count() == participations)
+
+            let statements = try await Statement.query(on: app.db).count()
+            let stranger = try await postForm(
+                app, "/admin/statements",
+                fields: ["meeting_id": forum.id!.uuidString, "speaker_id": sanOo.id!.uuidString, "position": "1", "summary_en": "Words."],
+                headers: editor)
+            #expect(stranger.status == .unprocessableEntity, "\(stranger.status)")
+            #expect(fieldError(stranger.text, "speaker_id")?.contains("does not take part") == true)
+            #expect(try await Statement.query(on: app.db).count() == statements)
+        }
+    }
+
 }

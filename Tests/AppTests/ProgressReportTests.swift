@@ -276,4 +276,102 @@ struct ProgressReportTests {
             #expect(try await ReportingLock.query(on: app.db).count() == 0)
         }
     }
+
+    @Test("A submitted report shows its narratives and actuals read-only to the editor who validates it and to its focal point")
+    func submittedReportShowsItsContent() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            let setup = try await Setup.make(app)
+            let id = try await Self.create(
+                app, setup,
+                setup.fields(["narrative_en": "Myanmar held seven exchange events.\nTwo were online.", "narrative_zh": "缅甸举办了七次交流活动。"]))
+            #expect(
+                try await postForm(app, "/action-plan/reports/\(id.uuidString)/submit", fields: [:], headers: setup.focalPoint).status
+                    == .seeOther)
+
+            func check(_ headers: HTTPHeaders, _ who: String, status: String) async throws {
+                let page = try await app.testing().sendRequest(.GET, "/action-plan/reports/\(id.uuidString)", headers: headers)
+                #expect(page.status == .ok, "\(who)")
+                let text = visibleText(page.text)
+                #expect(text.contains("Status: \(status)"), "\(who): \(text.prefix(400))")
+                // Both narratives, paragraph by paragraph
+                #expect(
+                    page.text.contains("<p>Myanmar held seven exchange events.</p><p>Two were online.</p>"),
+                    "\(who) sees no English narrative")
+                #expect(page.text.contains("<p>缅甸举办了七次交流活动。</p>"), "\(who) sees no Chinese narrative")
+                #expect(text.contains("Year 2022") && text.contains("Country Myanmar"), "\(who): \(text.prefix(400))")
+                // The actuals: indicator, year, country and value
+                let rows = tableRows(page.text)
+                #expect(rows.count == 1, "\(who): \(rows)")
+                let row = try #require(rows.first)
+                #expect(row.first?.hasPrefix("CC-1.1 · Illustrative indicator: exchange events held") == true, "\(who): \(row)")
+                #expect(Array(row.dropFirst()) == ["2022", "Myanmar", "7 events"], "\(who): \(row)")
+                // Read-only: no editable field is drawn
+                #expect(
+                    !page.text.contains(#"name="narrative_en""#) && !page.text.contains(#"name="actual__"#),
+                    "\(who) is offered an edit form")
+            }
+            try await check(setup.editor, "the editor", status: "submitted")
+            try await check(setup.focalPoint, "the focal point", status: "submitted")
+            let editorPage = try await app.testing().sendRequest(.GET, "/action-plan/reports/\(id.uuidString)", headers: setup.editor)
+            #expect(editorPage.text.contains("/action-plan/reports/\(id.uuidString)/validate"), "the editor can validate what they read")
+
+            #expect(
+                try await postForm(app, "/action-plan/reports/\(id.uuidString)/validate", fields: [:], headers: setup.editor).status
+                    == .seeOther)
+            try await check(setup.editor, "the editor", status: "validated")
+            try await check(setup.focalPoint, "the focal point", status: "validated")
+        }
+    }
+
+    @Test("A report without actuals says so when read; the demo's illustrative report is marked illustrative")
+    func reportWithoutActuals() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            let setup = try await Setup.make(app)
+            let seeded = try #require(try await ProgressReport.query(on: app.db).filter(\.$illustrative == true).first())
+            let page = try await app.testing().sendRequest(.GET, "/action-plan/reports/\(seeded.id!.uuidString)", headers: setup.editor)
+            #expect(page.status == .ok)
+            #expect(visibleText(page.text).contains("Illustrative report: an example of a country's annual progress report."))
+            #expect(tableRows(page.text).isEmpty)
+            #expect(visibleText(page.text).contains(app.localizer.text("report.no_actuals", .en)))
+            #expect(page.text.contains(ActionPlanDemoTests.badge), "the illustrative report is marked")
+        }
+    }
+
+    @Test("A form opened for CC-1 and saved with BD-1 refuses the typed CC-1 actual next to its field: 422 and nothing written")
+    func actualOfAnotherActivityRefused() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            let setup = try await Setup.make(app)
+            let bd1 = try await Plan.activity(app, "BD-1")
+            let field = "actual__" + setup.cc11.id!.uuidString
+            let before = try await Plan.counts(app)
+            let response = try await postForm(
+                app, "/action-plan/reports", fields: setup.fields(["activity_id": bd1.id!.uuidString]), headers: setup.focalPoint)
+            #expect(response.status == .unprocessableEntity)
+            let message = app.localizer.text(
+                "report.actual_other_activity", .en, ["indicator": "CC-1.1", "other": "CC-1", "activity": "BD-1"])
+            #expect(fieldError(response.text, field) == message)
+            #expect(response.text.contains(#"name="\#(field)" value="7""#), "the typed value stays in the form")
+            #expect(try await Plan.counts(app) == before)
+
+            // Editing a CC-1 draft the same way changes nothing either
+            let id = try await Self.create(app, setup, setup.fields())
+            let draftCounts = try await Plan.counts(app)
+            let update = try await postForm(
+                app, "/action-plan/reports/\(id.uuidString)",
+                fields: setup.fields(actual: "8", ["activity_id": bd1.id!.uuidString, "narrative_en": "Changed."]),
+                headers: setup.focalPoint)
+            #expect(update.status == .unprocessableEntity)
+            #expect(fieldError(update.text, field) == message)
+            #expect(try await Plan.counts(app) == draftCounts)
+            let draft = try #require(try await ProgressReport.find(id, on: app.db))
+            #expect(draft.$activity.id == setup.cc1.id && draft.narrativeEn == "Myanmar held seven exchange events.")
+            #expect(try await IndicatorActual.query(on: app.db).filter(\.$report.$id == id).all().map(\.value) == [7])
+
+            // A field of the first activity left empty does not stand in the way
+            let empty = try await postForm(
+                app, "/action-plan/reports", fields: setup.fields(actual: "", ["activity_id": bd1.id!.uuidString]),
+                headers: setup.focalPoint)
+            #expect(empty.status == .seeOther)
+        }
+    }
 }

@@ -231,4 +231,22 @@ struct RegistryAdminTests {
             #expect(!stillListed, "the ended position is still in /api/v1/people")
         }
     }
+
+    @Test("The centre's telephone and fax must be numbers; a wrong one is refused under its field and nothing changes")
+    func centrePhoneValidated() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            let editor = try await signIn(app, as: Demo.editor)
+            let profile = try #require(try await CentreProfile.query(on: app.db).first())
+            var fields = CentreProfileForm.values(of: profile)
+            fields["fax"] = "call the front desk"
+            let refused = try await postForm(app, "/admin/centre", fields: fields, headers: editor)
+            #expect(refused.status == .unprocessableEntity, "\(refused.status)")
+            #expect(fieldError(refused.text, "fax") != nil, "no message under the fax field")
+            #expect(try await CentreProfile.query(on: app.db).first()?.fax == profile.fax)
+            fields["fax"] = "+86-010-82200579"
+            let saved = try await postForm(app, "/admin/centre", fields: fields, headers: editor)
+            #expect(saved.status == .seeOther, "\(saved.status)")
+        }
+    }
+
 }

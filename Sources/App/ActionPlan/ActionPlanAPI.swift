@@ -113,10 +113,16 @@ struct ActionPlanAPIController: RouteCollection {
         let api = routes.requiring(.anonymous).grouped("api", "v1", "action-plan")
         api.get(use: plan)
         api.get("activities", ":code", use: activity)
+        api.get("export", use: export)
     }
 
     func plan(req: Request) async throws -> Response {
         try APIResponse.json(try await ActionPlanAPI.plan(req))
+    }
+
+    /// The same document as /action-plan/export/action-plan.json.
+    func export(req: Request) async throws -> Response {
+        try APIResponse.json(try await ActionPlanExport.document(on: req.db))
     }
 
     func activity(req: Request) async throws -> Response {

@@ -8,6 +8,8 @@ struct ActivitySummaryEntry: Encodable {
     let progress: String
     let progressValue: Int
     let illustrative: Bool
+    /// The progress figure is computed from an illustrative record and says so.
+    var progressIllustrative = false
 }
 
 struct AreaEntry: Encodable {
@@ -22,6 +24,10 @@ struct AreaEntry: Encodable {
     let activities: [ActivitySummaryEntry]
     let moreActivities: Int
     let illustrative: Bool
+    /// The progress figure is computed from an illustrative record and says so.
+    var progressIllustrative = false
+    /// The activity and status counts include an illustrative activity.
+    var countsIllustrative = false
 }
 
 struct StrategyEntry: Encodable {
@@ -64,6 +70,8 @@ struct IndicatorEntry: Encodable {
     let rows: [Row]
     let chartSVG: String?
     let illustrative: Bool
+    /// Progress, chart and table rest on an illustrative record (the indicator or a counted actual).
+    var figuresIllustrative = false
 }
 
 struct ReportEntry: Encodable {
@@ -120,6 +128,8 @@ struct ChartSection: Encodable {
     let columns: [String]
     let rows: [[String]]
     let note: String?
+    /// The chart and table are computed from at least one illustrative record.
+    var illustrative = false
 }
 
 struct DashboardContext: Encodable {

@@ -30,7 +30,8 @@ struct ActionPlanController: RouteCollection {
         return ActivitySummaryEntry(
             code: row.code, title: row.title(req.language), href: "/action-plan/activities/" + row.code,
             status: req.t("activity_status." + row.status.rawValue), progress: IndicatorProgress.percent(progress),
-            progressValue: Int(((progress ?? 0) * 100).rounded()), illustrative: row.illustrative)
+            progressValue: Int(((progress ?? 0) * 100).rounded()), illustrative: row.illustrative,
+            progressIllustrative: data.progressIsIllustrative(ofActivity: row.id))
     }
 
     func areaEntry(_ area: PriorityArea, _ data: ActionPlanData, _ req: Request, limit: Int?) -> AreaEntry {
@@ -48,7 +49,8 @@ struct ActionPlanController: RouteCollection {
             progressValue: Int(((progress ?? 0) * 100).rounded()), activityCount: activities.count,
             statusCounts: counts.joined(separator: " · "),
             activities: shown.map { activitySummary($0, data, req) }, moreActivities: activities.count - shown.count,
-            illustrative: area.illustrative)
+            illustrative: area.illustrative, progressIllustrative: data.progressIsIllustrative(ofArea: area),
+            countsIllustrative: activities.contains(where: \.illustrative))
     }
 
     func overview(req: Request) async throws -> View {
@@ -103,6 +105,7 @@ struct ActionPlanController: RouteCollection {
 
         let indicatorEntries = indicators.map { indicator -> IndicatorEntry in
             let mine = actuals.filter { $0.$indicator.id == indicator.id }
+            let figuresIllustrative = indicator.illustrative || mine.contains { $0.illustrative && ($0.value != nil || !$0.text.isEmpty) }
             let years = Set(targets.filter { $0.$indicator.id == indicator.id }.map(\.year)).union(mine.map(\.year)).sorted()
             var points: [IndicatorProgress.Point] = []
             let rows = years.map { year -> IndicatorEntry.Row in
@@ -137,7 +140,8 @@ struct ActionPlanController: RouteCollection {
                     + (indicator.baselineYear.map { " (\($0))" } ?? ""),
                 progress: IndicatorProgress.percent(
                     IndicatorProgress.progress(measure: indicator.measure, baseline: indicator.baselineValue, points: points)),
-                rows: rows, chartSVG: chart, illustrative: indicator.illustrative)
+                rows: rows, chartSVG: chart, illustrative: indicator.illustrative,
+                figuresIllustrative: figuresIllustrative && !rows.isEmpty)
         }
 
         // Evidence: meetings (with what they agreed), documents and articles.
@@ -170,7 +174,8 @@ struct ActionPlanController: RouteCollection {
         let context = ActivityPageContext(
             chrome: try await Chrome.make(
                 for: req, title: activity.code + " " + activity.title(l),
-                showsIllustrativeNote: activity.illustrative || indicators.contains(where: \.illustrative)),
+                showsIllustrativeNote: activity.illustrative || indicators.contains(where: \.illustrative)
+                    || actuals.contains(where: \.illustrative)),
             code: activity.code, title: activity.title(l),
             description: Bilingual.pick(en: activity.descriptionEn, zh: activity.descriptionZh, l),
             areaTitle: activity.priorityArea.code + " " + activity.priorityArea.title(l),
@@ -247,7 +252,9 @@ struct ActionPlanController: RouteCollection {
                 rows: areaBars.map {
                     [$0.0.code + " " + $0.0.title(l), "\(data.activitiesByArea[$0.0.id!]?.count ?? 0)", IndicatorProgress.percent($0.1)]
                 },
-                note: req.t("plan.progress_note")))
+                note: req.t("plan.progress_note"),
+                illustrative: data.areas.contains { $0.illustrative || data.progressIsIllustrative(ofArea: $0) }
+                    || data.activities.contains(where: \.illustrative)))
 
         let statusCounts = ActivityStatus.allCases.map { status in (status, data.activities.filter { $0.status == status }.count) }
         sections.append(
@@ -257,7 +264,8 @@ struct ActionPlanController: RouteCollection {
                     statusCounts.map { .init(label: req.t("activity_status." + $0.0.rawValue), value: Double($0.1), display: "\($0.1)") },
                     title: req.t("plan.activity_status"), id: "activity-status"),
                 columns: [req.t("field.status"), req.t("plan.activities")],
-                rows: statusCounts.map { [req.t("activity_status." + $0.0.rawValue), "\($0.1)"] }, note: nil))
+                rows: statusCounts.map { [req.t("activity_status." + $0.0.rawValue), "\($0.1)"] }, note: nil,
+                illustrative: data.activities.contains(where: \.illustrative)))
 
         let indicators = try await (req.db as! any SQLDatabase).select().columns("id", "code", "title_en", "title_zh", "measure").from(
             Indicator.schema
@@ -292,7 +300,7 @@ struct ActionPlanController: RouteCollection {
                         id: "indicator-over-time"),
                     columns: [req.t("field.year"), req.t("field.target"), req.t("field.actual")],
                     rows: points.map { ["\($0.year)", $0.target.map(SVGCharts.number) ?? "—", $0.actual.map(SVGCharts.number) ?? "—"] },
-                    note: nil))
+                    note: nil, illustrative: !points.isEmpty && (data.indicators.first { $0.id == id }.map(data.isIllustrative) ?? false)))
         }
 
         sections.append(try await participation(req, data))
@@ -312,23 +320,28 @@ struct ActionPlanController: RouteCollection {
         let sql = req.db as! any SQLDatabase
         let attended = try await sql.raw(
             """
-            SELECT DISTINCT p.country_id AS country_id, m.id AS meeting_id, m.starts_at AS starts_at
+            SELECT DISTINCT p.country_id AS country_id, m.id AS meeting_id, m.starts_at AS starts_at,
+              CASE WHEN p.illustrative OR pe.illustrative THEN 1 ELSE 0 END AS illustrative
             FROM \(ident: Participation.schema) p JOIN \(ident: Meeting.schema) m ON m.id = p.meeting_id
+              JOIN \(ident: Person.schema) pe ON pe.id = p.person_id
             WHERE p.attendance = 'present' AND p.country_id IS NOT NULL AND m.starts_at IS NOT NULL
             """
         ).all()
         var meetings: [UUID: [Int: Set<UUID>]] = [:]
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
+        // Whether any counted delegate or activity is illustrative, so the chart and table can say so.
+        var illustrative = false
         for row in attended {
             let country = try row.decode(column: "country_id", as: UUID.self)
             let year = calendar.component(.year, from: try row.decode(column: "starts_at", as: Date.self))
             meetings[country, default: [:]][year, default: []].insert(try row.decode(column: "meeting_id", as: UUID.self))
+            if years.contains(year), try row.decode(column: "illustrative", as: Int.self) != 0 { illustrative = true }
         }
         let taking = try await sql.raw(
             """
             SELECT DISTINCT ap.country_id AS country_id, a.id AS activity_id, a.planned_start AS planned_start, a.planned_end AS planned_end,
-              a.actual_start AS actual_start, a.actual_end AS actual_end
+              a.actual_start AS actual_start, a.actual_end AS actual_end, a.illustrative AS illustrative
             FROM \(ident: ActivityParticipant.schema) ap JOIN \(ident: Activity.schema) a ON a.id = ap.activity_id WHERE ap.country_id IS NOT NULL
             """
         ).all()
@@ -341,7 +354,9 @@ struct ActionPlanController: RouteCollection {
             let end =
                 (try row.decode(column: "actual_end", as: String?.self) ?? row.decode(column: "planned_end", as: String?.self))
                 .flatMap(CalendarDate.init)?.year ?? data.strategy.lastYear
-            for year in years where year >= start && year <= end { activities[country, default: [:]][year, default: 0] += 1 }
+            let counted = years.filter { $0 >= start && $0 <= end }
+            for year in counted { activities[country, default: [:]][year, default: 0] += 1 }
+            if !counted.isEmpty, try row.decode(column: "illustrative", as: Bool.self) { illustrative = true }
         }
         let cells = countries.map { country in
             years.map { year -> SVGCharts.Cell in
@@ -357,7 +372,8 @@ struct ActionPlanController: RouteCollection {
                 rows: countries.map { $0.name(l) }, columns: years.map(String.init), cells: cells, title: req.t("plan.participation"),
                 id: "participation"),
             columns: [req.t("field.country")] + years.map { "\($0)" },
-            rows: zip(countries, cells).map { country, row in [country.name(l)] + row.map(\.text) }, note: req.t("plan.participation_note"))
+            rows: zip(countries, cells).map { country, row in [country.name(l)] + row.map(\.text) }, note: req.t("plan.participation_note"),
+            illustrative: illustrative)
     }
 
     /// Which member states lack an active focal point for which role, and terms ending within 90 days.
@@ -387,7 +403,8 @@ struct ActionPlanController: RouteCollection {
                     rows: countries.map { $0.name(l) }, columns: roles.map { req.t("focal_role." + $0.rawValue) }, cells: cells,
                     title: req.t("plan.coverage"), id: "coverage"),
                 columns: [req.t("field.country")] + roles.map { req.t("focal_role." + $0.rawValue) },
-                rows: zip(countries, cells).map { country, row in [country.name(l)] + row.map(\.text) }, note: req.t("plan.coverage_note")),
+                rows: zip(countries, cells).map { country, row in [country.name(l)] + row.map(\.text) }, note: req.t("plan.coverage_note"),
+                illustrative: appointments.contains { $0.illustrative || $0.person.illustrative }),
             ChartSection(
                 title: req.t("plan.terms_ending"),
                 svg: SVGCharts.bars(
@@ -402,7 +419,8 @@ struct ActionPlanController: RouteCollection {
                         $0.country.name(l), req.t("focal_role." + $0.roleType.rawValue), $0.person.name(l),
                         LocalizedDate.format($0.endDate, l) ?? "",
                     ]
-                }, note: ending.isEmpty ? req.t("plan.no_terms_ending") : nil),
+                }, note: ending.isEmpty ? req.t("plan.no_terms_ending") : nil,
+                illustrative: ending.contains { $0.illustrative || $0.person.illustrative }),
         ]
     }
 }

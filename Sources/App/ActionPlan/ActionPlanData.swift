@@ -25,6 +25,7 @@ struct ActionPlanData {
         let areaID: UUID?
         let measure: IndicatorMeasure
         let baseline: Double?
+        let illustrative: Bool
     }
 
     let strategy: Strategy
@@ -36,10 +37,13 @@ struct ActionPlanData {
     let indicatorsByActivity: [UUID: [IndicatorRow]]
     let indicatorsByArea: [UUID: [IndicatorRow]]
     let activitiesByArea: [UUID: [ActivityRow]]
+    let activitiesByID: [UUID: ActivityRow]
+    /// Indicators with at least one counted (validated, numeric) actual marked illustrative.
+    let indicatorsWithIllustrativeActuals: Set<UUID>
 
     init(
         strategy: Strategy, areas: [PriorityArea], activities: [ActivityRow], indicators: [IndicatorRow],
-        points: [UUID: [IndicatorProgress.Point]]
+        points: [UUID: [IndicatorProgress.Point]], indicatorsWithIllustrativeActuals: Set<UUID> = []
     ) {
         self.strategy = strategy
         self.areas = areas
@@ -49,6 +53,8 @@ struct ActionPlanData {
         indicatorsByActivity = Dictionary(grouping: indicators.filter { $0.activityID != nil }) { $0.activityID! }
         indicatorsByArea = Dictionary(grouping: indicators.filter { $0.areaID != nil }) { $0.areaID! }
         activitiesByArea = Dictionary(grouping: activities, by: \.areaID)
+        activitiesByID = Dictionary(activities.map { ($0.id, $0) }) { first, _ in first }
+        self.indicatorsWithIllustrativeActuals = indicatorsWithIllustrativeActuals
     }
 
     static func load(on db: any Database) async throws -> ActionPlanData? {
@@ -70,7 +76,10 @@ struct ActionPlanData {
                 plannedStart: try row.decode(column: "planned_start", as: String?.self),
                 plannedEnd: try row.decode(column: "planned_end", as: String?.self))
         }
-        let indicatorRows = try await sql.select().columns("id", "activity_id", "priority_area_id", "measure", "baseline_value").from(
+        let indicatorRows = try await sql.select().columns(
+            "id", "activity_id", "priority_area_id", "measure", "baseline_value", "illustrative"
+        )
+        .from(
             Indicator.schema
         )
         .all()
@@ -79,7 +88,8 @@ struct ActionPlanData {
                 id: try row.decode(column: "id", as: UUID.self), activityID: try row.decode(column: "activity_id", as: UUID?.self),
                 areaID: try row.decode(column: "priority_area_id", as: UUID?.self),
                 measure: IndicatorMeasure(rawValue: try row.decode(column: "measure", as: String.self)) ?? .unit,
-                baseline: try row.decode(column: "baseline_value", as: Double?.self))
+                baseline: try row.decode(column: "baseline_value", as: Double?.self),
+                illustrative: try row.decode(column: "illustrative", as: Bool.self))
         }
         var targets: [UUID: [Int: Double]] = [:]
         for row in try await sql.select().columns("indicator_id", "year", "value").from(IndicatorTarget.schema).all() {
@@ -90,14 +100,17 @@ struct ActionPlanData {
         var actuals: [UUID: [Int: (total: Double?, sum: Double)]] = [:]
         let aggregated = try await sql.raw(
             """
-            SELECT indicator_id, year, country_id IS NULL AS is_total, SUM(value) AS total
+            SELECT indicator_id, year, country_id IS NULL AS is_total, SUM(value) AS total,
+              MAX(CASE WHEN illustrative THEN 1 ELSE 0 END) AS any_illustrative
             FROM \(ident: IndicatorActual.schema)
             WHERE value IS NOT NULL AND (report_id IS NULL OR report_id IN (SELECT id FROM \(ident: ProgressReport.schema) WHERE status = 'validated'))
             GROUP BY indicator_id, year, country_id IS NULL
             """
         ).all()
+        var illustrativeActuals: Set<UUID> = []
         for row in aggregated {
             let id = try row.decode(column: "indicator_id", as: UUID.self)
+            if try row.decode(column: "any_illustrative", as: Int.self) != 0 { illustrativeActuals.insert(id) }
             let year = try row.decode(column: "year", as: Int.self)
             let total = try row.decode(column: "total", as: Double.self)
             let isTotal = (try? row.decode(column: "is_total", as: Bool.self)) ?? ((try? row.decode(column: "is_total", as: Int.self)) == 1)
@@ -113,7 +126,9 @@ struct ActionPlanData {
                 return IndicatorProgress.Point(year: year, target: targets[indicator.id]?[year], actual: actual)
             }
         }
-        return ActionPlanData(strategy: strategy, areas: areas, activities: activities, indicators: indicators, points: points)
+        return ActionPlanData(
+            strategy: strategy, areas: areas, activities: activities, indicators: indicators, points: points,
+            indicatorsWithIllustrativeActuals: illustrativeActuals)
     }
 
     func progress(ofIndicator indicator: IndicatorRow) -> Double? {
@@ -131,5 +146,32 @@ struct ActionPlanData {
         return IndicatorProgress.mean(own + activities)
     }
 
-    var hasIllustrative: Bool { areas.contains(where: \.illustrative) || activities.contains(where: \.illustrative) }
+    // MARK: which figures rest on illustrative records
+
+    /// An indicator's figures (targets, actuals, progress) rest on an illustrative record when the
+    /// indicator is illustrative (its targets have no flag of their own) or one of its counted actuals is.
+    func isIllustrative(indicator: IndicatorRow) -> Bool {
+        indicator.illustrative || indicatorsWithIllustrativeActuals.contains(indicator.id)
+    }
+
+    func progressIsIllustrative(ofIndicator indicator: IndicatorRow) -> Bool {
+        progress(ofIndicator: indicator) != nil && isIllustrative(indicator: indicator)
+    }
+
+    /// Whether an activity's progress figure is about an illustrative activity or is computed from an illustrative indicator or actual.
+    func progressIsIllustrative(ofActivity id: UUID) -> Bool {
+        guard progress(ofActivity: id) != nil else { return false }
+        return activitiesByID[id]?.illustrative == true || (indicatorsByActivity[id] ?? []).contains(where: progressIsIllustrative)
+    }
+
+    func progressIsIllustrative(ofArea area: PriorityArea) -> Bool {
+        guard progress(ofArea: area) != nil else { return false }
+        return area.illustrative || (indicatorsByArea[area.id!] ?? []).contains(where: progressIsIllustrative)
+            || (activitiesByArea[area.id!] ?? []).contains { progressIsIllustrative(ofActivity: $0.id) }
+    }
+
+    var hasIllustrative: Bool {
+        areas.contains(where: \.illustrative) || activities.contains(where: \.illustrative) || indicators.contains(where: \.illustrative)
+            || !indicatorsWithIllustrativeActuals.isEmpty
+    }
 }

@@ -76,8 +76,9 @@ struct ActionPlanExportController: RouteCollection {
         return file(csv.text, type: "text/csv; charset=utf-8", name: "results.csv")
     }
 
+    /// Activities with their indicators, targets and validated actuals: the CSV exports' content in one document.
     func json(req: Request) async throws -> Response {
-        let plan = try await ActionPlanAPI.plan(req)
+        let plan = try await ActionPlanExport.document(on: req.db)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         return file(String(decoding: try encoder.encode(plan), as: UTF8.self), type: "application/json", name: "action-plan.json")

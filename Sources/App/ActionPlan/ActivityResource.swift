@@ -5,13 +5,13 @@ struct ActivityResource: AdminResource {
     typealias Record = Activity
     static let slug = "activities"
     static let auditEntity = "activity"
-    static let columnKeys = ["field.code", "field.title_en", "field.priority_area", "field.status", "field.illustrative"]
+    static let columnKeys = ["plan.activity_code", "field.title_en", "field.priority_area", "field.status", "field.illustrative"]
 
     static func fields(_ req: Request, editing record: Activity?) async throws -> [FieldSpec] {
         let areas = try await PriorityArea.query(on: req.db).sort(\.$position).all()
         let activities = try await Activity.query(on: req.db).sort(\.$code).all().filter { $0.id != record?.id }
         return [
-            FieldSpec(name: "code", labelKey: "field.code", kind: .text, required: true, maxLength: 40, hintKey: "hint.plan_code"),
+            FieldSpec(name: "code", labelKey: "plan.activity_code", kind: .text, required: true, maxLength: 40, hintKey: "hint.plan_code"),
             FieldSpec(name: "title_en", labelKey: "field.title_en", kind: .text, required: true, maxLength: 300),
             FieldSpec(name: "title_zh", labelKey: "field.title_zh", kind: .text, maxLength: 300),
             FieldSpec(name: "description_en", labelKey: "field.description_en", kind: .textarea, maxLength: 6_000),

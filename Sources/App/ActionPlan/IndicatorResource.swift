@@ -5,12 +5,12 @@ struct IndicatorResource: AdminResource {
     typealias Record = Indicator
     static let slug = "indicators"
     static let auditEntity = "indicator"
-    static let columnKeys = ["field.code", "field.title_en", "field.measure", "field.baseline", "field.illustrative"]
+    static let columnKeys = ["plan.indicator_code", "field.title_en", "field.measure", "field.baseline", "field.illustrative"]
 
     static func fields(_ req: Request, editing record: Indicator?) async throws -> [FieldSpec] {
         let areas = try await PriorityArea.query(on: req.db).sort(\.$position).all()
         return [
-            FieldSpec(name: "code", labelKey: "field.code", kind: .text, required: true, maxLength: 40, hintKey: "hint.plan_code"),
+            FieldSpec(name: "code", labelKey: "plan.indicator_code", kind: .text, required: true, maxLength: 40, hintKey: "hint.plan_code"),
             FieldSpec(name: "title_en", labelKey: "field.title_en", kind: .text, required: true, maxLength: 300),
             FieldSpec(name: "title_zh", labelKey: "field.title_zh", kind: .text, maxLength: 300),
             FieldSpec(

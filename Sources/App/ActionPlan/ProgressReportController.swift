@@ -27,6 +27,8 @@ struct ProgressReportController: RouteCollection {
         let error: String?
         let status: String?
         let editable: Bool
+        /// What a submitted or validated report says, shown read-only to staff and to its focal point.
+        let content: ProgressReportContent?
         let submitAction: String?
         let validateAction: String?
         let returnAction: String?
@@ -68,7 +70,38 @@ struct ProgressReportController: RouteCollection {
 
     // MARK: form
 
-    private func fields(_ req: Request, activity: Activity?) async throws -> [FieldSpec] {
+    /// Values typed for indicators that are not the chosen activity's: the form was opened for one
+    /// activity and saved with another, or the indicator has gone. Their fields are kept on the page
+    /// so the refusal can be shown next to them.
+    private func foreignActuals(_ raw: [String: String], activity: Activity?, on db: any Database) async throws -> [ForeignActual] {
+        var own: Set<UUID> = []
+        if let id = activity?.id {
+            own = Set(try await Indicator.query(on: db).filter(\.$activity.$id == id).all().compactMap(\.id))
+        }
+        let typed = raw.filter { key, value in
+            key.hasPrefix(Self.actualPrefix) && !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        }
+        .keys.filter { key in UUID(uuidString: String(key.dropFirst(Self.actualPrefix.count))).map { !own.contains($0) } ?? true }
+        let ids = typed.compactMap { UUID(uuidString: String($0.dropFirst(Self.actualPrefix.count))) }
+        let indicators = try await Indicator.query(on: db).filter(\.$id ~~ ids).with(\.$activity).all()
+        return typed.sorted().map { key in
+            ForeignActual(field: key, indicator: indicators.first { Self.actualPrefix + $0.id!.uuidString == key })
+        }
+    }
+
+    struct ForeignActual {
+        let field: String
+        let indicator: Indicator?
+    }
+
+    static let actualPrefix = "actual__"
+
+    private static func label(_ indicator: Indicator, _ language: Language) -> String {
+        let unit = indicator.measure == .percentage ? " (%)" : indicator.unitLabel.isEmpty ? "" : " (\(indicator.unitLabel))"
+        return indicator.code + " · " + indicator.title(language) + unit
+    }
+
+    private func fields(_ req: Request, activity: Activity?, foreign: [ForeignActual] = []) async throws -> [FieldSpec] {
         let allowed = try await allowedCountries(req)
         var countries = try await Country.query(on: req.db).sort(\.$nameEn).all()
         if let allowed { countries = countries.filter { allowed.contains($0.id!) } }
@@ -92,13 +125,20 @@ struct ProgressReportController: RouteCollection {
         if let activity {
             let indicators = try await Indicator.query(on: req.db).filter(\.$activity.$id == activity.id!).sort(\.$code).all()
             for indicator in indicators {
-                let unit = indicator.measure == .percentage ? " (%)" : indicator.unitLabel.isEmpty ? "" : " (\(indicator.unitLabel))"
                 specs.append(
                     FieldSpec(
-                        name: "actual__" + indicator.id!.uuidString,
-                        labelKey: indicator.code + " · " + indicator.title(req.language) + unit,
+                        name: Self.actualPrefix + indicator.id!.uuidString, labelKey: Self.label(indicator, req.language),
                         kind: indicator.measure == .qualitative ? .textarea : .text, maxLength: 1_000))
             }
+        }
+        for item in foreign {
+            let label = item.indicator.map { indicator in
+                Self.label(indicator, req.language) + (indicator.activity.map { " · " + $0.code } ?? "")
+            }
+            specs.append(
+                FieldSpec(
+                    name: item.field, labelKey: label ?? req.t("field.indicator"),
+                    kind: item.indicator?.measure == .qualitative ? .textarea : .text, maxLength: 1_000))
         }
         return specs
     }
@@ -135,7 +175,7 @@ struct ProgressReportController: RouteCollection {
             "narrative_en": report.narrativeEn, "narrative_zh": report.narrativeZh,
         ]
         for actual in try await IndicatorActual.query(on: req.db).filter(\.$report.$id == report.id!).all() {
-            values["actual__" + actual.$indicator.id.uuidString] = actual.value.map(SVGCharts.number) ?? actual.text
+            values[Self.actualPrefix + actual.$indicator.id.uuidString] = actual.value.map(SVGCharts.number) ?? actual.text
         }
         return try await render(req, report: report, activity: activity, values: values, errors: FieldErrors())
     }
@@ -154,7 +194,8 @@ struct ProgressReportController: RouteCollection {
         if let activityID = raw["activity_id"].flatMap(UUID.init(uuidString:)) {
             activity = try await Activity.find(activityID, on: req.db)
         }
-        let specs = try await fields(req, activity: activity)
+        let foreign = try await foreignActuals(raw, activity: activity, on: req.db)
+        let specs = try await fields(req, activity: activity, foreign: foreign)
         let input = FormValidator.normalise(raw, fields: specs)
         var errors = FormValidator.validate(input, fields: specs, t: req.t)
         if let existing, existing.status != .draft {
@@ -165,8 +206,17 @@ struct ProgressReportController: RouteCollection {
         }
         guard let activity else {
             errors["activity_id"] = req.t("validation.choice")
-            return try await render(req, report: existing, activity: nil, values: input, errors: errors).encodeResponse(
+            return try await render(req, report: existing, activity: nil, values: input, errors: errors, foreign: foreign).encodeResponse(
                 status: .unprocessableEntity, for: req)
+        }
+        // A value typed for another activity's indicator is refused, never silently dropped.
+        for item in foreign {
+            if let indicator = item.indicator, let other = indicator.activity {
+                errors[item.field] = req.t(
+                    "report.actual_other_activity", ["indicator": indicator.code, "other": other.code, "activity": activity.code])
+            } else {
+                errors[item.field] = req.t("report.actual_unknown_indicator", ["activity": activity.code])
+            }
         }
         let year = Int(input.text("year")) ?? 0
         let countryID = input.uuid("country_id")
@@ -184,19 +234,19 @@ struct ProgressReportController: RouteCollection {
         let indicators = try await Indicator.query(on: req.db).filter(\.$activity.$id == activity.id!).all()
         var parsed: [(Indicator, Double?, String)] = []
         for indicator in indicators {
-            let text = input.text("actual__" + indicator.id!.uuidString)
+            let text = input.text(Self.actualPrefix + indicator.id!.uuidString)
             guard !text.isEmpty else { continue }
             switch ReportingRules.parse(text, for: indicator.measure) {
             case .success(let value):
                 let qualitative = indicator.measure == IndicatorMeasure.qualitative
                 parsed.append((indicator, value, qualitative ? text : ""))
-            case .failure(let problem): errors["actual__" + indicator.id!.uuidString] = req.t(problem.key)
+            case .failure(let problem): errors[Self.actualPrefix + indicator.id!.uuidString] = req.t(problem.key)
             }
         }
         let scopeRefused =
             errors["country_id"] == req.t("report.own_country_only") || errors["activity_id"] == req.t("report.country_not_in_activity")
         guard errors.isEmpty else {
-            return try await render(req, report: existing, activity: activity, values: input, errors: errors)
+            return try await render(req, report: existing, activity: activity, values: input, errors: errors, foreign: foreign)
                 .encodeResponse(status: scopeRefused ? .forbidden : .unprocessableEntity, for: req)
         }
         let report = existing ?? ProgressReport()
@@ -315,18 +365,21 @@ struct ProgressReportController: RouteCollection {
     }
 
     private func render(
-        _ req: Request, report: ProgressReport?, activity: Activity?, values: [String: String], errors: FieldErrors, error: String? = nil
+        _ req: Request, report: ProgressReport?, activity: Activity?, values: [String: String], errors: FieldErrors, error: String? = nil,
+        foreign: [ForeignActual] = []
     ) async throws -> View {
-        let specs = try await fields(req, activity: activity)
+        let specs = try await fields(req, activity: activity, foreign: foreign)
         let id = report?.id?.uuidString
         let editable = report == nil || report?.status == .draft
+        var content: ProgressReportContent?
+        if let report, !editable { content = try await ProgressReportContent.make(report, for: req) }
         let context = FormContext(
             chrome: try await Chrome.make(for: req, title: req.t("report.title")), csrf: req.csrfToken(),
             heading: activity.map { req.t("report.title") + ": " + $0.code + " " + $0.title(req.language) } ?? req.t("report.new"),
             action: id.map { "/action-plan/reports/" + $0 } ?? "/action-plan/reports",
             form: FormFields(fields: FieldView.make(specs, values: values, errors: errors, t: req.t)), hasErrors: !errors.isEmpty,
             error: error,
-            status: report.map { req.t("report_status." + $0.status.rawValue) }, editable: editable,
+            status: report.map { req.t("report_status." + $0.status.rawValue) }, editable: editable, content: content,
             submitAction: report?.status == .draft ? id.map { "/action-plan/reports/\($0)/submit" } : nil,
             validateAction: req.role.isStaff && report?.status == .submitted ? id.map { "/action-plan/reports/\($0)/validate" } : nil,
             returnAction: req.role.isStaff && (report?.status == .submitted || report?.status == .validated)

@@ -69,7 +69,7 @@ struct PriorityAreaResource: AdminResource {
     typealias Record = PriorityArea
     static let slug = "priority-areas"
     static let auditEntity = "priority_area"
-    static let columnKeys = ["field.code", "field.title_en", "field.position", "field.illustrative"]
+    static let columnKeys = ["plan.area_code", "field.title_en", "field.position", "field.illustrative"]
 
     static func fields(_ req: Request, editing record: PriorityArea?) async throws -> [FieldSpec] {
         let strategies = try await Strategy.query(on: req.db).all()
@@ -77,7 +77,7 @@ struct PriorityAreaResource: AdminResource {
             FieldSpec(
                 name: "strategy_id", labelKey: "field.strategy",
                 kind: .select(strategies.map { SelectOption(value: $0.id!.uuidString, label: $0.title(req.language)) }), required: true),
-            FieldSpec(name: "code", labelKey: "field.code", kind: .text, required: true, maxLength: 20, hintKey: "hint.plan_code"),
+            FieldSpec(name: "code", labelKey: "plan.area_code", kind: .text, required: true, maxLength: 20, hintKey: "hint.plan_code"),
             FieldSpec(name: "title_en", labelKey: "field.title_en", kind: .text, required: true, maxLength: 200),
             FieldSpec(name: "title_zh", labelKey: "field.title_zh", kind: .text, maxLength: 200),
             FieldSpec(name: "position", labelKey: "field.position", kind: .text, required: true, maxLength: 3, hintKey: "hint.position"),

@@ -72,7 +72,11 @@ struct AdminController: RouteCollection {
         let profile = try await CentreProfile.query(on: req.db).first() ?? CentreProfile.blank()
         let raw = (try? req.content.decode([String: String].self)) ?? [:]
         let input = FormValidator.normalise(raw, fields: CentreProfileForm.fields)
-        let errors = FormValidator.validate(input, fields: CentreProfileForm.fields, t: req.t)
+        var errors = FormValidator.validate(input, fields: CentreProfileForm.fields, t: req.t)
+        for field in ["telephone", "fax"]
+        where errors[field] == nil && !input.text(field).isEmpty && !FormValidator.isPhone(input.text(field)) {
+            errors[field] = req.t("validation.phone")
+        }
         guard errors.isEmpty else {
             return try await renderCentre(req, values: input, errors: errors, profile: profile, status: .unprocessableEntity)
         }

@@ -53,6 +53,11 @@ enum FormValidator {
         return errors
     }
 
+    /// Digits with spaces, "+", "-" and brackets, at least five digits: "+86-010-82268221".
+    static func isPhone(_ value: String) -> Bool {
+        value.allSatisfy { ($0.isASCII && $0.isNumber) || " +-()".contains($0) } && value.filter(\.isNumber).count >= 5
+    }
+
     static func isEmail(_ value: String) -> Bool {
         let parts = value.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),

@@ -38,6 +38,9 @@ enum OpenAPIDocument {
                     parameters: [
                         ["name": "code", "in": "path", "required": true, "schema": ["type": "string", "pattern": "^[A-Za-z0-9.-]+$"]]
                     ]),
+                "/action-plan/export": get(
+                    "Every activity with its indicators, their targets per year and validated actuals, and the indicators of priority areas, each record with its illustrative flag (the content of the CSV exports, as /action-plan/export/action-plan.json)",
+                    ref("ActionPlanExport")),
                 "/newsletters": get(
                     "Published newsletter issues, newest first, with their editions' article titles", arrayOf("NewsletterIssue")),
                 "/newsletters/{year}/{number}": get(
@@ -158,6 +161,35 @@ enum OpenAPIDocument {
             ]),
             "IndicatorPeriod": object([
                 "year": ["type": "integer"], "target": ["type": ["number", "null"]], "actual": ["type": ["number", "null"]],
+            ]),
+            "ActionPlanExport": object([
+                "strategy": ["oneOf": [ref("Strategy"), ["type": "null"]]], "priorityAreas": arrayOf("ExportPriorityArea"),
+                "activities": arrayOf("ExportActivity"),
+            ]),
+            "ExportPriorityArea": object([
+                "code": string, "title": ref("Bilingual"), "illustrative": ["type": "boolean"], "indicators": arrayOf("ExportIndicator"),
+            ]),
+            "ExportActivity": object([
+                "code": string, "title": ref("Bilingual"), "description": ref("Bilingual"), "priorityArea": string,
+                "status": oneOf(ActivityStatus.self), "leadOrganisationId": ["type": ["string", "null"], "format": "uuid"],
+                "leadOrganisation": ["oneOf": [ref("Bilingual"), ["type": "null"]]], "parentCode": ["type": ["string", "null"]],
+                "plannedStart": nullableDate, "plannedEnd": nullableDate, "actualStart": nullableDate, "actualEnd": nullableDate,
+                "sustainableDevelopmentGoals": ["type": "array", "items": ["type": "integer"]],
+                "participants": arrayOf("ActivityParticipant"), "indicators": arrayOf("ExportIndicator"),
+                "illustrative": ["type": "boolean"],
+            ]),
+            "ExportIndicator": object([
+                "code": string, "title": ref("Bilingual"), "measure": oneOf(IndicatorMeasure.self), "unit": string,
+                "direction": oneOf(IndicatorDirection.self), "baselineValue": ["type": ["number", "null"]], "baselineText": string,
+                "baselineYear": ["type": ["integer", "null"]], "targets": arrayOf("ExportTarget"), "actuals": arrayOf("ExportActual"),
+                "illustrative": ["type": "boolean"],
+            ]),
+            "ExportTarget": object([
+                "year": ["type": "integer"], "value": ["type": ["number", "null"]], "text": string, "illustrative": ["type": "boolean"],
+            ]),
+            "ExportActual": object([
+                "year": ["type": "integer"], "countryCode": ["type": ["string", "null"]], "value": ["type": ["number", "null"]],
+                "text": string, "illustrative": ["type": "boolean"],
             ]),
             "ProgressReport": object([
                 "year": ["type": "integer"], "countryCode": ["type": ["string", "null"]], "narrative": ref("Bilingual"),

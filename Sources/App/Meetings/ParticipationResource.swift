@@ -52,6 +52,12 @@ struct ParticipationResource: AdminResource {
     }
 
     static func check(_ input: [String: String], existing: Participation?, req: Request, errors: inout FieldErrors) async throws {
+        // Someone who declined or withdrew was not there: "present" contradicts the registration.
+        if errors["attendance"] == nil, input.text("attendance") == AttendanceStatus.present.rawValue,
+            [RegistrationStatus.declined.rawValue, RegistrationStatus.withdrawn.rawValue].contains(input.text("registration"))
+        {
+            errors["attendance"] = req.t("validation.present_but_declined")
+        }
         guard let meetingID = input.uuid("meeting_id"), let personID = input.uuid("person_id") else { return }
         let duplicate = try await Participation.query(on: req.db).filter(\.$meeting.$id == meetingID).filter(\.$person.$id == personID)
             .first()

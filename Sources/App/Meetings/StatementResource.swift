@@ -37,6 +37,12 @@ struct StatementResource: AdminResource {
         if errors["position"] == nil, Int(input.text("position")).map({ $0 < 1 || $0 > 999 }) ?? true {
             errors["position"] = req.t("validation.position")
         }
+        // A statement is part of a meeting's record: its speaker is one of the meeting's participants.
+        if errors["speaker_id"] == nil, let meetingID = input.uuid("meeting_id"), let speakerID = input.uuid("speaker_id"),
+            try await Participation.query(on: req.db).filter(\.$meeting.$id == meetingID).filter(\.$person.$id == speakerID).count() == 0
+        {
+            errors["speaker_id"] = req.t("validation.speaker_not_participant")
+        }
     }
 
     static func all(on db: any Database) async throws -> [Statement] {

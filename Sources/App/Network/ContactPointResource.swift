@@ -46,9 +46,7 @@ struct ContactPointResource: AdminResource {
         case .email where !FormValidator.isEmail(value): errors["value"] = req.t("validation.email")
         case .website where !FormValidator.isWebURL(value): errors["value"] = req.t("validation.url")
         case .phone, .fax:
-            if !value.allSatisfy({ $0.isNumber || " +-()".contains($0) }) || value.filter(\.isNumber).count < 5 {
-                errors["value"] = req.t("validation.phone")
-            }
+            if !FormValidator.isPhone(value) { errors["value"] = req.t("validation.phone") }
         default: break
         }
     }
