@@ -211,4 +211,24 @@ extension String {
             (1...groups).map { index in Range(match.range(at: index), in: self).map { String(self[$0]) } ?? "" }
         }
     }
+
+    @Test("The demo states only what the seed gives: no mode for the Week and the Forum, no languages, and a 2021 forum is not upcoming")
+    func onlySeedFacts() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            let index = visibleText(try await app.testing().sendRequest(.GET, "/meetings").text)
+            let upcoming = index.components(separatedBy: "Past meetings").first ?? index
+            #expect(!upcoming.contains("ASEAN-China Environmental Cooperation Forum"), "the 2021 forum is listed as upcoming")
+            #expect(index.contains("ASEAN-China Environmental Cooperation Forum"), "the forum is missing from /meetings")
+            let week = visibleText(
+                try await app.testing().sendRequest(.GET, "/meetings/asean-china-environmental-cooperation-week-2021").text)
+            #expect(week.contains("mode not stated"), "the Week's mode is stated though the seed gives none")
+            let meeting = visibleText(try await app.testing().sendRequest(.GET, "/meetings/\(SeedMeeting.slug)").text)
+            #expect(meeting.contains("by video"))
+            #expect(!meeting.contains("Languages"), "the meeting's languages are stated though the seed gives none")
+            let feco = try #require(
+                try await Organisation.query(on: app.db).filter(\.$nameEn == "Foreign Environmental Cooperation Center").first())
+            #expect(feco.acronym.isEmpty, "an acronym the seed does not give")
+        }
+    }
+
 }

@@ -25,14 +25,14 @@ enum SeedMeeting {
 
         let week = meeting(
             slug: "asean-china-environmental-cooperation-week-2021", titleEn: "ASEAN-China Environmental Cooperation Week 2021",
-            type: .event, status: .held, mode: .online, zone: zone, day: nil)
+            type: .event, status: .held, mode: .unstated, zone: zone, day: nil)
         week.summaryEn =
             "Hosted by China. The ASEAN-China National Focal Point Meeting on Environmental Cooperation was held during the week."
         try await recorder.save(week, entity: "meeting", summary: week.titleEn)
 
         let forum = meeting(
             slug: "asean-china-environmental-cooperation-forum-2021", titleEn: "ASEAN-China Environmental Cooperation Forum",
-            type: .forum, status: .planned, mode: .online, zone: zone, day: nil)
+            type: .forum, status: .planned, mode: .unstated, zone: zone, day: nil)
         forum.$parent.id = week.id
         forum.summaryEn =
             "Its arrangements were discussed at the ASEAN-China National Focal Point Meeting on Environmental Cooperation on 23 July 2021."
@@ -43,7 +43,8 @@ enum SeedMeeting {
             status: .held, mode: .online, zone: zone, day: "2021-07-23")
         nfp.$parent.id = week.id
         nfp.$series.id = series.id
-        nfp.languages = "en"
+        // The seed does not say in which languages the meeting was held.
+        nfp.languages = ""
         nfp.summaryEn = "Held by video during ASEAN-China Environmental Cooperation Week 2021."
         nfp.discussionEn =
             "During the meeting, participants exchanged opinions on the ASEAN-China Year of Sustainable Development Cooperation outcomes and documents, as well as arrangements for the ASEAN-China Environmental Cooperation Forum. Participants expressed appreciation for China to successfully host the ASEAN-China Environmental Cooperation Week 2021. They hope that China and ASEAN Member States could further strengthen exchange and practical cooperation focusing on climate change, biodiversity conservation, and other key regional environmental issues."

@@ -64,7 +64,7 @@ enum SeedNetwork {
                 nameEn: "Department of International Cooperation", nameZh: "国际合作司", kind: .department, countryID: china, parentID: mee.id))
         let feco = try await save(
             Organisation(
-                nameEn: "Foreign Environmental Cooperation Center", acronym: "FECO", kind: .centre, countryID: china, parentID: mee.id))
+                nameEn: "Foreign Environmental Cooperation Center", acronym: "", kind: .centre, countryID: china, parentID: mee.id))
         let centre = try await save(
             Organisation(
                 nameEn: "China-ASEAN Environmental Cooperation Center", nameZh: "中国-东盟环境保护合作中心", kind: .centre, countryID: china,

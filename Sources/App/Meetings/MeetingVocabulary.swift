@@ -21,6 +21,8 @@ enum MeetingMode: String, Codable, CaseIterable, Sendable {
     case inPerson = "in_person"
     case online
     case hybrid
+    /// The record does not say (the demo's Week and Forum: the seed gives only the meeting's mode).
+    case unstated
 }
 
 enum ParticipantRole: String, Codable, CaseIterable, Sendable {

@@ -18,8 +18,14 @@ struct MeetingsController: RouteCollection {
         let meetings = try await Meeting.query(on: req.db).filter(\.$visibility ~~ Visibility.visible(to: req.role)).with(\.$series)
             .sort(\.$startsAt, .descending).all()
         let now = Date()
+        let byID = Dictionary(meetings.compactMap { m in m.id.map { ($0, m) } }, uniquingKeysWith: { a, _ in a })
         let upcoming = meetings.filter { meeting in
-            guard let end = meeting.endsAt ?? meeting.startsAt else { return meeting.status == .planned || meeting.status == .confirmed }
+            guard let end = meeting.endsAt ?? meeting.startsAt else {
+                // Without a date, a planned meeting is upcoming unless the event it belongs to is over.
+                let parent = meeting.$parent.id.flatMap { byID[$0] }
+                let parentOver = parent.map { $0.status == .held || ($0.endsAt ?? $0.startsAt).map { $0 < now } ?? false } ?? false
+                return (meeting.status == .planned || meeting.status == .confirmed) && !parentOver
+            }
             return end >= now && meeting.status != .held
         }
         let past = meetings.filter { meeting in !upcoming.contains { $0 === meeting } }

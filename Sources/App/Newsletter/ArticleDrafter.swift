@@ -48,7 +48,7 @@ struct ArticleDrafter {
         if let day = meeting.startsAt.map({ MeetingTime.local($0, in: meeting.zone).date }), let date = LocalizedDate.format(day, .en) {
             first = "On \(date), "
         }
-        first += meeting.title(l).withoutTrailingYear + " was successfully held " + englishMode()
+        first += meeting.title(l).withoutTrailingYear + " was successfully held" + (englishMode().isEmpty ? "" : " " + englishMode())
         if let parent = record.parent { first += " during " + parent.title(l) }
         opening.append(first + ".")
         let hosts = record.organisations(.host).map { $0.name(l) + ($0.acronym.isEmpty ? "" : " (\($0.acronym))") }
@@ -98,6 +98,7 @@ struct ArticleDrafter {
         case .online: return "by video meeting"
         case .inPerson: return meeting.venueEn.isEmpty ? "in person" : "in " + meeting.venueEn
         case .hybrid: return (meeting.venueEn.isEmpty ? "in person" : "in " + meeting.venueEn) + " and by video"
+        case .unstated: return ""
         }
     }
 
@@ -186,6 +187,7 @@ struct ArticleDrafter {
         case .online: return "以视频会议形式"
         case .inPerson: return meeting.venue(.zh).isEmpty ? "" : "在" + meeting.venue(.zh)
         case .hybrid: return "以线上线下结合方式"
+        case .unstated: return ""
         }
     }
 }
