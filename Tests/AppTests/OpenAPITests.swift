@@ -123,6 +123,22 @@ struct OpenAPITests {
                 let body = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))
                 #expect(validator.validate(body, against: schema) == [])
             }
+            // A record that does not exist, or a malformed path parameter: a documented status with a Problem body.
+            for (path, url) in [
+                ("/meetings/{slug}", "/api/v1/meetings/no-such-meeting"), ("/meetings/{slug}", "/api/v1/meetings/BAD_SLUG"),
+                ("/articles/{slug}", "/api/v1/articles/no-such-article"), ("/newsletters/{year}/{number}", "/api/v1/newsletters/1999/99"),
+                ("/newsletters/{year}/{number}", "/api/v1/newsletters/abc/7"),
+                ("/action-plan/activities/{code}", "/api/v1/action-plan/activities/NO-SUCH"),
+            ] {
+                let operation = try #require(Self.operations(document).first { $0.path == path }?.operation, "\(path) is not documented")
+                let answer = try await app.testing().sendRequest(.GET, url)
+                let documented = Self.schema(operation, status: String(answer.status.code))
+                #expect(answer.status.code >= 400 && documented != nil, "GET \(url) answers \(answer.status), which \(path) does not list")
+                if let documented {
+                    let body = try JSONSerialization.jsonObject(with: Data(answer.body.readableBytesView))
+                    #expect(validator.validate(body, against: documented) == [], "GET \(url)")
+                }
+            }
         }
     }
 

@@ -66,19 +66,21 @@ enum OpenAPIDocument {
     }
 
     private static func get(_ summary: String, _ schema: [String: Any], parameters: [[String: Any]] = []) -> [String: Any] {
-        [
-            "get": [
-                "summary": summary,
-                "parameters": parameters,
-                "responses": [
-                    "200": ["description": "OK", "content": ["application/json": ["schema": schema]]],
-                    "422": [
-                        "description": "Invalid parameter: the problem names the field",
-                        "content": ["application/json": ["schema": ref("Problem")]],
-                    ],
-                ],
-            ] as [String: Any]
+        var responses: [String: Any] = [
+            "200": ["description": "OK", "content": ["application/json": ["schema": schema]]],
+            "422": [
+                "description": "Invalid parameter: the problem names the field",
+                "content": ["application/json": ["schema": ref("Problem")]],
+            ],
         ]
+        // A path names one record: one that does not exist, or that the caller may not see, is 404.
+        if parameters.contains(where: { $0["in"] as? String == "path" }) {
+            responses["404"] = [
+                "description": "No such record visible to the caller (also for a malformed path parameter)",
+                "content": ["application/json": ["schema": ref("Problem")]],
+            ]
+        }
+        return ["get": ["summary": summary, "parameters": parameters, "responses": responses] as [String: Any]]
     }
 
     private static func ref(_ name: String) -> [String: Any] { ["$ref": "#/components/schemas/\(name)"] }
