@@ -127,4 +127,42 @@ struct FocalPointTests {
             #expect(try await FocalPointAppointment.query(on: app.db).count() == 5)
         }
     }
+
+    @Test("Focal points are subscribers of the focal-point list through their person record, from the demo on and when appointed")
+    func focalPointsAreSubscribers() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            let list = try #require(try await MailingList.query(on: app.db).filter(\.$focalPoints == true).first())
+            let members = try await Subscription.query(on: app.db).filter(\.$list.$id == list.id!).count()
+            let withEmail = try await FocalPointAppointment.query(on: app.db).filter(\.$status == .active).all().filter(\.isCurrent)
+                .map(\.$person.id)
+            let emails = try await ContactPoint.query(on: app.db).filter(\.$kind == .email).filter(\.$person.$id ~~ withEmail).all()
+            #expect(
+                members == Set(emails.map(\.$person.id)).count && members > 0, "\(members) members for \(emails.count) e-mail addresses")
+
+            let editor = try await signIn(app, as: Demo.editor)
+            let sanOo = try #require(try await Person.query(on: app.db).filter(\.$nameEn == "San Oo").first())
+            let myanmar = try #require(try await Country.query(on: app.db).filter(\.$code == "MM").first())
+            let contact = try await postForm(
+                app, "/admin/contact-points",
+                fields: ["person_id": sanOo.id!.uuidString, "kind": "email", "value": "san.oo@example.org", "visibility": "secretariat"],
+                headers: editor)
+            #expect(contact.status == .seeOther, "\(contact.status)")
+            #expect(try await Subscriber.query(on: app.db).filter(\.$email == "san.oo@example.org").count() == 0, "not a focal point yet")
+            let appointed = try await postForm(
+                app, "/admin/focal-points",
+                fields: [
+                    "country_id": myanmar.id!.uuidString, "role_type": "biodiversity", "rank": "primary", "person_id": sanOo.id!.uuidString,
+                    "status": "active", "illustrative": "no",
+                ], headers: editor)
+            #expect(appointed.status == .seeOther, "\(appointed.status)")
+            let subscriber = try #require(
+                try await Subscriber.query(on: app.db).filter(\.$email == "san.oo@example.org").first(),
+                "the new focal point is no subscriber")
+            #expect(subscriber.status == .confirmed)
+            #expect(
+                try await Subscription.query(on: app.db).filter(\.$subscriber.$id == subscriber.id!).filter(\.$list.$id == list.id!).count()
+                    == 1)
+        }
+    }
+
 }

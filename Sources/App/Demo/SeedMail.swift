@@ -18,6 +18,7 @@ enum SeedMail {
         focalPoints.nameZh = ""
         focalPoints.focalPoints = true
         try await recorder.save(focalPoints, entity: "mailing_list", summary: "focal-points")
+        try await FocalPointSubscribers.sync(list: focalPoints, on: db)
 
         for (email, language) in [("reader.en@example.org", SubscriberLanguage.en), ("reader.zh@example.org", .zh)] {
             let subscriber = Subscriber(email: email, name: "", language: language, status: .confirmed)

@@ -154,6 +154,12 @@ enum CampaignPreparation {
 /// subscriber row (confirmed, in their preferred language) unless one exists already — an
 /// unsubscribed or bounced one stays so, which is how a focal point opts out.
 enum FocalPointSubscribers {
+    /// Every focal-point list brought up to date: run whenever appointments or contact details
+    /// change, so focal points are subscribers as soon as they are appointed.
+    static func syncAll(on db: any Database) async throws {
+        for list in try await MailingList.query(on: db).filter(\.$focalPoints == true).all() { try await sync(list: list, on: db) }
+    }
+
     static func sync(list: MailingList, on db: any Database) async throws {
         let appointments = try await FocalPointAppointment.query(on: db).filter(\.$status == .active).with(\.$person).all()
             .filter(\.isCurrent)

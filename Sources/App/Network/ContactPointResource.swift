@@ -51,6 +51,11 @@ struct ContactPointResource: AdminResource {
         }
     }
 
+    /// Focal points are subscribers through their person record (issue: "unless they opt out").
+    static func afterSave(_ record: Record, input: [String: String], req: Request, on db: any Database) async throws {
+        try await FocalPointSubscribers.syncAll(on: db)
+    }
+
     static func all(on db: any Database) async throws -> [ContactPoint] {
         try await ContactPoint.query(on: db).with(\.$person).all().sorted { $0.person.nameEn < $1.person.nameEn }
     }

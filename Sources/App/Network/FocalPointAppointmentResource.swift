@@ -87,6 +87,11 @@ struct FocalPointAppointmentResource: AdminResource {
         FieldErrors(["status": req.t("validation.active_primary_taken", ["name": req.t("entity.focal_point")])])
     }
 
+    /// Focal points are subscribers through their person record (issue: "unless they opt out").
+    static func afterSave(_ record: Record, input: [String: String], req: Request, on db: any Database) async throws {
+        try await FocalPointSubscribers.syncAll(on: db)
+    }
+
     static func all(on db: any Database) async throws -> [FocalPointAppointment] {
         try await FocalPointAppointment.query(on: db).with(\.$country).with(\.$person).all()
             .sorted {
