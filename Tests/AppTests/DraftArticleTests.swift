@@ -64,7 +64,7 @@ struct DraftArticleTests {
                 "highlighted that under the support of ASEAN Secretariat, China and ASEAN Member States actively formulated and adopted the Framework of ASEAN-China Environmental Cooperation Strategy and Action Plan (2021-2025)",
                 "underscored that 2021 marked the 30th Anniversary of ASEAN-China Dialogue Relations",
                 "mentioned that it was meaningful that ASEAN-China environmental cooperation focuses on regional hotspot environmental issues",
-                "Vong Sok", "San Oo",
+                "Vong Sok", "San Oo, Deputy Director General, Environmental Conservation Department of Myanmar",
             ] {
                 #expect(english.contains(fact), "the English draft does not state \"\(fact)\":\n\(en.bodyMarkdown)")
             }

@@ -103,11 +103,19 @@ struct ArticleDrafter {
     }
 
     /// "Zhou Jun, Director, Department of International Cooperation, Ministry of Ecology and Environment"
+    /// "San Oo, Deputy Director General, Environmental Conservation Department of Myanmar": a
+    /// delegate of a country other than the host's is named with that country, as the seed does.
     private func named(_ participation: Participation, _ language: Language) -> String {
         let position = record.describe(participation, language)
+        let hostCountries = Set(record.organisations(.host).compactMap { $0.$country.id })
+        let delegation = (participation.$country.value ?? nil).flatMap { country in
+            hostCountries.contains(country.id!) || position.contains(country.name(language)) ? nil : country.name(language)
+        }
         switch language {
-        case .en: return participation.person.name(.en) + (position.isEmpty ? "" : ", " + position)
-        case .zh: return Self.cjk([position, participation.person.name(.zh)])
+        case .en:
+            let described = position + (delegation.map { (position.isEmpty ? "" : " of ") + $0 } ?? "")
+            return participation.person.name(.en) + (described.isEmpty ? "" : ", " + described)
+        case .zh: return Self.cjk([delegation ?? "", position, participation.person.name(.zh)])
         }
     }
 

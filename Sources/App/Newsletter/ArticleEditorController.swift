@@ -324,6 +324,8 @@ struct ArticleEditorController: RouteCollection {
             switch DocumentUploadController.check(file, limit: req.application.focalConfig.uploadMaxBytes) {
             case .success(let kind) where kind.contentType.hasPrefix("image/"): newImage = (file.data, kind)
             case .success: problem = req.t("upload.not_image")
+            // The document upload's message lists document types; a lead image must be an image.
+            case .failure(let failure) where failure.key == "upload.unknown_type": problem = req.t("upload.not_image")
             case .failure(let failure): problem = req.t(failure.key, failure.arguments)
             }
         } else if article.leadImageKey == nil {
