@@ -241,6 +241,7 @@ struct MailSubscriptionTests {
             let path = "/admin/subscribers/\(subscriber.id!.uuidString)/edit"
             let form = try await app.testing().sendRequest(.GET, path, headers: editor)
             #expect(form.text.contains(#"name="lists__\#(newsletter.id!.uuidString)" value="on" checked"#), "the list is not ticked")
+            #expect(form.text.contains("/admin/subscribers/\(subscriber.id!.uuidString)/consent.csv"), "no link to the consent ledger")
 
             // Post back exactly what the form shows.
             var fields = [

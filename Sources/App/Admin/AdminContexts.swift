@@ -93,6 +93,13 @@ struct AdminFormContext: Encodable {
     let endAction: String?
     let isEnded: Bool
     let recent: [AuditRow]
+    /// Pages about the record beyond its form (a subscriber's consent ledger).
+    var related: [RelatedLink] = []
+}
+
+struct RelatedLink: Encodable {
+    let label: String
+    let href: String
 }
 
 struct AdminListContext: Encodable {

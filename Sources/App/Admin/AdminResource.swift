@@ -32,6 +32,8 @@ protocol AdminResource: Sendable {
     /// Fills what the form shows but the record's own columns do not hold (a subscriber's lists),
     /// whenever a record is loaded for its form, a save or an audit entry.
     static func loadExtras(_ record: Record, on db: any Database) async throws
+    /// Links shown under the form of an existing record.
+    static func relatedLinks(of record: Record, _ req: Request) -> [RelatedLink]
 }
 
 extension AdminResource {
@@ -46,6 +48,7 @@ extension AdminResource {
     static func rowHref(_ record: Record) -> String { "/admin/\(slug)/\(record.id!.uuidString)/edit" }
     static func afterSave(_ record: Record, input: [String: String], req: Request, on db: any Database) async throws {}
     static func loadExtras(_ record: Record, on db: any Database) async throws {}
+    static func relatedLinks(of record: Record, _ req: Request) -> [RelatedLink] { [] }
 }
 
 extension Optional where Wrapped == String {

@@ -132,6 +132,7 @@ struct AdminResourceController<Resource: AdminResource>: RouteCollection {
             isEnded: record.map(Resource.isEnded) ?? false,
             recent: history.map { AuditRow($0, req) })
         var withReturn = context
+        withReturn.related = record.map { Resource.relatedLinks(of: $0, req) } ?? []
         withReturn.returnTo = ((try? req.query.get(String.self, at: "return")) ?? (try? req.content.get(String.self, at: "_return")))
             .flatMap(AuthController.safeDestination)
         let response = try await req.view.render("admin/form", withReturn).encodeResponse(for: req)

@@ -71,6 +71,14 @@ struct SubscriberResource: AdminResource {
         s.formListIDs = try await Subscription.query(on: db).filter(\.$subscriber.$id == s.id!).all().map(\.$list.id)
     }
 
+    static func relatedLinks(of s: Subscriber, _ req: Request) -> [RelatedLink] {
+        let base = "/admin/subscribers/\(s.id!.uuidString)/consent"
+        return [
+            RelatedLink(label: req.t("mail.consent_ledger") + " (CSV)", href: base + ".csv"),
+            RelatedLink(label: req.t("mail.consent_ledger") + " (JSON)", href: base + ".json"),
+        ]
+    }
+
     static func all(on db: any Database) async throws -> [Subscriber] {
         try await Subscriber.query(on: db).sort(\.$email).range(..<5_000).all()
     }
