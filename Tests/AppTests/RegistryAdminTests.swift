@@ -8,7 +8,7 @@ import VaporTesting
 
 @Suite("Registry administration")
 struct RegistryAdminTests {
-    static let newCountry = ["code": "ZQ", "name_en": "Zedland", "name_zh": "泽兰", "group": "observer", "membership_since": "2020-01-02"]
+    static let newCountry = ["code": "JP", "name_en": "Japan", "name_zh": "日本", "group": "observer", "membership_since": "2020-01-02"]
 
     static func counts(_ app: Application) async throws -> [Int] {
         [
@@ -26,9 +26,9 @@ struct RegistryAdminTests {
             let response = try await postForm(app, "/admin/countries", fields: Self.newCountry, headers: editor)
             // Then it is stored and the change is audited
             #expect(response.status == .seeOther)
-            let country = try #require(try await Country.query(on: app.db).filter(\.$code == "ZQ").first())
-            #expect(country.nameEn == "Zedland")
-            #expect(country.nameZh == "泽兰")
+            let country = try #require(try await Country.query(on: app.db).filter(\.$code == "JP").first())
+            #expect(country.nameEn == "Japan")
+            #expect(country.nameZh == "日本")
             #expect(country.group == .observer)
             #expect(country.membershipSince == "2020-01-02")
             #expect(response.location == "/admin/countries/\(country.id!.uuidString)/edit")
@@ -98,7 +98,7 @@ struct RegistryAdminTests {
             #expect(fieldError(response.text, "name_en") == "This field is required.")
             #expect(response.text.contains("aria-describedby=\"e-name_en\""))
             #expect(fieldError(response.text, "code") == nil)
-            #expect(response.text.contains("value=\"ZQ\""), "the form keeps what was typed")
+            #expect(response.text.contains("value=\"JP\""), "the form keeps what was typed")
             #expect(try await Self.counts(app) == before)
         }
     }
@@ -246,6 +246,19 @@ struct RegistryAdminTests {
             fields["fax"] = "+86-010-82200579"
             let saved = try await postForm(app, "/admin/centre", fields: fields, headers: editor)
             #expect(saved.status == .seeOther, "\(saved.status)")
+        }
+    }
+
+    @Test("A country code that is not an assigned ISO 3166 code is refused under the code field", arguments: ["JJ", "ZZ", "XA"])
+    func unassignedCountryCode(code: String) async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            let editor = try await signIn(app, as: Demo.editor)
+            let countries = try await Country.query(on: app.db).count()
+            let response = try await postForm(
+                app, "/admin/countries", fields: Self.newCountry.merging(["code": code]) { $1 }, headers: editor)
+            #expect(response.status == .unprocessableEntity, "\(code) answered \(response.status)")
+            #expect(fieldError(response.text, "code")?.contains("ISO 3166-1") == true)
+            #expect(try await Country.query(on: app.db).count() == countries)
         }
     }
 

@@ -35,7 +35,7 @@ struct CountryResource: AdminResource {
     static func check(_ input: [String: String], existing: Country?, req: Request, errors: inout FieldErrors) async throws {
         let code = input.text("code").uppercased()
         guard errors["code"] == nil else { return }
-        guard code.count == 2, code.allSatisfy({ $0.isASCII && $0.isLetter }) else {
+        guard code.count == 2, code.allSatisfy({ $0.isASCII && $0.isLetter }), ISO3166.codes.contains(code) else {
             errors["code"] = req.t("validation.iso_code")
             return
         }
