@@ -162,6 +162,10 @@ struct ArticleEditingTests {
             )
             let issue = try await app.testing().sendRequest(.GET, "/newsletters/2021/7")
             #expect(issue.text.contains(#"src="/articles/\#(article.slug)/image" alt="Delegates at the video meeting""#))
+            let feed = try await app.testing().sendRequest(.GET, "/newsletters/feed.atom?lang=en")
+            #expect(
+                feed.text.contains("/articles/\(article.slug)/image&quot; alt=&quot;Delegates at the video meeting&quot;"),
+                "the feed entry lacks the lead image")
 
             // Changing only the alt text keeps the image.
             let altOnly = try await Self.postImage(app, editor, article: article, filename: nil, alt: "Delegates, July 2021")

@@ -258,9 +258,12 @@ struct CampaignController: RouteCollection {
             return try await refuse(req, campaign, req.t("mail.not_possible"))
         }
         let input = (try? req.content.decode([String: String].self)) ?? [:]
-        guard let zone = TimeZone(identifier: input["time_zone"] ?? ""),
-            let time = MeetingTime.instant(date: input["date"] ?? "", time: input["time"] ?? "", in: zone)
-        else { return try await refuse(req, campaign, req.t("validation.date")) }
+        guard let zone = TimeZone(identifier: input["time_zone"] ?? "") else {
+            return try await refuse(req, campaign, req.t("validation.time_zone"))
+        }
+        guard let time = MeetingTime.instant(date: input["date"] ?? "", time: input["time"] ?? "", in: zone) else {
+            return try await refuse(req, campaign, req.t("validation.date"))
+        }
         guard time > Date() else { return try await refuse(req, campaign, req.t("issue_hub.schedule_past")) }
         do {
             _ = try await CampaignPreparation.composer(for: campaign.id!, app: req.application)

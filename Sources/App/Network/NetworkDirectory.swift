@@ -58,7 +58,11 @@ struct NetworkDirectory {
         let chain = chain(of: position.$organisation.id)
         switch language {
         case .en: return ([position.title(.en)] + chain.map { $0.name(.en) }).joined(separator: ", ")
-        case .zh: return Self.joinChinese(chain.reversed().map { $0.name(.zh) } + [position.title(.zh)])
+        case .zh:
+            // Half Chinese, half English reads badly: without every part in Chinese, the whole
+            // position stays in English, as given.
+            guard !position.titleZh.isEmpty, chain.allSatisfy({ !$0.nameZh.isEmpty }) else { return describe(position, .en) }
+            return Self.joinChinese(chain.reversed().map { $0.name(.zh) } + [position.title(.zh)])
         }
     }
 

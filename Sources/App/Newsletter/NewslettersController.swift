@@ -87,6 +87,13 @@ struct NewslettersController: RouteCollection {
         return try await req.view.render("newsletters/article", context)
     }
 
+    /// Feed readers show the article's lead image above its text, by absolute URL.
+    static func leadImageHTML(_ article: Article, base: String) -> String {
+        guard article.leadImageKey != nil else { return "" }
+        return "<p><img src=\"" + HTMLEntities.escape(base + "/articles/" + article.slug + "/image") + "\" alt=\""
+            + HTMLEntities.escape(article.leadImageAlt) + "\"></p>"
+    }
+
     func leadImage(req: Request) async throws -> Response {
         guard let article = try await Article.query(on: req.db).filter(\.$slug == (req.parameters.get("slug") ?? "")).first(),
             let key = article.leadImageKey, try await Self.isPublished(article, on: req.db) || req.role.isStaff
@@ -117,7 +124,7 @@ struct NewslettersController: RouteCollection {
                 updated: max(article.updatedAt ?? published, published),
                 summary: IssueRecord.issueLine(year: issue.year, number: issue.number, language) + " · "
                     + String(MarkdownRenderer.plainText(article.bodyMarkdown).prefix(280)),
-                contentHTML: article.bodyHTML, language: language)
+                contentHTML: Self.leadImageHTML(article, base: base) + article.bodyHTML, language: language)
             return (entry, published)
         }.sorted { ($0.1, $0.0.id) > ($1.1, $1.0.id) }.prefix(50).map(\.0)
         let feed = AtomFeed(
