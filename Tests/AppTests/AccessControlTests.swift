@@ -134,7 +134,7 @@ struct AccessControlTests {
             let headers = try await signIn(app, as: Demo.admin)
             let countries = try await Country.query(on: app.db).count()
             let audits = try await AuditEntry.query(on: app.db).count()
-            let fields = ["code": "QQ", "name_en": "Nowhere", "group": "other"]
+            let fields = ["code": "KR", "name_en": "Republic of Korea", "group": "other"]
             // Without the token
             let missing = try await postForm(app, "/admin/countries", fields: fields, headers: headers, withCSRF: false)
             #expect(missing.status == .forbidden)

@@ -289,6 +289,10 @@ struct InvitationFlowTests {
                 fields: ["a__" + myanmar.id!.uuidString: "present", "a__" + thailand.id!.uuidString: "maybe"], headers: fixture.editor)
             #expect(invalid.status == .unprocessableEntity)
             #expect(try await Self.snapshot(app) == before, "a refused sheet changed something")
+            // the sheet comes back as submitted, with the refused row named under its field
+            let message = try #require(fieldError(invalid.text, "a__" + thailand.id!.uuidString), "no message on the refused row")
+            #expect(message.contains("Choose one of the listed options."), "\(message)")
+            #expect(invalid.text.contains("form-error"), "no summary above the sheet")
 
             let saved = try await postForm(
                 app, "/admin/meetings/\(meetingID)/attendance",

@@ -63,6 +63,8 @@ struct MeetingAdminController: RouteCollection {
             let value: String
             let sessions: [Cell]
             let illustrative: Bool
+            /// Why the submitted sheet was refused on this row.
+            var error: String? = nil
         }
         let chrome: Chrome
         let csrf: String
@@ -72,6 +74,7 @@ struct MeetingAdminController: RouteCollection {
         let sessionTitles: [String]
         let options: [SelectOption]
         let rows: [Row]
+        var hasErrors = false
     }
 
     func boot(routes: any RoutesBuilder) throws {
@@ -232,54 +235,71 @@ struct MeetingAdminController: RouteCollection {
         return req.redirect(to: "/admin/meetings/\(meeting.id!.uuidString)?notice=invited")
     }
 
-    func attendanceForm(req: Request) async throws -> View {
+    func attendanceForm(req: Request) async throws -> Response {
         let meeting = try await meeting(req)
-        let record = try await MeetingRecord.load(meeting, on: req.db)
+        return try await renderAttendance(req, meeting, try await MeetingRecord.load(meeting, on: req.db), submitted: nil, errors: [:])
+    }
+
+    /// The sheet as stored, or as submitted with a message on each refused row.
+    private func renderAttendance(
+        _ req: Request, _ meeting: Meeting, _ record: MeetingRecord, submitted: [String: String]?, errors: [String: String]
+    ) async throws -> Response {
         let options =
             [SelectOption(value: "", label: "—")]
             + AttendanceStatus.allCases.map { SelectOption(value: $0.rawValue, label: req.t("attendance." + $0.rawValue)) }
         let l = req.language
         let rows = record.participations.filter { $0.registration != .declined && $0.registration != .withdrawn }.map { p in
-            AttendanceContext.Row(
-                name: p.person.name(l), represents: p.country?.name(l) ?? p.organisation?.name(l) ?? "", field: "a__" + p.id!.uuidString,
-                value: p.attendance?.rawValue ?? "",
+            let field = "a__" + p.id!.uuidString
+            return AttendanceContext.Row(
+                name: p.person.name(l), represents: p.country?.name(l) ?? p.organisation?.name(l) ?? "", field: field,
+                value: submitted?[field] ?? p.attendance?.rawValue ?? "",
                 sessions: record.sessions.map { session in
-                    AttendanceContext.Cell(
-                        name: "s__\(session.id!.uuidString)__\(p.id!.uuidString)",
-                        value: record.sessionAttendance.first { $0.$session.id == session.id && $0.$participation.id == p.id }?.status
+                    let name = "s__\(session.id!.uuidString)__\(p.id!.uuidString)"
+                    return AttendanceContext.Cell(
+                        name: name,
+                        value: submitted?[name]
+                            ?? record.sessionAttendance.first { $0.$session.id == session.id && $0.$participation.id == p.id }?.status
                             .rawValue ?? "")
                 },
-                illustrative: p.illustrative)
+                illustrative: p.illustrative, error: errors[field])
         }
         let context = AttendanceContext(
             chrome: try await Chrome.make(for: req, title: req.t("hub.attendance")), csrf: req.csrfToken(), title: meeting.title(l),
             hubHref: "/admin/meetings/" + meeting.id!.uuidString, action: "/admin/meetings/\(meeting.id!.uuidString)/attendance",
             sessionTitles: record.sessions.map { (LocalizedDate.format($0.day, l) ?? $0.day) + " · " + $0.title(l) }, options: options,
-            rows: rows)
-        return try await req.view.render("meetings/attendance", context)
+            rows: rows, hasErrors: !errors.isEmpty)
+        let response = try await req.view.render("meetings/attendance", context).encodeResponse(for: req)
+        response.status = errors.isEmpty ? .ok : .unprocessableEntity
+        return response
     }
 
-    /// Saves the whole attendance sheet at once; an unknown value refuses the sheet and changes nothing.
+    /// Saves the whole attendance sheet at once; an unknown value refuses the sheet, names the
+    /// participant and changes nothing.
     func saveAttendance(req: Request) async throws -> Response {
         let meeting = try await meeting(req)
         let record = try await MeetingRecord.load(meeting, on: req.db)
         let raw = (try? req.content.decode([String: String].self)) ?? [:]
         var changes: [(Participation, AttendanceStatus?)] = []
         var sessionValues: [(UUID, UUID, AttendanceStatus?)] = []
+        var errors: [String: String] = [:]
         for p in record.participations {
-            guard let value = raw["a__" + p.id!.uuidString] else { continue }
-            guard value.isEmpty || AttendanceStatus(rawValue: value) != nil else {
-                throw Abort(.unprocessableEntity, reason: req.t("validation.choice"))
+            let field = "a__" + p.id!.uuidString
+            guard let value = raw[field] else { continue }
+            if !value.isEmpty, AttendanceStatus(rawValue: value) == nil {
+                errors[field] = req.t("validation.choice")
+                continue
             }
             changes.append((p, AttendanceStatus(rawValue: value)))
             for session in record.sessions {
                 guard let cell = raw["s__\(session.id!.uuidString)__\(p.id!.uuidString)"] else { continue }
-                guard cell.isEmpty || AttendanceStatus(rawValue: cell) != nil else {
-                    throw Abort(.unprocessableEntity, reason: req.t("validation.choice"))
+                if !cell.isEmpty, AttendanceStatus(rawValue: cell) == nil {
+                    errors[field] = req.t("validation.choice") + " (" + session.title(req.language) + ")"
+                    continue
                 }
                 sessionValues.append((session.id!, p.id!, AttendanceStatus(rawValue: cell)))
             }
         }
+        guard errors.isEmpty else { return try await renderAttendance(req, meeting, record, submitted: raw, errors: errors) }
         let before = AttendanceSummary(record)
         let sheet = changes
         let sessionSheet = sessionValues
