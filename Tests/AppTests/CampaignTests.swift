@@ -284,6 +284,40 @@ struct CampaignTests {
         }
     }
 
+    @Test("A campaign to chosen subscribers reaches exactly them; unknown addresses, or a list and a selection at once, are refused")
+    func selectionCampaign() async throws {
+        let recorder = try SMTPRecorder.start()
+        defer { recorder.stop() }
+        try await withApp(loadDemo: true, environment: recorder.environment) { app async throws in
+            let editor = try await signIn(app, as: Demo.editor)
+            let issue = try #require(try await NewsletterIssue.query(on: app.db).filter(\.$year == 2021).filter(\.$number == 7).first())
+            let list = try #require(try await MailingList.query(on: app.db).filter(\.$slug == "newsletter").first())
+            var fields = [
+                "kind": "newsletter", "issue_id": issue.id!.uuidString, "list_id": "", "meeting_id": "", "subject_en": "Issue 7 again",
+                "subject_zh": "", "preheader_en": "", "preheader_zh": "", "sender_name": "", "sender_address": "",
+                "selection": "Reader.ZH@example.org\nnobody@example.org",
+            ]
+            let campaigns = try await Campaign.query(on: app.db).count()
+            let unknown = try await postForm(app, "/admin/campaigns", fields: fields, headers: editor)
+            #expect(unknown.status == .unprocessableEntity, "\(unknown.status)")
+            #expect(fieldError(unknown.text, "selection")?.contains("nobody@example.org") == true)
+            let both = try await postForm(
+                app, "/admin/campaigns", fields: fields.merging(["list_id": list.id!.uuidString, "selection": Self.chinese]) { $1 },
+                headers: editor)
+            #expect(both.status == .unprocessableEntity, "\(both.status)")
+            #expect(try await Campaign.query(on: app.db).count() == campaigns)
+
+            fields["selection"] = "Reader.ZH@example.org"
+            let created = try await postForm(app, "/admin/campaigns", fields: fields, headers: editor)
+            #expect(created.status == .seeOther, "\(created.status): \(visibleText(created.text).prefix(300))")
+            let campaign = try #require(try await Campaign.query(on: app.db).filter(\.$subjectEn == "Issue 7 again").first())
+            let hub = try await app.testing().sendRequest(.GET, "/admin/campaigns/\(campaign.id!.uuidString)", headers: editor)
+            #expect(visibleText(hub.text).contains("Chosen subscribers (1)"))
+            try await Self.startAndRun(app, campaign, editor: editor)
+            #expect(recorder.received.map(\.recipient) == [Self.chinese], "\(recorder.received.map(\.recipient))")
+        }
+    }
+
     @Test("An invitation campaign sends each invited participant a calendar request and a personal RSVP link")
     func meetingInvitation() async throws {
         let recorder = try SMTPRecorder.start()

@@ -34,6 +34,7 @@ enum SeedMail {
 
         guard let issue = try await NewsletterIssue.query(on: db).filter(\.$year == 2021).filter(\.$number == 7).first() else { return }
         let campaign = Campaign()
+        campaign.selection = ""
         campaign.kind = .newsletter
         campaign.$issue.id = issue.id
         campaign.$list.id = newsletter.id

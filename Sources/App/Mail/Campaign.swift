@@ -24,6 +24,8 @@ final class Campaign: Model, @unchecked Sendable {
     @OptionalField(key: "finished_at") var finishedAt: Date?
     @Field(key: "total") var total: Int
     @Field(key: "created_by") var createdBy: String
+    /// Chosen subscribers' addresses, one per line, instead of a list ("" when a list is the audience).
+    @Field(key: "selection") var selection: String
 
     // relationships
     @OptionalParent(key: "issue_id") var issue: NewsletterIssue?
@@ -31,6 +33,8 @@ final class Campaign: Model, @unchecked Sendable {
     @OptionalParent(key: "list_id") var list: MailingList?
 
     init() {}
+
+    var selectedAddresses: [String] { selection.split(whereSeparator: \.isNewline).map(String.init) }
 
     func subject(_ language: Language) -> String { Bilingual.pick(en: subjectEn, zh: subjectZh, language) }
     func preheader(_ language: Language) -> String { Bilingual.pick(en: preheaderEn, zh: preheaderZh, language) }

@@ -67,6 +67,8 @@ struct CampaignController: RouteCollection {
                 kind: .select(
                     RegistryOptions.optional(lists.map { SelectOption(value: $0.id!.uuidString, label: $0.name(req.language)) }, req))),
             FieldSpec(
+                name: "selection", labelKey: "field.selection", kind: .textarea, maxLength: 200_000, hintKey: "hint.selection"),
+            FieldSpec(
                 name: "meeting_id", labelKey: "field.meeting",
                 kind: .select(RegistryOptions.optional(try await RegistryOptions.meetings(req), req))),
             FieldSpec(name: "subject_en", labelKey: "field.subject_en", kind: .text, maxLength: 200),
@@ -117,9 +119,21 @@ struct CampaignController: RouteCollection {
         let input = FormValidator.normalise((try? req.content.decode([String: String].self)) ?? [:], fields: specs)
         var errors = FormValidator.validate(input, fields: specs, t: req.t)
         let kind = CampaignKind(rawValue: input.text("kind")) ?? .newsletter
+        let selection = Self.addresses(input.text("selection"))
         if kind == .newsletter {
             if input.uuid("issue_id") == nil { errors["issue_id"] = req.t("validation.required") }
-            if input.uuid("list_id") == nil { errors["list_id"] = req.t("validation.required") }
+            if input.uuid("list_id") == nil, selection.isEmpty { errors["list_id"] = req.t("validation.list_or_selection") }
+            if input.uuid("list_id") != nil, !selection.isEmpty { errors["selection"] = req.t("validation.list_or_selection") }
+            if !selection.isEmpty, errors["selection"] == nil {
+                let confirmed = Set(
+                    try await Subscriber.query(on: req.db).filter(\.$email ~~ selection).filter(\.$status == .confirmed).all().map(\.email))
+                let unknown = selection.filter { !confirmed.contains($0) }
+                if !unknown.isEmpty {
+                    errors["selection"] = req.t(
+                        "validation.selection_unknown",
+                        ["addresses": unknown.prefix(5).joined(separator: ", ") + (unknown.count > 5 ? " …" : "")])
+                }
+            }
         } else if input.uuid("meeting_id") == nil {
             errors["meeting_id"] = req.t("validation.required")
         }
@@ -137,6 +151,7 @@ struct CampaignController: RouteCollection {
         campaign.kind = kind
         campaign.$issue.id = kind == .newsletter ? input.uuid("issue_id") : nil
         campaign.$list.id = kind == .newsletter ? input.uuid("list_id") : nil
+        campaign.selection = kind == .newsletter ? selection.joined(separator: "\n") : ""
         campaign.$meeting.id = kind == .newsletter ? nil : input.uuid("meeting_id")
         campaign.subjectEn = input.text("subject_en")
         campaign.subjectZh = input.text("subject_zh")
@@ -156,6 +171,13 @@ struct CampaignController: RouteCollection {
             ).save(on: db)
         }
         return req.redirect(to: "/admin/campaigns/\(campaign.id!.uuidString)")
+    }
+
+    /// The addresses of a selection, normalised, one per line (commas and semicolons also separate).
+    static func addresses(_ text: String) -> [String] {
+        var seen = Set<String>()
+        return text.split(whereSeparator: { $0.isNewline || $0 == "," || $0 == ";" }).map { Subscriber.normalise(String($0)) }
+            .filter { !$0.isEmpty && seen.insert($0).inserted }
     }
 
     private func find(_ req: Request) async throws -> Campaign {
@@ -196,6 +218,9 @@ struct CampaignController: RouteCollection {
     private func renderHub(_ req: Request, _ campaign: Campaign, notice: String?, error: String?) async throws -> View {
         var audience = ""
         if let listID = campaign.$list.id, let list = try await MailingList.find(listID, on: req.db) { audience = list.name(req.language) }
+        if !campaign.selectedAddresses.isEmpty {
+            audience = req.t("mail.selection_audience", ["count": "\(campaign.selectedAddresses.count)"])
+        }
         if let meetingID = campaign.$meeting.id, let meeting = try await Meeting.find(meetingID, on: req.db) {
             audience = meeting.title(req.language)
         }

@@ -86,6 +86,16 @@ enum CampaignPreparation {
         let campaignID = try campaign.requireID()
         var rows: [(email: String, name: String, language: SubscriberLanguage, subscriber: UUID?, participation: UUID?)] = []
         switch campaign.kind {
+        case .newsletter where !campaign.selectedAddresses.isEmpty:
+            try await (db as! any SQLDatabase).raw(
+                """
+                INSERT INTO \(ident: Delivery.schema) (campaign_id, subscriber_id, email, name, language, status, attempts, last_error, claimed_by)
+                SELECT \(bind: campaignID), s.id, s.email, s.name, s.language, \(bind: DeliveryStatus.pending.rawValue), 0, '', ''
+                FROM \(ident: Subscriber.schema) s
+                WHERE s.email IN (\(binds: campaign.selectedAddresses)) AND s.status = \(bind: SubscriberStatus.confirmed.rawValue)
+                  AND s.email NOT IN (SELECT email FROM \(ident: Delivery.schema) WHERE campaign_id = \(bind: campaignID))
+                """
+            ).run()
         case .newsletter:
             guard let listID = campaign.$list.id, let list = try await MailingList.find(listID, on: db) else { throw Problem.noRecipients }
             if list.focalPoints { try await FocalPointSubscribers.sync(list: list, on: db) }

@@ -132,6 +132,7 @@ struct CreateCampaignCommand: AsyncCommand {
         let subject = signature.subject ?? "Newsletter, " + IssueRecord.issueLine(year: issue.year, number: issue.number, .en)
         guard !subject.contains(where: \.isNewline) else { throw CommandProblem(["--subject: no line breaks"]) }
         let campaign = Campaign()
+        campaign.selection = ""
         campaign.kind = .newsletter
         campaign.$issue.id = issue.id
         campaign.$list.id = list.id

@@ -50,5 +50,6 @@ extension Application {
         migrations.add(CreateConsentEvent())
         migrations.add(CreateCampaign())
         migrations.add(CreateDelivery())
+        migrations.add(AddCampaignSelection())
     }
 }
