@@ -234,6 +234,14 @@ struct MarkdownSafetyTests {
         #expect(!html.lowercased().contains("javascript"))
     }
 
+    @Test("An image with an unsafe source becomes its alternative text, not a broken picture; a safe image stays")
+    func unsafeImageBecomesText() {
+        let html = MarkdownRenderer.html("Before ![The delegates](javascript:alert(1)) after ![Chart](https://example.org/c.png)")
+        #expect(!html.contains(##"src="#""##) && !html.contains(#"src="""#), "\(html)")
+        #expect(html.contains("Before The delegates after"), "\(html)")
+        #expect(html.contains(#"<img src="https://example.org/c.png" alt="Chart""#), "\(html)")
+    }
+
     @Test("Safe links, emphasis, lists and tables survive rendering")
     func safeMarkdownSurvives() {
         let cases: [(String, String)] = [
@@ -283,6 +291,7 @@ struct MarkdownSafetyTests {
         }
         #expect(LinkPolicy.apply(to: #"<a href="javascript:alert(1)">x</a>"#) == ##"<a href="#">x</a>"##)
         #expect(LinkPolicy.apply(to: #"<a href="&#106;avascript:alert(1)">x</a>"#) == ##"<a href="#">x</a>"##)
-        #expect(LinkPolicy.apply(to: #"<img src="data:image/png;base64,AAAA" alt="" />"#) == ##"<img src="#" alt="" />"##)
+        // A refused image source leaves the image's alternative text, not a broken picture.
+        #expect(LinkPolicy.apply(to: #"<img src="data:image/png;base64,AAAA" alt="Chart" />"#) == "Chart")
     }
 }

@@ -25,9 +25,10 @@ struct OpenAPITests {
             as? [String: Any])?["schema"] as? [String: Any])
     }
 
-    /// A documented path with its parameters filled from the demo: the seed's meeting, Issue 7, 2021, its article
-    /// and the action plan's activity CC-1.
+    /// A documented path with its parameters filled from the demo: the seed's meeting, Issue 7, 2021, its article,
+    /// the action plan's area CC and activity CC-1 (a report's id is filled in by the test from the database).
     static func concrete(_ path: String) -> String {
+        if path.hasPrefix("/action-plan/areas/") { return path.replacingOccurrences(of: "{code}", with: "CC") }
         if path.hasPrefix("/action-plan/") { return path.replacingOccurrences(of: "{code}", with: "CC-1") }
         if path.hasPrefix("/articles/") { return path.replacingOccurrences(of: "{slug}", with: SeedNewsletter.articleSlug) }
         return path.replacingOccurrences(of: "{slug}", with: SeedMeeting.slug).replacingOccurrences(of: "{year}", with: "2021")
@@ -43,7 +44,9 @@ struct OpenAPITests {
             #expect(server.hasSuffix("/api/v1"))
             #expect(
                 Self.operations(document).map(\.path) == [
-                    "/action-plan", "/action-plan/activities/{code}", "/action-plan/export", "/articles/{slug}", "/countries", "/meetings",
+                    "/action-plan", "/action-plan/activities/{code}", "/action-plan/areas/{code}", "/action-plan/dashboards",
+                    "/action-plan/export", "/action-plan/indicators", "/action-plan/reports", "/action-plan/reports/{id}",
+                    "/articles/{slug}", "/countries", "/meetings",
                     "/meetings/{slug}",
                     "/newsletters", "/newsletters/{year}/{number}",
                     "/organisations", "/people",
@@ -64,15 +67,18 @@ struct OpenAPITests {
             try await ContactPoint(personID: sanOo.id!, kind: .website, value: "https://ecd.example.org", visibility: .public).save(
                 on: app.db)
 
+            let validatedReport = try #require(
+                try await ProgressReport.query(on: app.db).filter(\.$status == .validated).first(), "the demo has a validated report")
+
             let document = try await Self.document(app)
             let validator = JSONSchemaValidator(document: document)
             let editor = try await signIn(app, as: Demo.editor)
             let operations = Self.operations(document)
-            #expect(operations.count == 11)
+            #expect(operations.count == 16)
             for (path, operation) in operations {
                 let schema = try #require(Self.schema(operation, status: "200"), "\(path) documents no 200 JSON schema")
                 // Path parameters take real values: the demo meeting, the seed's issue and its article.
-                let concrete = Self.concrete(path)
+                let concrete = Self.concrete(path).replacingOccurrences(of: "{id}", with: validatedReport.id!.uuidString)
                 #expect(!concrete.contains("{"), "\(path) has a path parameter the test cannot fill")
                 for (who, headers) in [("anonymous", HTTPHeaders()), ("editor", editor)] {
                     let response = try await app.testing().sendRequest(.GET, "/api/v1" + concrete, headers: headers)
@@ -129,6 +135,11 @@ struct OpenAPITests {
                 ("/articles/{slug}", "/api/v1/articles/no-such-article"), ("/newsletters/{year}/{number}", "/api/v1/newsletters/1999/99"),
                 ("/newsletters/{year}/{number}", "/api/v1/newsletters/abc/7"),
                 ("/action-plan/activities/{code}", "/api/v1/action-plan/activities/NO-SUCH"),
+                ("/action-plan/areas/{code}", "/api/v1/action-plan/areas/NO-SUCH"),
+                ("/action-plan/reports/{id}", "/api/v1/action-plan/reports/\(UUID().uuidString)"),
+                ("/action-plan/reports/{id}", "/api/v1/action-plan/reports/not-a-uuid"),
+                ("/action-plan/indicators", "/api/v1/action-plan/indicators?activity=NO-SUCH"),
+                ("/action-plan/indicators", "/api/v1/action-plan/indicators?area=NO-SUCH"),
             ] {
                 let operation = try #require(Self.operations(document).first { $0.path == path }?.operation, "\(path) is not documented")
                 let answer = try await app.testing().sendRequest(.GET, url)

@@ -22,8 +22,22 @@ enum ActionPlanAPI {
         let code: String
         let title: BilingualText
         let progress: Double?
+        /// The progress figure is computed from at least one illustrative record.
+        let progressIllustrative: Bool
         let illustrative: Bool
         let activities: [ActivityItem]
+    }
+
+    /// One priority area with its own indicators (those of its activities are in `/indicators?area=`).
+    struct AreaDetail: Codable {
+        let code: String
+        let title: BilingualText
+        let description: BilingualText
+        let progress: Double?
+        let progressIllustrative: Bool
+        let illustrative: Bool
+        let activities: [ActivityItem]
+        let indicators: [IndicatorResult]
     }
 
     struct ActivityItem: Codable {
@@ -31,6 +45,7 @@ enum ActionPlanAPI {
         let title: BilingualText
         let status: String
         let progress: Double?
+        let progressIllustrative: Bool
         let illustrative: Bool
     }
 
@@ -40,6 +55,8 @@ enum ActionPlanAPI {
         let description: BilingualText
         let priorityArea: String
         let status: String
+        let leadOrganisationId: UUID?
+        let leadOrganisation: BilingualText?
         let plannedStart: String?
         let plannedEnd: String?
         let actualStart: String?
@@ -75,10 +92,42 @@ enum ActionPlanAPI {
         let actual: Double?
     }
 
+    /// An indicator with its targets and validated actuals as recorded, and per year the target and the actual
+    /// (the total, or the countries' actuals added up where there is no total).
+    struct IndicatorResult: Codable {
+        let code: String
+        let title: BilingualText
+        let activityCode: String?
+        let priorityAreaCode: String?
+        let measure: String
+        let unit: String
+        let direction: String
+        let baselineValue: Double?
+        let baselineText: String
+        let baselineYear: Int?
+        let targets: [ActionPlanExport.TargetItem]
+        let actuals: [ActionPlanExport.ActualItem]
+        let periods: [PeriodItem]
+        let illustrative: Bool
+    }
+
     struct ReportItem: Codable {
+        let id: UUID
+        let activityCode: String
         let year: Int
         let countryCode: String?
+        let status: String
         let narrative: BilingualText
+        let actuals: [ReportActualItem]
+        let illustrative: Bool
+    }
+
+    struct ReportActualItem: Codable {
+        let indicatorCode: String
+        let countryCode: String?
+        let value: Double?
+        let text: String
+        let illustrative: Bool
     }
 
     struct EvidenceItem: Codable {
@@ -98,90 +147,17 @@ enum ActionPlanAPI {
             priorityAreas: data.areas.map { area in
                 AreaItem(
                     code: area.code, title: BilingualText(en: area.titleEn, zh: area.titleZh), progress: data.progress(ofArea: area),
-                    illustrative: area.illustrative,
-                    activities: (data.activitiesByArea[area.id!] ?? []).map {
-                        ActivityItem(
-                            code: $0.code, title: BilingualText(en: $0.titleEn, zh: $0.titleZh), status: $0.status.rawValue,
-                            progress: data.progress(ofActivity: $0.id), illustrative: $0.illustrative)
-                    })
+                    progressIllustrative: data.progressIsIllustrative(ofArea: area), illustrative: area.illustrative,
+                    activities: activities(of: area, data))
             })
     }
-}
 
-struct ActionPlanAPIController: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        let api = routes.requiring(.anonymous).grouped("api", "v1", "action-plan")
-        api.get(use: plan)
-        api.get("activities", ":code", use: activity)
-        api.get("export", use: export)
-    }
-
-    func plan(req: Request) async throws -> Response {
-        try APIResponse.json(try await ActionPlanAPI.plan(req))
-    }
-
-    /// The same document as /action-plan/export/action-plan.json.
-    func export(req: Request) async throws -> Response {
-        try APIResponse.json(try await ActionPlanExport.document(on: req.db))
-    }
-
-    func activity(req: Request) async throws -> Response {
-        guard
-            let activity = try await Activity.query(on: req.db).filter(\.$code == (req.parameters.get("code") ?? "").uppercased())
-                .with(\.$priorityArea).first()
-        else { throw Abort(.notFound, reason: req.t("error.not_found")) }
-        let id = activity.id!
-        let countries = Dictionary(uniqueKeysWithValues: try await Country.query(on: req.db).all().map { ($0.id!, $0.code) })
-        let participants = try await ActivityParticipant.query(on: req.db).filter(\.$activity.$id == id).all()
-        let indicators = try await Indicator.query(on: req.db).filter(\.$activity.$id == id).sort(\.$code).all()
-        let ids = indicators.compactMap(\.id)
-        let targets = try await IndicatorTarget.query(on: req.db).filter(\.$indicator.$id ~~ ids).all()
-        let reports = try await ProgressReport.query(on: req.db).filter(\.$activity.$id == id).filter(\.$status == .validated).sort(\.$year)
-            .all()
-        let validated = Set(reports.compactMap(\.id))
-        let actuals = try await IndicatorActual.query(on: req.db).filter(\.$indicator.$id ~~ ids).all().filter {
-            $0.$report.id.map(validated.contains) ?? true
+    static func activities(of area: PriorityArea, _ data: ActionPlanData) -> [ActivityItem] {
+        (data.activitiesByArea[area.id!] ?? []).map {
+            ActivityItem(
+                code: $0.code, title: BilingualText(en: $0.titleEn, zh: $0.titleZh), status: $0.status.rawValue,
+                progress: data.progress(ofActivity: $0.id), progressIllustrative: data.progressIsIllustrative(ofActivity: $0.id),
+                illustrative: $0.illustrative)
         }
-        var evidence: [ActivityEvidence] = []
-        for item in try await ActivityEvidence.query(on: req.db).filter(\.$activity.$id == id).all() {
-            if item.target == .article {
-                guard let article = try await Article.find(item.targetID, on: req.db),
-                    try await NewslettersController.isPublished(article, on: req.db)
-                else { continue }
-            }
-            evidence.append(item)
-        }
-        let detail = ActionPlanAPI.ActivityDetail(
-            code: activity.code, title: BilingualText(en: activity.titleEn, zh: activity.titleZh),
-            description: BilingualText(en: activity.descriptionEn, zh: activity.descriptionZh), priorityArea: activity.priorityArea.code,
-            status: activity.status.rawValue, plannedStart: activity.plannedStart, plannedEnd: activity.plannedEnd,
-            actualStart: activity.actualStart,
-            actualEnd: activity.actualEnd, sustainableDevelopmentGoals: activity.goals,
-            participants: participants.map {
-                .init(countryCode: $0.$country.id.flatMap { countries[$0] }, organisationId: $0.$organisation.id, role: $0.role.rawValue)
-            },
-            indicators: indicators.map { indicator in
-                let mine = actuals.filter { $0.$indicator.id == indicator.id }
-                let years = Set(targets.filter { $0.$indicator.id == indicator.id }.map(\.year)).union(mine.map(\.year)).sorted()
-                return .init(
-                    code: indicator.code, title: BilingualText(en: indicator.titleEn, zh: indicator.titleZh),
-                    measure: indicator.measure.rawValue,
-                    direction: indicator.direction.rawValue, baselineValue: indicator.baselineValue, baselineYear: indicator.baselineYear,
-                    periods: years.map { year in
-                        let ofYear = mine.filter { $0.year == year }
-                        let total = ofYear.first { $0.$country.id == nil }?.value
-                        let sum = ofYear.filter { $0.$country.id != nil }.compactMap(\.value)
-                        return .init(
-                            year: year, target: targets.first { $0.$indicator.id == indicator.id && $0.year == year }?.value,
-                            actual: total ?? (sum.isEmpty ? nil : sum.reduce(0, +)))
-                    }, illustrative: indicator.illustrative)
-            },
-            reports: reports.map {
-                .init(
-                    year: $0.year, countryCode: $0.$country.id.flatMap { countries[$0] },
-                    narrative: BilingualText(en: $0.narrativeEn, zh: $0.narrativeZh))
-            },
-            evidence: evidence.map { .init(kind: $0.target.rawValue, id: $0.targetID) }, illustrative: activity.illustrative)
-        return try APIResponse.json(detail)
     }
 }

@@ -97,8 +97,7 @@ struct ActionPlanController: RouteCollection {
         let locks = Set(try await ReportingLock.query(on: req.db).filter(\.$activity.$id == id).all().map(\.year))
         let ownCountries = try await ReportingRules.countries(of: req.currentUser, on: req.db)
         let reports = try await ProgressReport.query(on: req.db).filter(\.$activity.$id == id).with(\.$country).sort(\.$year).all().filter {
-            report in
-            report.status == .validated || req.role.isStaff || (report.$country.id.map(ownCountries.contains) ?? false)
+            ReportingRules.canRead($0, role: req.role, ownCountries: ownCountries)
         }
         let evidence = try await ActivityEvidence.query(on: req.db).filter(\.$activity.$id == id).all()
         let strategy = try await activity.priorityArea.$strategy.get(on: req.db)
@@ -234,38 +233,39 @@ struct ActionPlanController: RouteCollection {
                     chrome: try await Chrome.make(for: req, title: req.t("plan.dashboards")), sections: [], indicatorOptions: [],
                     selectedIndicator: ""))
         }
+        let figures = try await ActionPlanDashboard.load(data, on: req.db)
         let l = req.language
         var sections: [ChartSection] = []
 
-        let areaBars = data.areas.map { area in
-            (area, data.progress(ofArea: area))
-        }
+        let areaBars = figures.progressByArea
         sections.append(
             ChartSection(
                 title: req.t("plan.progress_by_area"),
                 svg: SVGCharts.bars(
                     areaBars.map {
-                        .init(label: $0.0.code + " " + $0.0.title(l), value: ($0.1 ?? 0) * 100, display: IndicatorProgress.percent($0.1))
+                        .init(
+                            label: $0.area.code + " " + $0.area.title(l), value: ($0.progress ?? 0) * 100,
+                            display: IndicatorProgress.percent($0.progress))
                     },
                     title: req.t("plan.progress_by_area"), id: "progress-by-area", maximum: 100),
                 columns: [req.t("plan.area"), req.t("plan.activities"), req.t("plan.progress")],
                 rows: areaBars.map {
-                    [$0.0.code + " " + $0.0.title(l), "\(data.activitiesByArea[$0.0.id!]?.count ?? 0)", IndicatorProgress.percent($0.1)]
+                    [$0.area.code + " " + $0.area.title(l), "\($0.activityCount)", IndicatorProgress.percent($0.progress)]
                 },
-                note: req.t("plan.progress_note"),
-                illustrative: data.areas.contains { $0.illustrative || data.progressIsIllustrative(ofArea: $0) }
-                    || data.activities.contains(where: \.illustrative)))
+                note: req.t("plan.progress_note"), illustrative: figures.progressIllustrative))
 
-        let statusCounts = ActivityStatus.allCases.map { status in (status, data.activities.filter { $0.status == status }.count) }
+        let statusCounts = figures.activitiesByStatus
         sections.append(
             ChartSection(
                 title: req.t("plan.activity_status"),
                 svg: SVGCharts.bars(
-                    statusCounts.map { .init(label: req.t("activity_status." + $0.0.rawValue), value: Double($0.1), display: "\($0.1)") },
+                    statusCounts.map {
+                        .init(label: req.t("activity_status." + $0.status.rawValue), value: Double($0.count), display: "\($0.count)")
+                    },
                     title: req.t("plan.activity_status"), id: "activity-status"),
                 columns: [req.t("field.status"), req.t("plan.activities")],
-                rows: statusCounts.map { [req.t("activity_status." + $0.0.rawValue), "\($0.1)"] }, note: nil,
-                illustrative: data.activities.contains(where: \.illustrative)))
+                rows: statusCounts.map { [req.t("activity_status." + $0.status.rawValue), "\($0.count)"] }, note: nil,
+                illustrative: figures.statusIllustrative))
 
         let indicators = try await (req.db as! any SQLDatabase).select().columns("id", "code", "title_en", "title_zh", "measure").from(
             Indicator.schema
@@ -288,7 +288,8 @@ struct ActionPlanController: RouteCollection {
         if let chosen {
             let id = try chosen.decode(column: "id", as: UUID.self)
             let code = try chosen.decode(column: "code", as: String.self)
-            let points = data.points[id] ?? []
+            let series = figures.series(ofIndicator: id)
+            let points = series?.points ?? []
             sections.append(
                 ChartSection(
                     title: req.t("plan.actual_vs_target") + ": " + code,
@@ -300,11 +301,11 @@ struct ActionPlanController: RouteCollection {
                         id: "indicator-over-time"),
                     columns: [req.t("field.year"), req.t("field.target"), req.t("field.actual")],
                     rows: points.map { ["\($0.year)", $0.target.map(SVGCharts.number) ?? "—", $0.actual.map(SVGCharts.number) ?? "—"] },
-                    note: nil, illustrative: !points.isEmpty && (data.indicators.first { $0.id == id }.map(data.isIllustrative) ?? false)))
+                    note: nil, illustrative: series?.illustrative ?? false))
         }
 
-        sections.append(try await participation(req, data))
-        sections += try await coverage(req)
+        sections.append(participation(req, figures.participation))
+        sections += coverage(req, figures.coverage, figures.termsEnding)
         let context = DashboardContext(
             chrome: try await Chrome.make(for: req, title: req.t("plan.dashboards"), showsIllustrativeNote: data.hasIllustrative),
             sections: sections,
@@ -313,55 +314,12 @@ struct ActionPlanController: RouteCollection {
     }
 
     /// Meetings attended (a participant present) and activities taken part in, per member state per year.
-    private func participation(_ req: Request, _ data: ActionPlanData) async throws -> ChartSection {
+    private func participation(_ req: Request, _ figure: ActionPlanDashboard.MemberStateParticipation) -> ChartSection {
         let l = req.language
-        let countries = try await Country.query(on: req.db).sort(\.$nameEn).all()
-        let years = Array(data.strategy.years)
-        let sql = req.db as! any SQLDatabase
-        let attended = try await sql.raw(
-            """
-            SELECT DISTINCT p.country_id AS country_id, m.id AS meeting_id, m.starts_at AS starts_at,
-              CASE WHEN p.illustrative OR pe.illustrative THEN 1 ELSE 0 END AS illustrative
-            FROM \(ident: Participation.schema) p JOIN \(ident: Meeting.schema) m ON m.id = p.meeting_id
-              JOIN \(ident: Person.schema) pe ON pe.id = p.person_id
-            WHERE p.attendance = 'present' AND p.country_id IS NOT NULL AND m.starts_at IS NOT NULL
-            """
-        ).all()
-        var meetings: [UUID: [Int: Set<UUID>]] = [:]
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        // Whether any counted delegate or activity is illustrative, so the chart and table can say so.
-        var illustrative = false
-        for row in attended {
-            let country = try row.decode(column: "country_id", as: UUID.self)
-            let year = calendar.component(.year, from: try row.decode(column: "starts_at", as: Date.self))
-            meetings[country, default: [:]][year, default: []].insert(try row.decode(column: "meeting_id", as: UUID.self))
-            if years.contains(year), try row.decode(column: "illustrative", as: Int.self) != 0 { illustrative = true }
-        }
-        let taking = try await sql.raw(
-            """
-            SELECT DISTINCT ap.country_id AS country_id, a.id AS activity_id, a.planned_start AS planned_start, a.planned_end AS planned_end,
-              a.actual_start AS actual_start, a.actual_end AS actual_end, a.illustrative AS illustrative
-            FROM \(ident: ActivityParticipant.schema) ap JOIN \(ident: Activity.schema) a ON a.id = ap.activity_id WHERE ap.country_id IS NOT NULL
-            """
-        ).all()
-        var activities: [UUID: [Int: Int]] = [:]
-        for row in taking {
-            let country = try row.decode(column: "country_id", as: UUID.self)
-            let start =
-                (try row.decode(column: "actual_start", as: String?.self) ?? row.decode(column: "planned_start", as: String?.self))
-                .flatMap(CalendarDate.init)?.year ?? data.strategy.firstYear
-            let end =
-                (try row.decode(column: "actual_end", as: String?.self) ?? row.decode(column: "planned_end", as: String?.self))
-                .flatMap(CalendarDate.init)?.year ?? data.strategy.lastYear
-            let counted = years.filter { $0 >= start && $0 <= end }
-            for year in counted { activities[country, default: [:]][year, default: 0] += 1 }
-            if !counted.isEmpty, try row.decode(column: "illustrative", as: Bool.self) { illustrative = true }
-        }
-        let cells = countries.map { country in
-            years.map { year -> SVGCharts.Cell in
-                let m = meetings[country.id!]?[year]?.count ?? 0
-                let a = activities[country.id!]?[year] ?? 0
+        let cells = figure.countries.map { country in
+            figure.years.map { year -> SVGCharts.Cell in
+                let m = figure.meetings(country, year)
+                let a = figure.activities(country, year)
                 return SVGCharts.Cell(
                     text: "\(m) · \(a)", cssClass: m + a == 0 ? "cell-none" : (m > 0 && a > 0 ? "cell-full" : "cell-some"))
             }
@@ -369,58 +327,52 @@ struct ActionPlanController: RouteCollection {
         return ChartSection(
             title: req.t("plan.participation"),
             svg: SVGCharts.grid(
-                rows: countries.map { $0.name(l) }, columns: years.map(String.init), cells: cells, title: req.t("plan.participation"),
-                id: "participation"),
-            columns: [req.t("field.country")] + years.map { "\($0)" },
-            rows: zip(countries, cells).map { country, row in [country.name(l)] + row.map(\.text) }, note: req.t("plan.participation_note"),
-            illustrative: illustrative)
+                rows: figure.countries.map { $0.name(l) }, columns: figure.years.map(String.init), cells: cells,
+                title: req.t("plan.participation"), id: "participation"),
+            columns: [req.t("field.country")] + figure.years.map { "\($0)" },
+            rows: zip(figure.countries, cells).map { country, row in [country.name(l)] + row.map(\.text) },
+            note: req.t("plan.participation_note"), illustrative: figure.illustrative)
     }
 
     /// Which member states lack an active focal point for which role, and terms ending within 90 days.
-    private func coverage(_ req: Request) async throws -> [ChartSection] {
+    private func coverage(_ req: Request, _ coverage: ActionPlanDashboard.Coverage, _ ending: ActionPlanDashboard.TermsEnding)
+        -> [ChartSection]
+    {
         let l = req.language
-        let countries = try await Country.query(on: req.db).sort(\.$nameEn).all()
-        let today = CalendarDate.today()
-        let appointments = try await FocalPointAppointment.query(on: req.db).filter(\.$status == .active).with(\.$person).with(\.$country)
-            .all()
-            .filter { ($0.endDate ?? "9999") >= today }
-        let roles = FocalPointRoleType.allCases
-        let cells = countries.map { country in
-            roles.map { role -> SVGCharts.Cell in
-                let mine = appointments.filter { $0.$country.id == country.id && $0.roleType == role }
-                if mine.contains(where: { $0.rank == .primary }) { return SVGCharts.Cell(text: "✓", cssClass: "cell-full") }
-                if !mine.isEmpty { return SVGCharts.Cell(text: req.t("focal_rank.alternate"), cssClass: "cell-some") }
-                return SVGCharts.Cell(text: req.t("plan.missing"), cssClass: "cell-none")
+        let cells = coverage.levels.map { levels in
+            levels.map { level -> SVGCharts.Cell in
+                switch level {
+                case .primary: SVGCharts.Cell(text: "✓", cssClass: "cell-full")
+                case .alternate: SVGCharts.Cell(text: req.t("focal_rank.alternate"), cssClass: "cell-some")
+                case .missing: SVGCharts.Cell(text: req.t("plan.missing"), cssClass: "cell-none")
+                }
             }
         }
-        let horizon = MeetingTime.local(Date().addingTimeInterval(90 * 86_400), in: TimeZone(identifier: "UTC")!).date
-        let ending = appointments.filter { ($0.endDate ?? "9999") >= today && ($0.endDate ?? "9999") <= horizon }
-            .sorted { ($0.endDate ?? "") < ($1.endDate ?? "") }
+        let roles = coverage.roles
         return [
             ChartSection(
                 title: req.t("plan.coverage"),
                 svg: SVGCharts.grid(
-                    rows: countries.map { $0.name(l) }, columns: roles.map { req.t("focal_role." + $0.rawValue) }, cells: cells,
+                    rows: coverage.countries.map { $0.name(l) }, columns: roles.map { req.t("focal_role." + $0.rawValue) }, cells: cells,
                     title: req.t("plan.coverage"), id: "coverage"),
                 columns: [req.t("field.country")] + roles.map { req.t("focal_role." + $0.rawValue) },
-                rows: zip(countries, cells).map { country, row in [country.name(l)] + row.map(\.text) }, note: req.t("plan.coverage_note"),
-                illustrative: appointments.contains { $0.illustrative || $0.person.illustrative }),
+                rows: zip(coverage.countries, cells).map { country, row in [country.name(l)] + row.map(\.text) },
+                note: req.t("plan.coverage_note"), illustrative: coverage.illustrative),
             ChartSection(
                 title: req.t("plan.terms_ending"),
                 svg: SVGCharts.bars(
-                    ending.map {
+                    ending.appointments.map {
                         .init(
                             label: $0.country.name(l) + " · " + req.t("focal_role." + $0.roleType.rawValue), value: 1,
                             display: LocalizedDate.format($0.endDate, l) ?? "")
                     }, title: req.t("plan.terms_ending"), id: "terms-ending"),
                 columns: [req.t("field.country"), req.t("field.role_type"), req.t("field.person"), req.t("field.end_date")],
-                rows: ending.map {
+                rows: ending.appointments.map {
                     [
                         $0.country.name(l), req.t("focal_role." + $0.roleType.rawValue), $0.person.name(l),
                         LocalizedDate.format($0.endDate, l) ?? "",
                     ]
-                }, note: ending.isEmpty ? req.t("plan.no_terms_ending") : nil,
-                illustrative: ending.contains { $0.illustrative || $0.person.illustrative }),
+                }, note: ending.appointments.isEmpty ? req.t("plan.no_terms_ending") : nil, illustrative: ending.illustrative),
         ]
     }
 }

@@ -21,6 +21,7 @@ struct ActionPlanData {
 
     struct IndicatorRow {
         let id: UUID
+        let code: String
         let activityID: UUID?
         let areaID: UUID?
         let measure: IndicatorMeasure
@@ -77,7 +78,7 @@ struct ActionPlanData {
                 plannedEnd: try row.decode(column: "planned_end", as: String?.self))
         }
         let indicatorRows = try await sql.select().columns(
-            "id", "activity_id", "priority_area_id", "measure", "baseline_value", "illustrative"
+            "id", "code", "activity_id", "priority_area_id", "measure", "baseline_value", "illustrative"
         )
         .from(
             Indicator.schema
@@ -85,7 +86,8 @@ struct ActionPlanData {
         .all()
         let indicators = try indicatorRows.map { row in
             IndicatorRow(
-                id: try row.decode(column: "id", as: UUID.self), activityID: try row.decode(column: "activity_id", as: UUID?.self),
+                id: try row.decode(column: "id", as: UUID.self), code: try row.decode(column: "code", as: String.self),
+                activityID: try row.decode(column: "activity_id", as: UUID?.self),
                 areaID: try row.decode(column: "priority_area_id", as: UUID?.self),
                 measure: IndicatorMeasure(rawValue: try row.decode(column: "measure", as: String.self)) ?? .unit,
                 baseline: try row.decode(column: "baseline_value", as: Double?.self),

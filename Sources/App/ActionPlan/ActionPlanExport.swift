@@ -82,28 +82,8 @@ enum ActionPlanExport {
         let countries = Dictionary(uniqueKeysWithValues: try await Country.query(on: db).all().map { ($0.id!, $0.code) })
         let participants = Dictionary(grouping: try await ActivityParticipant.query(on: db).all()) { $0.$activity.id }
         let indicators = try await Indicator.query(on: db).sort(\.$code).all()
-        let targets = Dictionary(grouping: try await IndicatorTarget.query(on: db).sort(\.$year).all()) { $0.$indicator.id }
-        let validated = Set(try await ProgressReport.query(on: db).filter(\.$status == .validated).all().compactMap(\.id))
-        let actuals = Dictionary(
-            grouping: try await IndicatorActual.query(on: db).sort(\.$year).all().filter { $0.$report.id.map(validated.contains) ?? true }
-        ) { $0.$indicator.id }
-
-        func entry(_ indicator: Indicator) -> IndicatorItem {
-            IndicatorItem(
-                code: indicator.code, title: BilingualText(en: indicator.titleEn, zh: indicator.titleZh),
-                measure: indicator.measure.rawValue, unit: indicator.measure == .percentage ? "%" : indicator.unitLabel,
-                direction: indicator.direction.rawValue, baselineValue: indicator.baselineValue, baselineText: indicator.baselineText,
-                baselineYear: indicator.baselineYear,
-                targets: (targets[indicator.id!] ?? []).map {
-                    TargetItem(year: $0.year, value: $0.value, text: $0.text, illustrative: indicator.illustrative)
-                },
-                actuals: (actuals[indicator.id!] ?? []).sorted { ($0.year, countryOrder($0)) < ($1.year, countryOrder($1)) }.map {
-                    ActualItem(
-                        year: $0.year, countryCode: $0.$country.id.flatMap { countries[$0] }, value: $0.value, text: $0.text,
-                        illustrative: $0.illustrative)
-                }, illustrative: indicator.illustrative)
-        }
-        func countryOrder(_ actual: IndicatorActual) -> String { actual.$country.id.flatMap { countries[$0] } ?? "" }
+        let items = try await indicatorItems(indicators, on: db)
+        func entry(_ indicator: Indicator) -> IndicatorItem { items[indicator.id!]! }
         let byActivity = Dictionary(grouping: indicators.filter { $0.$activity.id != nil }) { $0.$activity.id! }
         let byArea = Dictionary(grouping: indicators.filter { $0.$activity.id == nil && $0.$priorityArea.id != nil }) {
             $0.$priorityArea.id!
@@ -136,6 +116,45 @@ enum ActionPlanExport {
                     }
                     .sorted { ($0.countryCode ?? "~", $0.role) < ($1.countryCode ?? "~", $1.role) },
                     indicators: (byActivity[activity.id!] ?? []).map(entry), illustrative: activity.illustrative)
+            })
+    }
+
+    /// Each indicator's record: its targets and its validated actuals (entered by staff, or from a validated report), by indicator id.
+    static func indicatorItems(_ indicators: [Indicator], on db: any Database) async throws -> [UUID: IndicatorItem] {
+        let countries = Dictionary(uniqueKeysWithValues: try await Country.query(on: db).all().map { ($0.id!, $0.code) })
+        var targets: [UUID: [IndicatorTarget]] = [:]
+        var actuals: [UUID: [IndicatorActual]] = [:]
+        let ids = indicators.compactMap(\.id)
+        // In chunks, so that thousands of indicators stay within the databases' limits on bound parameters.
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = Array(ids[start..<min(start + 500, ids.count)])
+            for target in try await IndicatorTarget.query(on: db).filter(\.$indicator.$id ~~ chunk).sort(\.$year).all() {
+                targets[target.$indicator.id, default: []].append(target)
+            }
+            for actual in try await IndicatorActual.query(on: db).filter(\.$indicator.$id ~~ chunk).with(\.$report).sort(\.$year).all()
+            where actual.report.map({ $0.status == .validated }) ?? true {
+                actuals[actual.$indicator.id, default: []].append(actual)
+            }
+        }
+        func countryOrder(_ actual: IndicatorActual) -> String { actual.$country.id.flatMap { countries[$0] } ?? "" }
+        return Dictionary(
+            uniqueKeysWithValues: indicators.map { indicator in
+                (
+                    indicator.id!,
+                    IndicatorItem(
+                        code: indicator.code, title: BilingualText(en: indicator.titleEn, zh: indicator.titleZh),
+                        measure: indicator.measure.rawValue, unit: indicator.measure == .percentage ? "%" : indicator.unitLabel,
+                        direction: indicator.direction.rawValue, baselineValue: indicator.baselineValue,
+                        baselineText: indicator.baselineText, baselineYear: indicator.baselineYear,
+                        targets: (targets[indicator.id!] ?? []).map {
+                            TargetItem(year: $0.year, value: $0.value, text: $0.text, illustrative: indicator.illustrative)
+                        },
+                        actuals: (actuals[indicator.id!] ?? []).sorted { ($0.year, countryOrder($0)) < ($1.year, countryOrder($1)) }.map {
+                            ActualItem(
+                                year: $0.year, countryCode: $0.$country.id.flatMap { countries[$0] }, value: $0.value, text: $0.text,
+                                illustrative: $0.illustrative)
+                        }, illustrative: indicator.illustrative)
+                )
             })
     }
 }

@@ -12,6 +12,12 @@ enum ReportingRules {
         return Set(appointments.map(\.$country.id))
     }
 
+    /// Who reads which report, on the activity page and in the API: everyone the validated ones, staff all of
+    /// them, a focal point also the drafts and submissions for the countries they report for.
+    static func canRead(_ report: ProgressReport, role: Role, ownCountries: Set<UUID>) -> Bool {
+        report.status == .validated || role.isStaff || (report.$country.id.map(ownCountries.contains) ?? false)
+    }
+
     static func isLocked(activityID: UUID, year: Int, on db: any Database) async throws -> Bool {
         try await ReportingLock.query(on: db).filter(\.$activity.$id == activityID).filter(\.$year == year).count() > 0
     }

@@ -38,6 +38,36 @@ enum OpenAPIDocument {
                     parameters: [
                         ["name": "code", "in": "path", "required": true, "schema": ["type": "string", "pattern": "^[A-Za-z0-9.-]+$"]]
                     ]),
+                "/action-plan/areas/{code}": get(
+                    "One priority area with its progress, its activities (status and progress) and its own indicators (targets, validated actuals), each with its illustrative flags",
+                    ref("PriorityAreaDetail"),
+                    parameters: [
+                        ["name": "code", "in": "path", "required": true, "schema": ["type": "string", "pattern": "^[A-Za-z0-9.-]+$"]]
+                    ]),
+                "/action-plan/indicators": get(
+                    "Indicators with unit, direction, baseline, targets per year and validated actuals (per year, and per country where recorded); an unknown activity or area code is a 422 problem naming the parameter",
+                    arrayOf("IndicatorResult"),
+                    parameters: [
+                        [
+                            "name": "activity", "in": "query", "required": false,
+                            "description": "Activity code; only that activity's indicators",
+                            "schema": ["type": "string"],
+                        ],
+                        [
+                            "name": "area", "in": "query", "required": false,
+                            "description": "Priority area code; only the indicators of that area and of its activities",
+                            "schema": ["type": "string"],
+                        ],
+                    ]),
+                "/action-plan/reports": get(
+                    "Progress reports the caller may read: anonymous callers the validated ones, focal points also those for their own countries, staff all; by activity, year and country",
+                    arrayOf("ProgressReport")),
+                "/action-plan/reports/{id}": get(
+                    "One progress report the caller may read, with its actuals", ref("ProgressReport"),
+                    parameters: [["name": "id", "in": "path", "required": true, "schema": uuid]]),
+                "/action-plan/dashboards": get(
+                    "The dashboards' figures as numbers, each with whether it is computed from any illustrative record",
+                    ref("Dashboards")),
                 "/action-plan/export": get(
                     "Every activity with its indicators, their targets per year and validated actuals, and the indicators of priority areas, each record with its illustrative flag (the content of the CSV exports, as /action-plan/export/action-plan.json)",
                     ref("ActionPlanExport")),
@@ -96,6 +126,11 @@ enum OpenAPIDocument {
         return ["type": "object", "required": required, "additionalProperties": false, "properties": properties]
     }
 
+    /// A dashboard figure: its numbers and whether any of them is computed from an illustrative record.
+    private static func figure(_ properties: [String: [String: Any]]) -> [String: Any] {
+        object(properties.merging(["illustrative": ["type": "boolean"]]) { $1 })
+    }
+
     private static var string: [String: Any] { ["type": "string"] }
     private static var nullableDate: [String: Any] { ["type": ["string", "null"], "format": "date"] }
     private static var uuid: [String: Any] { ["type": "string", "format": "uuid"] }
@@ -134,16 +169,29 @@ enum OpenAPIDocument {
                 "version": string, "documentSlug": ["type": ["string", "null"]],
             ]),
             "PriorityArea": object([
-                "code": string, "title": ref("Bilingual"), "progress": ["type": ["number", "null"]], "illustrative": ["type": "boolean"],
-                "activities": arrayOf("ActivitySummary"),
+                "code": string, "title": ref("Bilingual"), "progress": ["type": ["number", "null"]],
+                "progressIllustrative": ["type": "boolean"], "illustrative": ["type": "boolean"], "activities": arrayOf("ActivitySummary"),
+            ]),
+            "PriorityAreaDetail": object([
+                "code": string, "title": ref("Bilingual"), "description": ref("Bilingual"), "progress": ["type": ["number", "null"]],
+                "progressIllustrative": ["type": "boolean"], "illustrative": ["type": "boolean"], "activities": arrayOf("ActivitySummary"),
+                "indicators": arrayOf("IndicatorResult"),
             ]),
             "ActivitySummary": object([
                 "code": string, "title": ref("Bilingual"), "status": oneOf(ActivityStatus.self), "progress": ["type": ["number", "null"]],
-                "illustrative": ["type": "boolean"],
+                "progressIllustrative": ["type": "boolean"], "illustrative": ["type": "boolean"],
+            ]),
+            "IndicatorResult": object([
+                "code": string, "title": ref("Bilingual"), "activityCode": ["type": ["string", "null"]],
+                "priorityAreaCode": ["type": ["string", "null"]], "measure": oneOf(IndicatorMeasure.self), "unit": string,
+                "direction": oneOf(IndicatorDirection.self), "baselineValue": ["type": ["number", "null"]], "baselineText": string,
+                "baselineYear": ["type": ["integer", "null"]], "targets": arrayOf("ExportTarget"), "actuals": arrayOf("ExportActual"),
+                "periods": arrayOf("IndicatorPeriod"), "illustrative": ["type": "boolean"],
             ]),
             "ActivityDetail": object([
                 "code": string, "title": ref("Bilingual"), "description": ref("Bilingual"), "priorityArea": string,
-                "status": oneOf(ActivityStatus.self),
+                "status": oneOf(ActivityStatus.self), "leadOrganisationId": ["type": ["string", "null"], "format": "uuid"],
+                "leadOrganisation": ["oneOf": [ref("Bilingual"), ["type": "null"]]],
                 "plannedStart": nullableDate, "plannedEnd": nullableDate, "actualStart": nullableDate, "actualEnd": nullableDate,
                 "sustainableDevelopmentGoals": ["type": "array", "items": ["type": "integer"]],
                 "participants": arrayOf("ActivityParticipant"),
@@ -194,7 +242,49 @@ enum OpenAPIDocument {
                 "text": string, "illustrative": ["type": "boolean"],
             ]),
             "ProgressReport": object([
-                "year": ["type": "integer"], "countryCode": ["type": ["string", "null"]], "narrative": ref("Bilingual"),
+                "id": uuid, "activityCode": string, "year": ["type": "integer"], "countryCode": ["type": ["string", "null"]],
+                "status": oneOf(ReportStatus.self), "narrative": ref("Bilingual"), "actuals": arrayOf("ReportActual"),
+                "illustrative": ["type": "boolean"],
+            ]),
+            "ReportActual": object([
+                "indicatorCode": string, "countryCode": ["type": ["string", "null"]], "value": ["type": ["number", "null"]], "text": string,
+                "illustrative": ["type": "boolean"],
+            ]),
+            "Dashboards": object([
+                "progressByArea": figure(["areas": arrayOf("DashboardAreaProgress")]),
+                "activitiesByStatus": figure(["counts": arrayOf("DashboardStatusCount")]),
+                "actualAgainstTarget": figure(["indicators": arrayOf("DashboardIndicatorSeries")]),
+                "participation": figure(["countries": arrayOf("DashboardParticipation")]),
+                "focalPointCoverage": figure(["countries": arrayOf("DashboardCoverage")]),
+                "termsEnding": figure(["days": ["type": "integer"], "appointments": arrayOf("DashboardEndingTerm")]),
+            ]),
+            "DashboardAreaProgress": object([
+                "code": string, "title": ref("Bilingual"), "activities": ["type": "integer"], "progress": ["type": ["number", "null"]],
+                "illustrative": ["type": "boolean"],
+            ]),
+            "DashboardStatusCount": object(["status": oneOf(ActivityStatus.self), "activities": ["type": "integer"]]),
+            "DashboardIndicatorSeries": object([
+                "code": string, "periods": arrayOf("IndicatorPeriod"), "illustrative": ["type": "boolean"],
+            ]),
+            "DashboardParticipation": object([
+                "countryCode": string,
+                "years": [
+                    "type": "array",
+                    "items": object(["year": ["type": "integer"], "meetings": ["type": "integer"], "activities": ["type": "integer"]]),
+                ],
+            ]),
+            "DashboardCoverage": object([
+                "countryCode": string,
+                "roles": [
+                    "type": "array",
+                    "items": object([
+                        "roleType": oneOf(FocalPointRoleType.self), "coverage": oneOf(ActionPlanDashboard.CoverageLevel.self),
+                    ]),
+                ],
+            ]),
+            "DashboardEndingTerm": object([
+                "countryCode": string, "roleType": oneOf(FocalPointRoleType.self), "rank": oneOf(FocalPointRank.self), "personId": uuid,
+                "endDate": nullableDate, "illustrative": ["type": "boolean"],
             ]),
             "Evidence": object(["kind": oneOf(EvidenceTarget.self), "id": uuid]),
             "NewsletterIssue": object([

@@ -47,7 +47,10 @@ enum LinkPolicy {
             let value = HTMLEntities.decode(String(html[valueRange]))
             if !isAllowed(value) { result.replaceSubrange(whole, with: "\(html[attribute])=\"#\"") }
         }
-        return result
+        // An image whose source was refused (or emptied by cmark) would show as a broken picture:
+        // its alternative text stands in its place.
+        return result.replacingOccurrences(
+            of: ##"<img src="#?"(?: alt="([^"]*)")?[^>]*>"##, with: "$1", options: .regularExpression)
     }
 
     static func isAllowed(_ url: String) -> Bool {
