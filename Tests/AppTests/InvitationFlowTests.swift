@@ -303,6 +303,15 @@ struct InvitationFlowTests {
             #expect(saved.status == .seeOther)
             #expect(try await Participation.find(thailand.id, on: app.db)?.attendance == .absent)
             #expect(try await Participation.find(member.id, on: app.db)?.attendance == .present)
+            // a refused value is not shown back as "—", which saved again would erase what is stored
+            let refusedAgain = try await postForm(
+                app, "/admin/meetings/\(meetingID)/attendance", fields: ["a__" + thailand.id!.uuidString: "maybe"], headers: fixture.editor)
+            #expect(refusedAgain.status == .unprocessableEntity)
+            let thailandSelect = try #require(
+                refusedAgain.text.range(of: #"name="a__\#(thailand.id!.uuidString)""#).map {
+                    String(refusedAgain.text[$0.lowerBound...].prefix(600))
+                })
+            #expect(thailandSelect.contains(#"<option value="absent" selected>"#), "the stored value is not shown again")
 
             let page = try await app.testing().sendRequest(.GET, "/meetings/flow-meeting")
             let section = try #require(MeetingsDemoTests.section(page.text, "Attendance"))

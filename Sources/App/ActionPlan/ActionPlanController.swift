@@ -153,7 +153,7 @@ struct ActionPlanController: RouteCollection {
         .sort(\.$startsAt).all()
         let meetingEntries = meetings.map { meeting -> EvidenceMeetingEntry in
             let agreed = outcomes.filter { $0.$meeting.id == meeting.id }.map {
-                req.t("outcome_kind." + $0.kind.rawValue) + ": " + $0.text(l)
+                req.t("outcome_kind." + $0.kind.rawValue) + req.t("punct.colon") + $0.text(l)
             }
             let year = MeetingTime.year(meeting) ?? 0
             return EvidenceMeetingEntry(
@@ -292,12 +292,12 @@ struct ActionPlanController: RouteCollection {
             let points = series?.points ?? []
             sections.append(
                 ChartSection(
-                    title: req.t("plan.actual_vs_target") + ": " + code,
+                    title: req.t("plan.actual_vs_target") + req.t("punct.colon") + code,
                     svg: SVGCharts.lines(
                         [
                             .init(name: req.t("field.target"), cssClass: "series-target", values: points.map(\.target)),
                             .init(name: req.t("field.actual"), cssClass: "series-actual", values: points.map(\.actual)),
-                        ], labels: points.map { "\($0.year)" }, title: req.t("plan.actual_vs_target") + ": " + code,
+                        ], labels: points.map { "\($0.year)" }, title: req.t("plan.actual_vs_target") + req.t("punct.colon") + code,
                         id: "indicator-over-time"),
                     columns: [req.t("field.year"), req.t("field.target"), req.t("field.actual")],
                     rows: points.map { ["\($0.year)", $0.target.map(SVGCharts.number) ?? "—", $0.actual.map(SVGCharts.number) ?? "—"] },

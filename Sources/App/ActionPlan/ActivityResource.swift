@@ -240,18 +240,22 @@ enum ActionPlanOptions {
         let documents = try await Document.query(on: req.db).sort(\.$titleEn).all()
         let articles = try await Article.query(on: req.db).sort(\.$title).all()
         return meetings.map {
-            SelectOption(value: "meeting:" + $0.id!.uuidString, label: req.t("evidence_target.meeting") + ": " + $0.title(l))
+            SelectOption(
+                value: "meeting:" + $0.id!.uuidString, label: req.t("evidence_target.meeting") + req.t("punct.colon") + $0.title(l))
         }
             + outcomes.map {
                 SelectOption(
                     value: "outcome:" + $0.id!.uuidString,
-                    label: req.t("evidence_target.outcome") + ": " + $0.meeting.title(l) + " · " + String($0.text(l).prefix(80)))
+                    label: req.t("evidence_target.outcome") + req.t("punct.colon") + $0.meeting.title(l) + " · "
+                        + String($0.text(l).prefix(80)))
             }
             + documents.map {
-                SelectOption(value: "document:" + $0.id!.uuidString, label: req.t("evidence_target.document") + ": " + $0.title(l))
+                SelectOption(
+                    value: "document:" + $0.id!.uuidString, label: req.t("evidence_target.document") + req.t("punct.colon") + $0.title(l))
             }
             + articles.map {
-                SelectOption(value: "article:" + $0.id!.uuidString, label: req.t("evidence_target.article") + ": " + $0.title)
+                SelectOption(
+                    value: "article:" + $0.id!.uuidString, label: req.t("evidence_target.article") + req.t("punct.colon") + $0.title)
             }
     }
 }

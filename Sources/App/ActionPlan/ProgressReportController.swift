@@ -375,7 +375,8 @@ struct ProgressReportController: RouteCollection {
         if let report, !editable { content = try await ProgressReportContent.make(report, for: req) }
         let context = FormContext(
             chrome: try await Chrome.make(for: req, title: req.t("report.title")), csrf: req.csrfToken(),
-            heading: activity.map { req.t("report.title") + ": " + $0.code + " " + $0.title(req.language) } ?? req.t("report.new"),
+            heading: activity.map { req.t("report.title") + req.t("punct.colon") + $0.code + " " + $0.title(req.language) }
+                ?? req.t("report.new"),
             action: id.map { "/action-plan/reports/" + $0 } ?? "/action-plan/reports",
             form: FormFields(fields: FieldView.make(specs, values: values, errors: errors, t: req.t)), hasErrors: !errors.isEmpty,
             error: error,

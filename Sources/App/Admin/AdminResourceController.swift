@@ -76,6 +76,16 @@ struct AdminResourceController<Resource: AdminResource>: RouteCollection {
         let record = existing ?? Resource.Record()
         let before = existing.map(Resource.values(of:)) ?? [:]
         Resource.apply(input, to: record)
+        // Saving an unchanged form writes nothing: no empty "changed" entry in the history (nor
+        // in a subscriber's consent ledger). A typed password always counts as a change.
+        let typesPassword = specs.contains { spec in
+            if case .password = spec.kind { return !input.text(spec.name).isEmpty }
+            return false
+        }
+        if existing != nil, !typesPassword, Resource.values(of: record) == before {
+            if let back = raw["_return"].flatMap(AuthController.safeDestination) { return req.redirect(to: back) }
+            return req.redirect(to: "\(Self.base)/\(record.id!.uuidString)/edit")
+        }
         try await Resource.beforeSave(record, input: input, req: req)
         do {
             try await req.db.transaction { db in

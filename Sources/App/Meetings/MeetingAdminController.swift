@@ -252,12 +252,12 @@ struct MeetingAdminController: RouteCollection {
             let field = "a__" + p.id!.uuidString
             return AttendanceContext.Row(
                 name: p.person.name(l), represents: p.country?.name(l) ?? p.organisation?.name(l) ?? "", field: field,
-                value: submitted?[field] ?? p.attendance?.rawValue ?? "",
+                value: Self.acceptable(submitted?[field]) ?? p.attendance?.rawValue ?? "",
                 sessions: record.sessions.map { session in
                     let name = "s__\(session.id!.uuidString)__\(p.id!.uuidString)"
                     return AttendanceContext.Cell(
                         name: name,
-                        value: submitted?[name]
+                        value: Self.acceptable(submitted?[name])
                             ?? record.sessionAttendance.first { $0.$session.id == session.id && $0.$participation.id == p.id }?.status
                             .rawValue ?? "")
                 },
@@ -271,6 +271,13 @@ struct MeetingAdminController: RouteCollection {
         let response = try await req.view.render("meetings/attendance", context).encodeResponse(for: req)
         response.status = errors.isEmpty ? .ok : .unprocessableEntity
         return response
+    }
+
+    /// A submitted value shown again only when it is one of the choices: a refused one would show
+    /// as "—" and, saved again, erase what is stored.
+    private static func acceptable(_ value: String?) -> String? {
+        guard let value, value.isEmpty || AttendanceStatus(rawValue: value) != nil else { return nil }
+        return value
     }
 
     /// Saves the whole attendance sheet at once; an unknown value refuses the sheet, names the
