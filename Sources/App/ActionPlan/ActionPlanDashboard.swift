@@ -156,9 +156,7 @@ struct ActionPlanDashboard {
 
     private static func coverage(_ countries: [Country], on db: any Database) async throws -> (Coverage, TermsEnding) {
         let today = CalendarDate.today()
-        let appointments = try await FocalPointAppointment.query(on: db).filter(\.$status == .active).with(\.$person).with(\.$country)
-            .all()
-            .filter { ($0.endDate ?? "9999") >= today }
+        let appointments = try await FocalPointAppointment.query(on: db).serving(today: today).with(\.$person).with(\.$country).all()
         let roles = FocalPointRoleType.allCases
         let levels = countries.map { country in
             roles.map { role -> CoverageLevel in

@@ -7,7 +7,7 @@ enum ReportingRules {
     /// The countries a user reports for: those where their person holds an active appointment.
     static func countries(of user: User?, on db: any Database) async throws -> Set<UUID> {
         guard let personID = user?.$person.id else { return [] }
-        let appointments = try await FocalPointAppointment.query(on: db).filter(\.$person.$id == personID).filter(\.$status == .active)
+        let appointments = try await FocalPointAppointment.query(on: db).filter(\.$person.$id == personID).serving()
             .all()
         return Set(appointments.map(\.$country.id))
     }

@@ -171,8 +171,7 @@ enum FocalPointSubscribers {
     }
 
     static func sync(list: MailingList, on db: any Database) async throws {
-        let appointments = try await FocalPointAppointment.query(on: db).filter(\.$status == .active).with(\.$person).all()
-            .filter(\.isCurrent)
+        let appointments = try await FocalPointAppointment.query(on: db).serving().with(\.$person).all()
         let people = Dictionary(appointments.map { ($0.$person.id, $0.person) }, uniquingKeysWith: { a, _ in a })
         let emails = try await ContactPoint.query(on: db).filter(\.$kind == .email).filter(\.$person.$id ~~ Array(people.keys)).all()
         for (personID, person) in people {

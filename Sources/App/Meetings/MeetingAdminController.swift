@@ -107,7 +107,7 @@ struct MeetingAdminController: RouteCollection {
         let l = req.language
         let secret = req.application.focalConfig.sessionSecret
         let countries = try await Country.query(on: req.db).sort(\.$nameEn).all()
-        let active = try await FocalPointAppointment.query(on: req.db).filter(\.$status == .active).all().filter(\.isCurrent)
+        let active = try await FocalPointAppointment.query(on: req.db).serving().all()
         let invited = Set(record.invitedCountries.compactMap(\.id))
         let context = HubContext(
             chrome: try await Chrome.make(for: req, title: meeting.title(l)), csrf: req.csrfToken(), meetingID: id, title: meeting.title(l),

@@ -16,8 +16,8 @@ enum MeetingInvitations {
         for country in countries {
             let countryID = try country.requireID()
             if !alreadyInvited.contains(countryID) { try await InvitedCountry(meetingID: meetingID, countryID: countryID).save(on: db) }
-            let focalPoints = try await FocalPointAppointment.query(on: db).filter(\.$country.$id == countryID).filter(\.$status == .active)
-                .with(\.$person).all().filter(\.isCurrent)
+            let focalPoints = try await FocalPointAppointment.query(on: db).filter(\.$country.$id == countryID).serving()
+                .with(\.$person).all()
             for appointment in focalPoints
             where !alreadyTakingPart.contains(appointment.$person.id)
                 && !created.contains(where: { $0.$person.id == appointment.$person.id })

@@ -167,7 +167,7 @@ struct RSVPController: RouteCollection {
     static func mayRegisterDelegation(_ participation: Participation, on db: any Database) async throws -> Bool {
         guard let countryID = participation.$country.id else { return false }
         return try await FocalPointAppointment.query(on: db).filter(\.$country.$id == countryID)
-            .filter(\.$person.$id == participation.$person.id).filter(\.$status == .active).count() > 0
+            .filter(\.$person.$id == participation.$person.id).serving().count() > 0
     }
 
     private func registerMember(_ req: Request, _ participation: Participation, action: String) async throws -> Response {

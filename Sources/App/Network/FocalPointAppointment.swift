@@ -46,3 +46,13 @@ final class FocalPointAppointment: Model, @unchecked Sendable {
         self.illustrative = illustrative
     }
 }
+
+extension QueryBuilder where Model == FocalPointAppointment {
+    /// Appointments serving today, in the query itself: active, begun and not past their end date
+    /// (the dates are ISO text, so text order is date order). The rule `isCurrent` states for one.
+    func serving(today: String = CalendarDate.today()) -> Self {
+        filter(\.$status == .active)
+            .group(.or) { $0.filter(\.$startDate == nil).filter(\.$startDate <= today) }
+            .group(.or) { $0.filter(\.$endDate == nil).filter(\.$endDate >= today) }
+    }
+}

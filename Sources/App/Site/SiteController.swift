@@ -14,9 +14,9 @@ struct SiteController: RouteCollection {
     func home(req: Request) async throws -> View {
         async let memberStates = Country.query(on: req.db).filter(\.$group == .aseanMemberState).count()
         async let organisations = Organisation.query(on: req.db).count()
-        async let focalPoints = FocalPointAppointment.query(on: req.db).filter(\.$status == .active).filter(\.$illustrative == false)
+        async let focalPoints = FocalPointAppointment.query(on: req.db).serving().filter(\.$illustrative == false)
             .count()
-        async let illustrativeFocalPoints = FocalPointAppointment.query(on: req.db).filter(\.$status == .active).filter(
+        async let illustrativeFocalPoints = FocalPointAppointment.query(on: req.db).serving().filter(
             \.$illustrative == true
         ).count()
         async let illustrative = Person.query(on: req.db).filter(\.$illustrative == true).count()
