@@ -62,6 +62,8 @@ private func configureDatabase(_ app: Application, _ config: AppConfig) throws {
 
 private func configureMiddleware(_ app: Application, _ config: AppConfig) {
     app.middleware = Middlewares()
+    app.middleware.use(InFlightRequestsMiddleware(requests: app.inFlightRequests))
+    app.lifecycle.use(RequestDrain(requests: app.inFlightRequests, limit: .seconds(30)))
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(ErrorPageMiddleware())
     app.middleware.use(ResponseCacheMiddleware())

@@ -42,11 +42,11 @@ struct AtomFeedTests {
         defer { try? FileManager.default.removeItem(at: file) }
         let result = try runPython(feedparserScript, arguments: [file.path])
         if result.status == 3 || result.stdout.hasPrefix("MISSING") {
-            Issue.record("The Python package feedparser is not installed; install it with `pip install feedparser` (CI installs it).")
+            Issue.record("The Python package feedparser is not installed; install it with `scripts/install-system-packages test` (Debian's python3-feedparser).")
             return nil
         }
         if result.status == 127 {
-            Issue.record("python3 was not found; install Python 3 and `pip install feedparser` (CI installs them).")
+            Issue.record("/usr/bin/python3 was not found; run `scripts/install-system-packages test`.")
             return nil
         }
         guard result.status == 0 else {

@@ -109,19 +109,12 @@ struct CommandTests {
     func writeAheadLog() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("focal-wal-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try ExactlyOnceTests.binary())
-        process.arguments = ["load-demo"]
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("FOCAL_") && $0.key != "DATABASE_URL" }
         environment["FOCAL_DATA_DIR"] = directory
         environment["FOCAL_BCRYPT_COST"] = "4"
         environment["SWIFT_BACKTRACE"] = "enable=no"
-        process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "focal load-demo exited with \(process.terminationStatus)")
+        let loaded = try TestTools.run(try ExactlyOnceTests.binary(), ["load-demo"], environment: environment)
+        #expect(loaded.status == 0, "focal load-demo exited with \(loaded.status): \(loaded.stderr)")
         let mode = try runPython(
             "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA journal_mode').fetchone()[0])",
             arguments: [directory + "/focal.sqlite"])

@@ -28,7 +28,7 @@ struct DocumentTests {
     static func upload(
         _ app: Application, _ document: Document, headers: HTTPHeaders, note: String = "First version",
         files: [(field: String, filename: String, bytes: [UInt8])], overHTTP: Bool = false, tokenInHeader: Bool = false
-    ) async throws -> TestingHTTPResponse {
+    ) async throws -> HTTPResult {
         var form = Multipart()
         form.field("_csrf", try #require(cookieValue(CSRFMiddleware.cookieName, in: headers), "no CSRF cookie"))
         form.field("change_note", note)
@@ -38,9 +38,9 @@ struct DocumentTests {
         if tokenInHeader, let token = cookieValue(CSRFMiddleware.cookieName, in: headers) {
             headers.replaceOrAdd(name: "X-CSRF-Token", value: token)
         }
-        let tester = try app.testing(method: overHTTP ? .running(hostname: "127.0.0.1", port: 0) : .inMemory)
-        return try await tester.sendRequest(
-            .POST, "/admin/documents/\(document.id!.uuidString)/versions", headers: headers, body: form.finished())
+        let path = "/admin/documents/\(document.id!.uuidString)/versions"
+        if overHTTP { return try await sendOverHTTP(app, .POST, path, headers: headers, body: form.finished()) }
+        return HTTPResult(try await app.testing().sendRequest(.POST, path, headers: headers, body: form.finished()))
     }
 
     static func sha256(_ bytes: [UInt8]) -> String {

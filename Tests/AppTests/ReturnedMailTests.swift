@@ -119,21 +119,11 @@ struct ReturnedMailTests {
         let loaded = try TestTools.run(binary, ["load-demo"], environment: environment)
         try #require(loaded.status == 0, "load-demo failed: \(loaded.stderr)")
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["process-bounces", "--stdin"]
-        process.environment = environment
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        input.fileHandleForWriting.write(Data(ReturnedMailSamples.feedback(recipient: CampaignTests.english).utf8))
-        try input.fileHandleForWriting.close()
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(printed)")
+        let piped = try TestTools.run(
+            binary, ["process-bounces", "--stdin"], environment: environment,
+            input: Data(ReturnedMailSamples.feedback(recipient: CampaignTests.english).utf8))
+        let printed = String(decoding: piped.stdout, as: UTF8.self)
+        #expect(piped.status == 0, "\(printed)")
         #expect(printed.contains("Messages read: 1; hard bounces: 0; soft bounces (no change): 0; complaints: 1"), "\(printed)")
         let status = try runPython(
             "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT status FROM subscribers WHERE email = ?', (sys.argv[2],)).fetchone()[0])",

@@ -8,7 +8,7 @@ import VaporTesting
 
 @Suite("Demo loaded from the seed newsletter")
 struct SeedDemoTests {
-    static let seedPath = ResourceLocator.defaultDirectory() + "/../shared/seed/newsletter-2021-issue-7.md"
+    static let seedPath = TestTools.fixtures + "/seed/newsletter-2021-issue-7.md"
 
     /// The seed's "Contact Us" block as plain lines (markdown emphasis and link syntax removed).
     static func contactLines() throws -> [String] {

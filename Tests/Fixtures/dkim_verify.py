@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Verifies the DKIM signature of a message file with dkimpy, the public key given directly.
 
 Usage: dkim_verify.py MESSAGE.eml "v=DKIM1; k=rsa; p=..."    exits 0 when the signature verifies.

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Parses a message file with Python's email package and prints it as JSON, for the tests.
 
 Usage: mail_parts.py MESSAGE.eml

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """A real SMTP server (aiosmtpd) on 127.0.0.1 that records every message it accepts.
 
 Usage: smtp_recorder.py PORT OUTDIR [--transient N] [--reject ADDRESS] [--drop-once] [--no-smtputf8]

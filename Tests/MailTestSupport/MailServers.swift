@@ -17,36 +17,63 @@ public struct MissingTool: Error, CustomStringConvertible {
 }
 
 public enum TestTools {
+    /// Debian's interpreter, with the python3-* packages of scripts/system-packages; never a
+    /// python3 that happens to come first on PATH (pyenv, a virtualenv) without them.
+    public static let python = "/usr/bin/python3"
+
     public static let fixtures: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures").path
 
-    /// Runs a program to its end; returns its status and output.
+    /// Runs a program to its end; returns its status and output. Output goes to files, not pipes:
+    /// Foundation's pipe readers `try!` on EINTR, which a busy machine delivers, and a full pipe
+    /// could stall the child. The program is ended if it outlives `timeout` (seconds).
     @discardableResult
-    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> (
-        status: Int32, stdout: Data, stderr: String
-    ) {
+    public static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String]? = nil, input: Data? = nil,
+        timeout: TimeInterval = 300
+    ) throws -> (status: Int32, stdout: Data, stderr: String) {
+        let directory = try temporaryDirectory("run")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let outPath = directory.appendingPathComponent("stdout").path
+        let errPath = directory.appendingPathComponent("stderr").path
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
+        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        defer {
+            try? out.close()
+            try? err.close()
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let environment { process.environment = environment }
-        let out = Pipe()
-        let err = Pipe()
+        if let input {
+            let inPath = directory.appendingPathComponent("stdin").path
+            _ = FileManager.default.createFile(atPath: inPath, contents: input)
+            process.standardInput = FileHandle(forReadingAtPath: inPath)
+        } else {
+            process.standardInput = FileHandle.nullDevice
+        }
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning, Date() < deadline { usleep(10_000) }
+        if process.isRunning { stop(process) }
         process.waitUntilExit()
+        let stdout = FileManager.default.contents(atPath: outPath) ?? Data()
+        let stderr = FileManager.default.contents(atPath: errPath) ?? Data()
         return (process.terminationStatus, stdout, String(decoding: stderr, as: UTF8.self))
     }
 
     /// Fails (never skips) when python3 or one of the modules is missing.
     public static func requirePython(_ modules: [String]) throws {
-        let result = try? run("/usr/bin/env", ["python3", "-c", "import " + modules.joined(separator: ", ")])
+        let result = try? run(python, ["-c", "import " + modules.joined(separator: ", ")])
         guard let result, result.status == 0 else {
             throw MissingTool(
                 description:
-                    "python3 with the modules \(modules.joined(separator: ", ")) is required: pip install aiosmtpd dkimpy pynacl (\(result?.stderr ?? "python3 not found"))"
+                    "\(python) with the modules \(modules.joined(separator: ", ")) is required: scripts/install-system-packages test (\(result?.stderr ?? "\(python) not found"))"
             )
         }
     }
@@ -109,8 +136,8 @@ public final class SMTPRecorder: @unchecked Sendable {
         _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
         _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", TestTools.fixtures + "/smtp_recorder.py", "0", outdir.path] + options
+        process.executableURL = URL(fileURLWithPath: TestTools.python)
+        process.arguments = [TestTools.fixtures + "/smtp_recorder.py", "0", outdir.path] + options
         process.standardOutput = FileHandle(forWritingAtPath: outputPath)
         process.standardError = FileHandle(forWritingAtPath: errorPath)
         process.standardInput = FileHandle.nullDevice

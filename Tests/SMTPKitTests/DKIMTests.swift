@@ -48,7 +48,7 @@ struct DKIMTests {
         try TestTools.requirePython(["dkim"])
         let file = directory.appendingPathComponent(UUID().uuidString + ".eml")
         try Data(bytes).write(to: file)
-        let result = try TestTools.run("/usr/bin/env", ["python3", TestTools.fixtures + "/dkim_verify.py", file.path, record])
+        let result = try TestTools.run(TestTools.python, [TestTools.fixtures + "/dkim_verify.py", file.path, record])
         try #require(result.status == 0 || result.status == 1, "dkim_verify.py failed to run: \(result.stderr)")
         return result.status == 0
     }

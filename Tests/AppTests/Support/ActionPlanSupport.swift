@@ -178,7 +178,7 @@ func isoDate(daysFromToday days: Int) -> String {
 }
 
 enum Xmllint {
-    static let schemaPath = ResourceLocator.defaultDirectory() + "/../shared/iati/iati-activities-schema.xsd"
+    static let schemaPath = TestTools.fixtures + "/iati/iati-activities-schema.xsd"
 
     /// The xmllint executable on PATH (or in /usr/bin); records a failure with the install hint when absent.
     static func executable() -> String? {
@@ -197,15 +197,7 @@ enum Xmllint {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("focal-iati-\(UUID().uuidString).xml")
         try Data(xml.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: xmllint)
-        process.arguments = ["--noout", "--nonet", "--schema", schemaPath, file.path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try TestTools.run(xmllint, ["--noout", "--nonet", "--schema", schemaPath, file.path])
+        return (result.status, String(decoding: result.stdout, as: UTF8.self) + result.stderr)
     }
 }

@@ -20,7 +20,7 @@ struct ParsedMail: Decodable {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("mail-" + UUID().uuidString + ".eml")
         try data.write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let result = try TestTools.run("/usr/bin/env", ["python3", TestTools.fixtures + "/mail_parts.py", file.path])
+        let result = try TestTools.run(TestTools.python, [TestTools.fixtures + "/mail_parts.py", file.path])
         guard result.status == 0 else { throw MissingTool(description: "mail_parts.py failed (python3 is required): \(result.stderr)") }
         return try JSONDecoder().decode(ParsedMail.self, from: result.stdout)
     }
@@ -83,7 +83,7 @@ enum DKIMTestKey {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("dkim-" + UUID().uuidString + ".eml")
         try message.write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let result = try TestTools.run("/usr/bin/env", ["python3", TestTools.fixtures + "/dkim_verify.py", file.path, record])
+        let result = try TestTools.run(TestTools.python, [TestTools.fixtures + "/dkim_verify.py", file.path, record])
         guard result.status == 0 || result.status == 1 else { throw MissingTool(description: "dkim_verify.py failed: \(result.stderr)") }
         return result.status == 0
     }

@@ -184,9 +184,9 @@ enum ZipWriter {
     }
 }
 
-/// Runs `python3 -c script args…`; returns exit status and output.
+/// Runs Debian's `python3 -c script args…`; returns exit status and output.
 func runPython(_ script: String, arguments: [String] = []) throws -> (status: Int32, stdout: String, stderr: String) {
-    let result = try TestTools.run("/usr/bin/env", ["python3", "-c", script] + arguments)
+    let result = try TestTools.run(TestTools.python, ["-c", script] + arguments)
     return (result.status, String(decoding: result.stdout, as: UTF8.self), result.stderr)
 }
 
