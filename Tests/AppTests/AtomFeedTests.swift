@@ -42,7 +42,9 @@ struct AtomFeedTests {
         defer { try? FileManager.default.removeItem(at: file) }
         let result = try runPython(feedparserScript, arguments: [file.path])
         if result.status == 3 || result.stdout.hasPrefix("MISSING") {
-            Issue.record("The Python package feedparser is not installed; install it with `scripts/install-system-packages test` (Debian's python3-feedparser).")
+            Issue.record(
+                "The Python package feedparser is not installed; install it with `scripts/install-system-packages test` (Debian's python3-feedparser)."
+            )
             return nil
         }
         if result.status == 127 {

@@ -94,7 +94,9 @@ struct CalendarTests {
         defer { try? FileManager.default.removeItem(at: file) }
         let result = try runPython(icalendarScript, arguments: [file.path])
         if result.status == 3 || result.stdout.hasPrefix("MISSING") {
-            Issue.record("The Python package icalendar is not installed; install it with `scripts/install-system-packages test` (Debian's python3-icalendar).")
+            Issue.record(
+                "The Python package icalendar is not installed; install it with `scripts/install-system-packages test` (Debian's python3-icalendar)."
+            )
             return nil
         }
         if result.status == 127 {
