@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -104,28 +105,41 @@ public final class SMTPConnection: @unchecked Sendable {
 
     // MARK: messages
 
-    /// Sends one message. `dataWritten` runs once the whole message, terminator included, has been
-    /// handed to the operating system: from then on the server decides, not us.
+    /// Sends one message. `dataWritten` runs once the whole message but its terminating "." has
+    /// been handed to the operating system; when it returns false (the caller could not record
+    /// it) the "." is never sent and the connection is closed, so the server discards the message.
+    /// A failure says at which step it happened (`SMTPDeliveryFailure.Stage`).
     public func send(
         from sender: String, to recipients: [String], message: [UInt8], requiresSMTPUTF8: Bool = false,
-        dataWritten: @escaping @Sendable () -> Void = {}
+        dataWritten: @escaping @Sendable () -> Bool = { true }
     ) async throws {
-        guard isUsable else { throw SMTPError.connectionClosed }
-        for address in [sender] + recipients where !MailAddress.isValidEnvelopeAddress(address) { throw SMTPError.invalidAddress(address) }
+        guard isUsable else { throw SMTPDeliveryFailure(stage: .server, error: .connectionClosed) }
+        for address in [sender] + recipients where !MailAddress.isValidEnvelopeAddress(address) {
+            throw SMTPDeliveryFailure(stage: .message, error: .invalidAddress(address))
+        }
         let international = requiresSMTPUTF8 || ([sender] + recipients).contains { !$0.allSatisfy(\.isASCII) }
         if international, !supportsSMTPUTF8 {
-            throw SMTPError.internationalAddressNotSupported(([sender] + recipients).first { !$0.allSatisfy(\.isASCII) } ?? sender)
+            let address = ([sender] + recipients).first { !$0.allSatisfy(\.isASCII) } ?? sender
+            throw SMTPDeliveryFailure(stage: .message, error: .internationalAddressNotSupported(address))
         }
         let payload = Self.stuffedBody(message)
-        if let limit = sizeLimit, message.count > limit { throw SMTPError.messageTooLarge(size: message.count, limit: limit) }
+        if let limit = sizeLimit, message.count > limit {
+            throw SMTPDeliveryFailure(stage: .message, error: .messageTooLarge(size: message.count, limit: limit))
+        }
         var mailFrom = "MAIL FROM:<\(sender)>"
         if sizeLimit != nil || extensions["SIZE"] != nil { mailFrom += " SIZE=\(message.count)" }
         if international { mailFrom += " SMTPUTF8" }
         if extensions["8BITMIME"] != nil, !message.allSatisfy({ $0 < 128 }) { mailFrom += " BODY=8BITMIME" }
         let envelope = [mailFrom] + recipients.map { "RCPT TO:<\($0)>" } + ["DATA"]
+        let handedOver = NIOLockedValueBox(false)
+        let written: @Sendable () -> Bool = {
+            guard dataWritten() else { return false }
+            handedOver.withLockedValue { $0 = true }
+            return true
+        }
         do {
             if supportsPipelining {
-                try await pipelinedTransaction(envelope: envelope, payload: payload, dataWritten: dataWritten).get()
+                try await pipelinedTransaction(envelope: envelope, payload: payload, dataWritten: written).get()
             } else {
                 var replies: [SMTPResponse] = []
                 for line in envelope {
@@ -134,21 +148,31 @@ public final class SMTPConnection: @unchecked Sendable {
                     if !reply.isPositive { break }
                 }
                 try Self.checkEnvelope(replies, count: envelope.count)
-                try await channel.eventLoop.flatSubmit { self.writeData(payload, dataWritten: dataWritten) }.get()
+                try await channel.eventLoop.flatSubmit { self.writeData(payload, dataWritten: written) }.get()
                 try await read(timeout: configuration.dataTimeout, step: "end of data").requireCode(250)
             }
-        } catch let error as SMTPError where !error.breaksConnection {
-            try? await reset()
-            throw error
+        } catch let failure as SMTPDeliveryFailure {
+            if failure.error.breaksConnection { broken = true } else { try? await reset() }
+            throw failure
+        } catch let error as SMTPError {
+            let isReply: Bool
+            switch error {
+            case .transient, .permanent: isReply = true
+            default: isReply = false
+            }
+            if error.breaksConnection || !isReply { broken = true } else { try? await reset() }
+            let wasHandedOver = handedOver.withLockedValue { $0 }
+            throw SMTPDeliveryFailure(stage: wasHandedOver ? (isReply ? .recipient : .afterData) : .server, error: error)
         } catch {
             broken = true
-            throw (error as? SMTPError) ?? SMTPError.connectionClosed
+            let wasHandedOver = handedOver.withLockedValue { $0 }
+            throw SMTPDeliveryFailure(stage: wasHandedOver ? .afterData : .server, error: .connectionClosed)
         }
     }
 
     /// The whole transaction as one chain on the event loop: the envelope in one write, its
     /// replies, the message and the final reply, with no thread hop between the steps.
-    private func pipelinedTransaction(envelope: [String], payload: [UInt8], dataWritten: @escaping @Sendable () -> Void)
+    private func pipelinedTransaction(envelope: [String], payload: [UInt8], dataWritten: @escaping @Sendable () -> Bool)
         -> EventLoopFuture<Void>
     {
         let loop = channel.eventLoop
@@ -164,24 +188,33 @@ public final class SMTPConnection: @unchecked Sendable {
         }
     }
 
-    /// Every envelope reply, in order, must be positive before the message is sent.
-    private static func checkEnvelope(_ replies: [SMTPResponse], count: Int) throws(SMTPError) {
-        for (index, reply) in replies.enumerated() {
-            switch index {
-            case 0: try reply.requireCode(250)
-            case count - 1: try reply.requireCode(354)
-            default: try reply.requireCode(250, 251)
+    /// Every envelope reply, in order, must be positive before the message is sent. A refused
+    /// MAIL FROM is the server's refusal; a refused RCPT or DATA is about this recipient.
+    private static func checkEnvelope(_ replies: [SMTPResponse], count: Int) throws {
+        do {
+            for (index, reply) in replies.enumerated() {
+                switch index {
+                case 0:
+                    do { try reply.requireCode(250) } catch { throw SMTPDeliveryFailure(stage: .server, error: error) }
+                case count - 1: try reply.requireCode(354)
+                default: try reply.requireCode(250, 251)
+                }
             }
+        } catch let error as SMTPError {
+            throw SMTPDeliveryFailure(stage: .recipient, error: error)
         }
-        guard replies.count == count else { throw .protocolViolation("missing reply") }
+        guard replies.count == count else { throw SMTPDeliveryFailure(stage: .server, error: .protocolViolation("missing reply")) }
     }
 
     /// Runs on the event loop. The message goes first, then — with nothing in between — the
     /// journal callback and the terminating ".": a crash can fall only between those two.
-    private func writeData(_ payload: [UInt8], dataWritten: @escaping @Sendable () -> Void) -> EventLoopFuture<Void> {
+    private func writeData(_ payload: [UInt8], dataWritten: @escaping @Sendable () -> Bool) -> EventLoopFuture<Void> {
         let written = channel.writeAndFlush(ByteBuffer(bytes: payload))
-        return written.map {
-            dataWritten()
+        return written.flatMapThrowing {
+            guard dataWritten() else {
+                self.channel.close(promise: nil)
+                throw SMTPError.abandoned("the delivery could not be recorded")
+            }
             self.channel.writeAndFlush(ByteBuffer(string: ".\r\n"), promise: nil)
         }
     }

@@ -11,6 +11,9 @@ public enum SMTPError: Error, Sendable, Equatable, CustomStringConvertible {
     case internationalAddressNotSupported(String)
     case invalidAddress(String)
     case protocolViolation(String)
+    /// The client stopped before the final "." (it could not record the delivery), so the server
+    /// discards the message.
+    case abandoned(String)
 
     public var description: String {
         switch self {
@@ -24,6 +27,7 @@ public enum SMTPError: Error, Sendable, Equatable, CustomStringConvertible {
         case .internationalAddressNotSupported(let address): return "\(address) needs SMTPUTF8, which the server does not offer"
         case .invalidAddress(let address): return "not a valid address: \(address)"
         case .protocolViolation(let detail): return "unexpected answer: \(detail)"
+        case .abandoned(let reason): return "message abandoned before its end: \(reason)"
         }
     }
 
@@ -38,7 +42,7 @@ public enum SMTPError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The connection can no longer be used.
     var breaksConnection: Bool {
         switch self {
-        case .connectionClosed, .timeout, .protocolViolation: return true
+        case .connectionClosed, .timeout, .protocolViolation, .abandoned: return true
         default: return false
         }
     }

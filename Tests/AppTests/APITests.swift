@@ -80,4 +80,27 @@ struct APITests {
             #expect((org?["name"] as? [String: String])?["en"] == "Department of International Cooperation")
         }
     }
+
+    @Test("/api/v1/people lists to the public only the people the public network shows; staff see every person")
+    func peopleWithoutConsentAreNotListed() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            func names(_ headers: HTTPHeaders) async throws -> [String] {
+                let response = try await app.testing().sendRequest(.GET, "/api/v1/people", headers: headers)
+                let items = try #require(try Self.json(response) as? [[String: Any]])
+                return items.compactMap { ($0["name"] as? [String: String])?["en"] }
+            }
+            let delegates = try await Person.query(on: app.db).all().map(\.nameEn).filter { $0.hasPrefix("Illustrative delegate") }
+            #expect(delegates.count >= 20, "the demo's delegates are people of the registry")
+            let network = visibleText(try await app.testing().sendRequest(.GET, "/network").text)
+            for (role, headers) in [("anonymous", HTTPHeaders()), ("focal point", try await signIn(app, as: Demo.focalPoint))] {
+                let listed = try await names(headers)
+                #expect(listed.contains("Zhou Jun"), "\(role) does not see Zhou Jun")
+                let leaked = listed.filter { $0.hasPrefix("Illustrative delegate") }
+                #expect(leaked.isEmpty, "\(role) sees \(leaked.count) delegates who did not consent, e.g. \(leaked.prefix(2))")
+                for name in listed { #expect(network.contains(name), "\(role) gets \(name), whom /network does not show") }
+            }
+            let staff = try await names(try await signIn(app, as: Demo.editor))
+            #expect(Set(delegates).isSubset(of: Set(staff)), "staff see every person of the registry")
+        }
+    }
 }

@@ -267,4 +267,47 @@ struct MailSubscriptionTests {
         }
     }
 
+    @Test(
+        "The public form cannot undo an unsubscribe, a complaint or a bounce: only the link sent to the person does; one mail per 10 minutes"
+    )
+    func optOutsStay() async throws {
+        let recorder = try SMTPRecorder.start()
+        defer { recorder.stop() }
+        try await withApp(loadDemo: true, environment: recorder.environment) { app async throws in
+            for (index, status) in [SubscriberStatus.unsubscribed, .complained, .bounced].enumerated() {
+                let email = "left.\(index)@example.org"
+                let person = Subscriber(email: email, name: "Original Name", language: .zh, status: status)
+                try await person.save(on: app.db)
+                let known = try await Self.subscribe(app, email: email, name: "Someone Else", language: "en")
+                let unknown = try await Self.subscribe(app, email: "never.seen.\(index)@example.org", name: "Someone", language: "en")
+                #expect(known.status == unknown.status, "the answer tells a known address from an unknown one")
+                let notice = app.localizer.text("subscribe.check_mail", .en)
+                #expect(known.text.contains(notice) && unknown.text.contains(notice), "the two answers differ")
+                let after = try await Self.subscriber(app, email)
+                #expect(after.status == status, "the form turned \(status) into \(after.status)")
+                #expect(after.name == "Original Name")
+                #expect(after.language == .zh)
+                // more requests for the same address send no more mail
+                for _ in 0..<5 { try await Self.subscribe(app, email: email) }
+                let mails = try recorder.messages(to: email).count
+                #expect(mails == 1, "\(mails) mails to \(email)")
+                // the person, through the link sent to them, is the one who can come back
+                let confirmed = try await postForm(app, try Self.confirmationPath(recorder, email), fields: [:])
+                #expect(confirmed.status == .ok)
+                #expect(try await Self.subscriber(app, email).status == .confirmed)
+            }
+        }
+    }
+
+    @Test("Confirmation mails carry distinct Message-IDs")
+    func distinctMessageIDs() async throws {
+        let recorder = try SMTPRecorder.start()
+        defer { recorder.stop() }
+        try await withApp(loadDemo: true, environment: recorder.environment) { app async throws in
+            for index in 0..<4 { try await Self.subscribe(app, email: "id.\(index)@example.org") }
+            let ids = recorder.received.map(\.messageID)
+            #expect(ids.count == 4)
+            #expect(Set(ids).count == 4, "Message-IDs repeat: \(ids)")
+        }
+    }
 }

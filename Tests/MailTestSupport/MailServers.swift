@@ -126,8 +126,9 @@ public final class SMTPRecorder: @unchecked Sendable {
         self.directory = directory
     }
 
-    /// Starts the recorder (port 0: it binds a free one) and waits for its READY line.
-    public static func start(_ options: [String] = []) throws -> SMTPRecorder {
+    /// Starts the recorder (port 0: it binds a free one) and waits for its READY line. `port`
+    /// restarts a server where a stopped one listened, for outage tests.
+    public static func start(_ options: [String] = [], port requestedPort: Int = 0) throws -> SMTPRecorder {
         try TestTools.requirePython(["aiosmtpd"])
         let directory = try TestTools.temporaryDirectory("smtp-recorder")
         let outdir = directory.appendingPathComponent("mail")
@@ -137,7 +138,7 @@ public final class SMTPRecorder: @unchecked Sendable {
         _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: TestTools.python)
-        process.arguments = [TestTools.fixtures + "/smtp_recorder.py", "0", outdir.path] + options
+        process.arguments = [TestTools.fixtures + "/smtp_recorder.py", "\(requestedPort)", outdir.path] + options
         process.standardOutput = FileHandle(forWritingAtPath: outputPath)
         process.standardError = FileHandle(forWritingAtPath: errorPath)
         process.standardInput = FileHandle.nullDevice

@@ -64,7 +64,10 @@ struct SMTPConnectionTests {
         do {
             try await connection.send(from: "news@example.org", to: ["reader@example.org"], message: try Self.message())
             Issue.record("the 451 was not reported")
-        } catch let error as SMTPError {
+        } catch let failure as SMTPDeliveryFailure {
+            #expect(failure.stage == .recipient, "a 451 to the end of the message is about this message")
+            #expect(!failure.isHardBounce)
+            let error = failure.error
             guard case .transient(let code, _) = error else {
                 Issue.record("expected .transient, got \(error)")
                 return
@@ -87,7 +90,10 @@ struct SMTPConnectionTests {
         do {
             try await connection.send(from: "news@example.org", to: ["x@example.org"], message: try Self.message(to: "x@example.org"))
             Issue.record("the 550 was not reported")
-        } catch let error as SMTPError {
+        } catch let failure as SMTPDeliveryFailure {
+            #expect(failure.stage == .recipient)
+            #expect(failure.isHardBounce, "a 550 to RCPT is the recipient's hard bounce")
+            let error = failure.error
             guard case .permanent(let code, _) = error else {
                 Issue.record("expected .permanent(550), got \(error)")
                 return
@@ -107,7 +113,7 @@ struct SMTPConnectionTests {
         defer { recorder.stop() }
         let connection = try await SMTPConnection.connect(Self.configuration(recorder.port), on: Self.group)
         #expect(!connection.supportsSMTPUTF8)
-        await #expect(throws: SMTPError.internationalAddressNotSupported("用户@例子.中国")) {
+        await #expect(throws: SMTPDeliveryFailure(stage: .message, error: .internationalAddressNotSupported("用户@例子.中国"))) {
             try await connection.send(from: "news@example.org", to: ["用户@例子.中国"], message: try Self.message())
         }
         #expect(connection.isUsable)
@@ -128,7 +134,7 @@ struct SMTPConnectionTests {
         #expect(recorder.received.map(\.recipient) == ["用户@例子.中国"])
     }
 
-    @Test("A connection dropped during DATA is a transient error and nothing is recorded")
+    @Test("A connection dropped after the final dot, with no reply, is reported as handed over (not a bounce)")
     func droppedDuringData() async throws {
         let recorder = try SMTPRecorder.start(["--drop-once"])
         defer { recorder.stop() }
@@ -136,8 +142,10 @@ struct SMTPConnectionTests {
         do {
             try await connection.send(from: "news@example.org", to: ["reader@example.org"], message: try Self.message())
             Issue.record("the dropped connection was not reported")
-        } catch let error as SMTPError {
-            #expect(error.isTransient, "\(error)")
+        } catch let failure as SMTPDeliveryFailure {
+            // The server closed after the final "." without a reply: the message was handed over.
+            #expect(failure.stage == .afterData, "\(failure)")
+            #expect(!failure.isHardBounce)
         }
         #expect(!connection.isUsable)
         await connection.close()

@@ -47,7 +47,8 @@ struct NetworkAPIController: RouteCollection {
 
     func people(req: Request) async throws -> Response {
         let directory = try await NetworkDirectory.load(on: req.db, contactVisibility: Visibility.visible(to: req.role))
-        let items = directory.people.map { person in
+        let listed = req.role.isStaff ? directory.people : directory.publiclyListedPeople
+        let items = listed.map { person in
             NetworkAPI.PersonItem(
                 id: person.id!, name: BilingualText(en: person.nameEn, zh: person.nameZh), honorific: person.honorific,
                 preferredLanguage: person.preferredLanguage?.rawValue, illustrative: person.illustrative,

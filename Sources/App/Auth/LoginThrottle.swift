@@ -38,4 +38,24 @@ extension Application {
         get { storage[LoginThrottleKey.self]! }
         set { storage[LoginThrottleKey.self] = newValue }
     }
+
+    private struct SubscribeThrottleKey: StorageKey { typealias Value = LoginThrottle }
+
+    private struct ConfirmationThrottleKey: StorageKey { typealias Value = LoginThrottle }
+
+    /// Subscription requests per client address.
+    var subscribeThrottle: LoginThrottle {
+        if let existing = storage[SubscribeThrottleKey.self] { return existing }
+        let created = LoginThrottle(maxAttemptsPerWindow: 20, window: 600)
+        storage[SubscribeThrottleKey.self] = created
+        return created
+    }
+
+    /// One confirmation mail per e-mail address in ten minutes: the form cannot flood a mailbox.
+    var confirmationThrottle: LoginThrottle {
+        if let existing = storage[ConfirmationThrottleKey.self] { return existing }
+        let created = LoginThrottle(maxAttemptsPerWindow: 1, window: 600)
+        storage[ConfirmationThrottleKey.self] = created
+        return created
+    }
 }

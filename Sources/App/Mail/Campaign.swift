@@ -26,6 +26,8 @@ final class Campaign: Model, @unchecked Sendable {
     @Field(key: "created_by") var createdBy: String
     /// Chosen subscribers' addresses, one per line, instead of a list ("" when a list is the audience).
     @Field(key: "selection") var selection: String
+    /// Why sending stopped by itself (the mail server refused or stayed away); nil when staff paused.
+    @OptionalField(key: "pause_reason") var pauseReason: String?
 
     // relationships
     @OptionalParent(key: "issue_id") var issue: NewsletterIssue?

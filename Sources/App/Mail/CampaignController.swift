@@ -21,6 +21,8 @@ struct CampaignController: RouteCollection {
         let mailConfigured: Bool
         let notice: String?
         let error: String?
+        let pauseReason: String?
+        let failedCount: Int
     }
 
     struct ProgressView: Content {
@@ -46,6 +48,7 @@ struct CampaignController: RouteCollection {
         staff.post(":id", "schedule", use: schedule)
         staff.post(":id", "pause", use: pause)
         staff.post(":id", "resume", use: resume)
+        staff.post(":id", "retry-failed", use: retryFailed)
         staff.post(":id", "cancel", use: cancel)
     }
 
@@ -190,7 +193,7 @@ struct CampaignController: RouteCollection {
     func hub(req: Request) async throws -> View {
         let notices = [
             "test_sent": "mail.notice_test_sent", "started": "mail.notice_started", "scheduled": "mail.notice_scheduled",
-            "paused": "mail.notice_paused",
+            "paused": "mail.notice_paused", "retried": "mail.notice_retried",
             "sending": "mail.notice_sending", "cancelled": "mail.notice_cancelled",
         ]
         let notice = (try? req.query.get(String.self, at: "notice")).flatMap { notices[$0] }.map(req.t)
@@ -232,7 +235,9 @@ struct CampaignController: RouteCollection {
             statusCode: campaign.status.rawValue, subject: campaign.subject(req.language), audience: audience,
             scheduledAt: campaign.scheduledAt.map { LocalizedDate.format($0, req.language) },
             progressHref: "/admin/campaigns/\(campaign.id!.uuidString)/progress.json", progress: try await progressView(req, campaign),
-            mailConfigured: req.application.mailEngine != nil, notice: notice, error: error)
+            mailConfigured: req.application.mailEngine != nil, notice: notice, error: error,
+            pauseReason: campaign.status == .paused ? campaign.pauseReason : nil,
+            failedCount: try await Delivery.query(on: req.db).filter(\.$campaign.$id == campaign.id!).filter(\.$status == .failed).count())
         return try await req.view.render("mail/campaign", context)
     }
 
@@ -309,10 +314,41 @@ struct CampaignController: RouteCollection {
         try await move(req, from: [.draft, .scheduled, .sending, .paused], to: .cancelled)
     }
 
+    /// Failed deliveries are tried again, except to subscribers who bounced or left since.
+    func retryFailed(req: Request) async throws -> Response {
+        let campaign = try await find(req)
+        guard [.sending, .paused, .finished].contains(campaign.status) else {
+            return try await refuse(req, campaign, req.t("mail.not_possible"))
+        }
+        let failed = try await Delivery.query(on: req.db).filter(\.$campaign.$id == campaign.id!).filter(\.$status == .failed).all()
+        let subscriberIDs = failed.compactMap { $0.$subscriber.id }
+        let stillSubscribed = Set(
+            try await Subscriber.query(on: req.db).filter(\.$id ~~ subscriberIDs).filter(\.$status == .confirmed).all().compactMap(\.id))
+        let retried = failed.filter { delivery in delivery.$subscriber.id.map(stillSubscribed.contains) ?? true }
+        try await req.db.transaction { db in
+            for delivery in retried {
+                delivery.status = .pending
+                delivery.attempts = 0
+                delivery.nextAttemptAt = nil
+                delivery.claimedBy = ""
+                try await delivery.save(on: db)
+            }
+            if !retried.isEmpty, campaign.status == .finished {
+                campaign.status = .sending
+                campaign.finishedAt = nil
+            }
+            campaign.pauseReason = nil
+            try await campaign.save(on: db)
+        }
+        try await audit(req, campaign, "retry-failed")
+        return req.redirect(to: "/admin/campaigns/\(campaign.id!.uuidString)?notice=retried")
+    }
+
     private func move(_ req: Request, from: [CampaignStatus], to: CampaignStatus) async throws -> Response {
         let campaign = try await find(req)
         guard from.contains(campaign.status) else { return try await refuse(req, campaign, req.t("mail.not_possible")) }
         campaign.status = to
+        if to == .sending { campaign.pauseReason = nil }
         if to == .sending, campaign.total == 0 { try await CampaignPreparation.materialize(campaign, on: req.db) }
         try await campaign.save(on: req.db)
         try await audit(req, campaign, to.rawValue)

@@ -17,21 +17,35 @@ final class DeliveryJournal: Sendable {
 
     deinit { close(descriptor) }
 
-    /// One short write with O_APPEND: atomic, and safe from any thread.
-    func recordWritten(_ deliveryID: Int) {
-        let line = Array("\(deliveryID)\n".utf8)
-        _ = line.withUnsafeBufferPointer { write(descriptor, $0.baseAddress, $0.count) }
+    /// One short write with O_APPEND: atomic, and safe from any thread. False when the line could
+    /// not be written whole (disk full, I/O error): the message must then not be completed.
+    @discardableResult
+    func recordWritten(_ deliveryID: Int) -> Bool {
+        append("\(deliveryID)\n")
     }
 
     /// Takes a recorded delivery back: the server refused the message after it was written (a
     /// reply other than 250 to the final "."), so a later recovery must not count it as sent.
-    func retract(_ deliveryID: Int) {
-        let line = Array("-\(deliveryID)\n".utf8)
-        _ = line.withUnsafeBufferPointer { write(descriptor, $0.baseAddress, $0.count) }
+    @discardableResult
+    func retract(_ deliveryID: Int) -> Bool {
+        append("-\(deliveryID)\n")
+    }
+
+    private func append(_ text: String) -> Bool {
+        let line = Array(text.utf8)
+        while true {
+            let written = line.withUnsafeBufferPointer { write(descriptor, $0.baseAddress, $0.count) }
+            if written == line.count { return true }
+            if written < 0, errno == EINTR { continue }
+            return false
+        }
     }
 
     /// The deliveries written and not taken back, reading the lines in order.
-    func recordedIDs() -> Set<Int> {
+    func recordedIDs() -> Set<Int> { Self.recordedIDs(at: path) }
+
+    /// The same, of another process's journal (one whose claims expired).
+    static func recordedIDs(at path: String) -> Set<Int> {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
         var recorded = Set<Int>()
         for line in text.split(separator: "\n") {

@@ -35,16 +35,36 @@ struct SendCampaignCommand: AsyncCommand {
             throw CommandProblem(["id: the campaign is \(campaign.status.rawValue)"])
         }
         try await engine.recover(on: app.db)
+        if campaign.status == .paused {
+            campaign.status = .sending
+            campaign.pauseReason = nil
+            try await campaign.save(on: app.db)
+        }
         if campaign.status != .sending { try await CampaignPreparation.start(campaign, on: app.db) }
         let started = Date()
-        try await engine.run(campaignID: id, app: app) { progress in ProgressBar.draw(progress, since: started) }
+        // Deliveries waiting for a retry are waited for: the command ends when every delivery is
+        // settled, or the campaign was paused (by staff, or because the server refused or stayed away).
+        while true {
+            try await engine.run(campaignID: id, app: app) { progress in ProgressBar.draw(progress, since: started) }
+            let state = try await Campaign.find(id, on: app.db)
+            let progress = try await engine.progress(campaignID: id, on: app.db)
+            guard state?.status == .sending, progress.remaining > 0 else { break }
+            let due = try await engine.nextRetry(campaignID: id, on: app.db) ?? Date().addingTimeInterval(1)
+            try await Task.sleep(for: .milliseconds(Int(min(max(due.timeIntervalSinceNow, 0.2), 60) * 1000)))
+        }
         FileHandle.standardError.write(Data("\n".utf8))
         let final = try await engine.progress(campaignID: id, on: app.db)
         let volume = engine.volume.withLockedValue { $0 }
         let average = volume.messages == 0 ? 0 : volume.bytes / volume.messages
         context.console.print(
-            "Sent \(final.sent), failed \(final.failed), remaining \(final.remaining) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s, "
-                + "average message \(average) bytes")
+            "Sent \(final.sent), failed \(final.failed), skipped \(final.skipped), remaining \(final.remaining) in "
+                + "\(String(format: "%.2f", Date().timeIntervalSince(started))) s, average message \(average) bytes")
+        if let state = try await Campaign.find(id, on: app.db), state.status == .paused {
+            throw CommandProblem([
+                "the campaign is paused with \(final.remaining) deliveries left: \(state.pauseReason ?? "paused by staff")"
+            ])
+        }
+        if final.remaining > 0 { throw CommandProblem(["\(final.remaining) deliveries are not settled"]) }
     }
 }
 

@@ -16,6 +16,8 @@ final class MailEngine: Sendable {
         var failed = 0
         var pending = 0
         var sending = 0
+        /// Not sent because the subscriber left while the campaign was under way.
+        var skipped = 0
         var rate = 0.0
         var remaining: Int { pending + sending }
         var eta: TimeInterval? { rate > 0 ? Double(remaining) / rate : nil }
@@ -23,58 +25,90 @@ final class MailEngine: Sendable {
 
     let settings: MailSettings
     let pool: SMTPPool
+    let identity: WorkerIdentity
     let journal: DeliveryJournal
-    let instanceID: String
+    let health: MailServerHealth
+    let dataDirectory: String
+    var instanceID: String { identity.id }
     let batchSize = 40
+    /// A claim older than this, not refreshed by its live process, is taken back by anyone.
+    static let lease: TimeInterval = 300
     private let limiter: RateLimiter
+    /// Deliveries this process has claimed and not yet settled: their claims are kept fresh.
+    private let inFlight = NIOLockedValueBox<Set<Int>>([])
     /// Bytes and messages handed to the server by this process, for the average message size.
     let volume = NIOLockedValueBox<(bytes: Int, messages: Int)>((0, 0))
 
     init(settings: MailSettings, smtp: SMTPConfiguration, dataDirectory: String, group: any EventLoopGroup) throws {
         self.settings = settings
+        self.dataDirectory = dataDirectory
         pool = SMTPPool(configuration: smtp, maximumConnections: settings.concurrency, group: group)
-        instanceID = try Self.instanceID(in: dataDirectory)
-        journal = try DeliveryJournal(path: dataDirectory + "/mail-journal-" + instanceID + ".log")
+        identity = try WorkerIdentity(dataDirectory: dataDirectory)
+        journal = try DeliveryJournal(path: identity.journalPath)
+        health = MailServerHealth(pauseAfter: TimeInterval(settings.outagePauseSeconds))
         limiter = RateLimiter(perSecond: settings.rate)
-    }
-
-    /// A name for this installation's worker, kept in its data directory across restarts, so its
-    /// claims and journal can be found again after a crash.
-    private static func instanceID(in directory: String) throws -> String {
-        let path = directory + "/mail-worker-id"
-        if let existing = try? String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines),
-            !existing.isEmpty
-        {
-            return existing
-        }
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let id = "w-" + UUID().uuidString.prefix(8).lowercased()
-        try id.write(toFile: path, atomically: true, encoding: .utf8)
-        return id
     }
 
     // MARK: recovery
 
-    /// After a crash: claimed deliveries whose message was fully written count as sent; the
-    /// others are sent again.
+    /// At start: this process's claims left by its previous life count as sent where the journal
+    /// says the message was written, and go back to pending otherwise. Other processes' claims are
+    /// not touched (they expire with their lease if their process is gone).
     func recover(on db: any Database) async throws {
-        let written = Array(journal.recordedIDs())
-        let sql = db as! any SQLDatabase
-        for chunk in stride(from: 0, to: written.count, by: 500).map({ Array(written[$0..<min($0 + 500, written.count)]) }) {
-            try await sql.update(Delivery.schema).set("status", to: DeliveryStatus.sent.rawValue).set("sent_at", to: Date())
-                .where("status", .equal, DeliveryStatus.sending.rawValue).where("claimed_by", .equal, instanceID).where("id", .in, chunk)
-                .run()
-        }
-        try await sql.update(Delivery.schema).set("status", to: DeliveryStatus.pending.rawValue)
-            .where("status", .equal, DeliveryStatus.sending.rawValue).where("claimed_by", .equal, instanceID).run()
+        try await settleOwnClaims(on: db)
         journal.clear()
+    }
+
+    private func settleOwnClaims(on db: any Database) async throws {
+        let live = inFlight.withLockedValue { $0 }
+        try await settle(claimant: instanceID, written: journal.recordedIDs(), except: live, olderThan: nil, on: db)
+    }
+
+    /// Claims whose lease ran out (their process died or hung) go back to pending, or to sent
+    /// where the claimant's journal, when it is in this data directory, says they were written.
+    func expireLeases(campaignID: UUID, on db: any Database) async throws {
+        let cutoff = Date().addingTimeInterval(-Self.lease)
+        let sql = db as! any SQLDatabase
+        let claimants = try await sql.raw(
+            """
+            SELECT DISTINCT claimed_by FROM \(ident: Delivery.schema) WHERE campaign_id = \(bind: campaignID)
+              AND status = \(bind: DeliveryStatus.sending.rawValue) AND claimed_at < \(bind: cutoff)
+            """
+        ).all().map { try $0.decode(column: "claimed_by", as: String.self) }
+        for claimant in claimants {
+            let written =
+                claimant == instanceID
+                ? journal.recordedIDs() : DeliveryJournal.recordedIDs(at: dataDirectory + "/mail-journal-" + claimant + ".log")
+            try await settle(claimant: claimant, written: written, except: inFlight.withLockedValue { $0 }, olderThan: cutoff, on: db)
+        }
+    }
+
+    private func settle(claimant: String, written: Set<Int>, except live: Set<Int>, olderThan cutoff: Date?, on db: any Database)
+        async throws
+    {
+        let sql = db as! any SQLDatabase
+        let sent = Array(written.subtracting(live))
+        for chunk in stride(from: 0, to: sent.count, by: 500).map({ Array(sent[$0..<min($0 + 500, sent.count)]) }) {
+            var update = sql.update(Delivery.schema).set("status", to: DeliveryStatus.sent.rawValue).set("sent_at", to: Date())
+                .where("status", .equal, DeliveryStatus.sending.rawValue).where("claimed_by", .equal, claimant).where("id", .in, chunk)
+            if let cutoff { update = update.where("claimed_at", .lessThan, cutoff) }
+            try await update.run()
+        }
+        var reset = sql.update(Delivery.schema).set("status", to: DeliveryStatus.pending.rawValue).set("claimed_by", to: "")
+            .where("status", .equal, DeliveryStatus.sending.rawValue).where("claimed_by", .equal, claimant)
+        if !live.isEmpty { reset = reset.where("id", .notIn, Array(live)) }
+        if let cutoff { reset = reset.where("claimed_at", .lessThan, cutoff) }
+        try await reset.run()
     }
 
     // MARK: sending
 
-    /// Works on the campaign until nothing is left to claim or it is paused or cancelled.
+    /// Works on the campaign until nothing is left to claim or it is paused or cancelled. Pending
+    /// deliveries waiting for a retry (`next_attempt_at`) are left for a later run.
     func run(campaignID: UUID, app: Application, progress: (@Sendable (Progress) -> Void)? = nil) async throws {
         let db = app.db
+        try await settleOwnClaims(on: db)
+        try await expireLeases(campaignID: campaignID, on: db)
         let composer = try await CampaignPreparation.composer(for: campaignID, app: app)
         let reporter = progress.map { report in
             Task {
@@ -84,12 +118,31 @@ final class MailEngine: Sendable {
                 }
             }
         }
-        defer { reporter?.cancel() }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<settings.concurrency {
-                group.addTask { try await self.workLoop(campaignID: campaignID, composer: composer, db: db) }
+        let heartbeat = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(Self.lease / 5))
+                let live = Array(self.inFlight.withLockedValue { $0 })
+                if !live.isEmpty {
+                    try? await (db as! any SQLDatabase).update(Delivery.schema).set("claimed_at", to: Date())
+                        .where("id", .in, live).where("claimed_by", .equal, self.instanceID).run()
+                }
             }
-            try await group.waitForAll()
+        }
+        defer {
+            reporter?.cancel()
+            heartbeat.cancel()
+        }
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<settings.concurrency {
+                    group.addTask { try await self.workLoop(campaignID: campaignID, composer: composer, db: db) }
+                }
+                try await group.waitForAll()
+            }
+        } catch {
+            // A failed database write must not strand claims: settle them from the journal.
+            try? await settleOwnClaims(on: db)
+            throw error
         }
         try await finishIfDone(campaignID: campaignID, on: db)
         if let progress { progress(try await self.progress(campaignID: campaignID, on: db)) }
@@ -101,21 +154,48 @@ final class MailEngine: Sendable {
             let batch = try await claim(campaignID: campaignID, on: db)
             if batch.isEmpty { return }
             var sent: [Int] = []
-            for recipient in batch {
+            var serverProblem: (any Error)?
+            for (index, recipient) in batch.enumerated() {
                 do {
                     try await deliver(recipient, composer: composer)
+                    health.answered()
                     sent.append(recipient.deliveryID)
-                } catch let error as SMTPError where error.isTransient {
-                    journal.retract(recipient.deliveryID)
-                    try await retryLater(recipient, error: error.description, on: db)
+                } catch let failure as SMTPDeliveryFailure where failure.stage != .server {
+                    health.answered()
+                    switch failure.stage {
+                    case .afterData:
+                        // The whole message was handed over and only the final reply was lost: it
+                        // counts as sent (sending it again could deliver it twice).
+                        sent.append(recipient.deliveryID)
+                    case .recipient where failure.isHardBounce:
+                        try await giveUp(recipient, error: failure.description, bounce: true, on: db)
+                    case .recipient where failure.error.isTransient:
+                        try await retryLater(recipient, error: failure.description, on: db)
+                    default:
+                        try await giveUp(recipient, error: failure.description, bounce: false, on: db)
+                    }
                 } catch {
+                    // The server's state, not this recipient's: the rest of the batch waits.
                     journal.retract(recipient.deliveryID)
-                    try await fail(recipient, error: "\(error)", on: db)
+                    try await release(batch[index...].map(\.deliveryID), on: db)
+                    serverProblem = error
+                    break
                 }
             }
             if !sent.isEmpty {
                 try await (db as! any SQLDatabase).update(Delivery.schema).set("status", to: DeliveryStatus.sent.rawValue)
                     .set("sent_at", to: Date()).where("id", .in, sent).run()
+            }
+            inFlight.withLockedValue { live in
+                for recipient in batch { live.remove(recipient.deliveryID) }
+            }
+            if let serverProblem {
+                switch health.failed(serverProblem) {
+                case .wait(let delay): try await Task.sleep(for: delay)
+                case .pause(let reason):
+                    try await pause(campaignID: campaignID, reason: reason, on: db)
+                    return
+                }
             }
         }
     }
@@ -135,7 +215,9 @@ final class MailEngine: Sendable {
         }
     }
 
-    /// Claims the next deliveries of a campaign for this worker, atomically.
+    /// Claims the next deliveries of a campaign for this worker, atomically. A subscriber who is
+    /// no longer confirmed (unsubscribed, bounced or complained since the campaign started) is
+    /// skipped, not sent to.
     func claim(campaignID: UUID, on db: any Database) async throws -> [MailComposer.Recipient] {
         let sql = db as! any SQLDatabase
         let now = Date()
@@ -150,7 +232,7 @@ final class MailEngine: Sendable {
             RETURNING id, email, name, language, subscriber_id, participation_id
             """
         ).all()
-        return try rows.map { row in
+        var recipients = try rows.map { row in
             MailComposer.Recipient(
                 deliveryID: try row.decode(column: "id", as: Int.self), email: try row.decode(column: "email", as: String.self),
                 name: try row.decode(column: "name", as: String.self),
@@ -158,14 +240,45 @@ final class MailEngine: Sendable {
                 subscriberID: try row.decode(column: "subscriber_id", as: UUID?.self),
                 participationID: try row.decode(column: "participation_id", as: UUID?.self))
         }.sorted { $0.deliveryID < $1.deliveryID }
+        inFlight.withLockedValue { live in
+            for recipient in recipients { live.insert(recipient.deliveryID) }
+        }
+        let subscriberIDs = recipients.compactMap(\.subscriberID)
+        if !subscriberIDs.isEmpty {
+            let gone = Set(
+                try await Subscriber.query(on: db).filter(\.$id ~~ subscriberIDs).filter(\.$status != .confirmed).all(\.$id))
+            let skipped = recipients.filter { $0.subscriberID.map(gone.contains) ?? false }.map(\.deliveryID)
+            if !skipped.isEmpty {
+                try await sql.update(Delivery.schema).set("status", to: DeliveryStatus.skipped.rawValue)
+                    .set("last_error", to: "not sent: the subscriber is no longer subscribed").where("id", .in, skipped).run()
+                inFlight.withLockedValue { live in
+                    for id in skipped { live.remove(id) }
+                }
+                recipients.removeAll { skipped.contains($0.deliveryID) }
+            }
+        }
+        return recipients
     }
 
     static let maximumAttempts = 5
 
+    /// Puts claimed deliveries back, untried: the attempt the claim counted did not happen.
+    private func release(_ deliveryIDs: [Int], on db: any Database) async throws {
+        guard !deliveryIDs.isEmpty else { return }
+        try await (db as! any SQLDatabase).raw(
+            """
+            UPDATE \(ident: Delivery.schema) SET status = \(bind: DeliveryStatus.pending.rawValue), claimed_by = '',
+              attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END
+            WHERE id IN (\(binds: deliveryIDs)) AND status = \(bind: DeliveryStatus.sending.rawValue)
+            """
+        ).run()
+    }
+
     private func retryLater(_ recipient: MailComposer.Recipient, error: String, on db: any Database) async throws {
+        journal.retract(recipient.deliveryID)
         guard let delivery = try await Delivery.find(recipient.deliveryID, on: db) else { return }
         if delivery.attempts >= Self.maximumAttempts {
-            return try await fail(recipient, error: error, on: db)
+            return try await giveUp(recipient, error: error, bounce: false, on: db)
         }
         delivery.status = .pending
         delivery.lastError = error
@@ -173,22 +286,38 @@ final class MailEngine: Sendable {
         try await delivery.save(on: db)
     }
 
-    /// A permanent refusal is a hard bounce: the subscriber is no longer sent to.
-    private func fail(_ recipient: MailComposer.Recipient, error: String, on db: any Database) async throws {
+    /// The delivery fails. Only the server's permanent refusal of this recipient or its message
+    /// (`bounce`) marks the subscriber bounced, with an entry in their consent ledger.
+    private func giveUp(_ recipient: MailComposer.Recipient, error: String, bounce: Bool, on db: any Database) async throws {
+        journal.retract(recipient.deliveryID)
         try await (db as! any SQLDatabase).update(Delivery.schema).set("status", to: DeliveryStatus.failed.rawValue)
             .set("last_error", to: String(error.prefix(500))).where("id", .equal, recipient.deliveryID).run()
-        if let subscriberID = recipient.subscriberID, let subscriber = try await Subscriber.find(subscriberID, on: db),
-            error.contains("permanent")
-        {
+        guard bounce, let subscriberID = recipient.subscriberID, let subscriber = try await Subscriber.find(subscriberID, on: db) else {
+            return
+        }
+        try await db.transaction { db in
             subscriber.status = .bounced
             subscriber.statusReason = String(error.prefix(300))
             try await subscriber.save(on: db)
             try await ConsentEvent(
                 subscriberID: subscriberID, action: "bounce", textVersion: "", language: subscriber.language.rawValue, source: "smtp",
-                ipHash: "",
-                detail: String(error.prefix(300))
+                ipHash: "", detail: String(error.prefix(300))
             ).save(on: db)
         }
+    }
+
+    /// Holds the campaign back with the server's words, shown in the admin and by the CLI.
+    func pause(campaignID: UUID, reason: String, on db: any Database) async throws {
+        guard let campaign = try await Campaign.find(campaignID, on: db), campaign.status == .sending else { return }
+        campaign.status = .paused
+        campaign.pauseReason = String(reason.prefix(500))
+        try await campaign.save(on: db)
+    }
+
+    /// When the earliest delivery waiting for a retry is due, if any waits.
+    func nextRetry(campaignID: UUID, on db: any Database) async throws -> Date? {
+        try await Delivery.query(on: db).filter(\.$campaign.$id == campaignID).filter(\.$status == .pending)
+            .filter(\.$nextAttemptAt != nil).sort(\.$nextAttemptAt).first()?.nextAttemptAt
     }
 
     func finishIfDone(campaignID: UUID, on db: any Database) async throws {
@@ -211,10 +340,11 @@ final class MailEngine: Sendable {
             case .failed: progress.failed = count
             case .pending: progress.pending = count
             case .sending: progress.sending = count
+            case .skipped: progress.skipped = count
             case nil: break
             }
         }
-        progress.total = progress.sent + progress.failed + progress.pending + progress.sending
+        progress.total = progress.sent + progress.failed + progress.pending + progress.sending + progress.skipped
         let window: TimeInterval = 10
         let recent = try await Delivery.query(on: db).filter(\.$campaign.$id == campaignID).filter(\.$status == .sent)
             .filter(\.$sentAt >= Date().addingTimeInterval(-window)).count()
@@ -233,6 +363,7 @@ final class MailEngine: Sendable {
             let message = bytes
             let sender = settings.fromAddress
             try await pool.withConnection { try await $0.send(from: sender, to: [address], message: message) }
+            health.answered()
         }
     }
 

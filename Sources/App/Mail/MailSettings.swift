@@ -9,6 +9,9 @@ public struct MailSettings: Sendable {
     /// Messages per second; 0 sends as fast as the server takes them.
     public var rate: Int
     public var dkim: DKIMSigner?
+    /// How long the mail server may stay unreachable before a campaign is paused with the reason
+    /// (until then its deliveries wait and are retried, backing off up to 30 s).
+    public var outagePauseSeconds = 600
 
     /// Connections follow from the rate: about one per 100 messages a second, 8 when unlimited.
     public var concurrency: Int { rate == 0 ? 8 : min(16, max(1, Int((Double(rate) / 100).rounded(.up)))) }
@@ -37,6 +40,7 @@ public struct MailSettings: Sendable {
             }
         }
         settings.rate = reader.integer("FOCAL_MAIL_RATE", default: 0, range: 0...100_000)
+        settings.outagePauseSeconds = reader.integer("FOCAL_MAIL_OUTAGE_PAUSE_SECONDS", default: 600, range: 1...86_400)
         let selector = reader.raw("FOCAL_DKIM_SELECTOR")
         let domain = reader.raw("FOCAL_DKIM_DOMAIN")
         let keyFile = reader.raw("FOCAL_DKIM_KEY_FILE")

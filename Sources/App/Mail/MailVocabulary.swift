@@ -40,4 +40,6 @@ enum DeliveryStatus: String, Codable, CaseIterable, Sendable {
     case sending
     case sent
     case failed
+    /// Not sent: the subscriber left (unsubscribed, bounced, complained) before their turn came.
+    case skipped
 }

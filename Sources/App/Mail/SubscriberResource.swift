@@ -32,9 +32,11 @@ struct SubscriberResource: AdminResource {
         s.name = input.text("name")
         s.language = SubscriberLanguage(rawValue: input.text("language")) ?? .en
         let status = SubscriberStatus(rawValue: input.text("status")) ?? .pending
-        if status == .confirmed, s.status != .confirmed { s.confirmedAt = Date() }
+        // A new record's fields are unset: reading one ends the process inside Fluent.
+        let previous = s.id == nil ? nil : s.status
+        if status == .confirmed, previous != .confirmed { s.confirmedAt = Date() }
         s.status = status
-        if s.id == nil { s.statusReason = "" }
+        if previous == nil { s.statusReason = "" }
         s.formListIDs = input.text("lists").split(separator: ",").compactMap { UUID(uuidString: String($0)) }
     }
 
@@ -46,6 +48,10 @@ struct SubscriberResource: AdminResource {
             errors["email"] = req.t("validation.email_taken")
         }
         if input.text("name").contains(where: { $0.isNewline }) { errors["name"] = req.t("validation.control_characters") }
+        // An unsubscribe or a complaint is the person's own word: only they undo it, by confirming again.
+        if let existing, [.unsubscribed, .complained].contains(existing.status), input.text("status") != existing.status.rawValue {
+            errors["status"] = req.t("validation.opt_out_by_person")
+        }
     }
 
     static func explain(constraintFailure: any Error, input: [String: String], req: Request) -> FieldErrors? {

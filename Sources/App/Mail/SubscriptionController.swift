@@ -68,30 +68,43 @@ struct SubscriptionController: RouteCollection {
         guard errors.isEmpty else {
             return try await render(req, values: input, errors: errors, notice: nil).encodeResponse(status: .unprocessableEntity, for: req)
         }
+        let throttle = req.application.subscribeThrottle
+        let client = "ip:" + Self.ipHash(req)
+        guard throttle.allows(client) else {
+            return try await render(req, values: input, errors: FieldErrors(), notice: req.t("subscribe.too_many"))
+                .encodeResponse(status: .tooManyRequests, for: req)
+        }
+        throttle.recordFailure(client)
         let lists = try await MailingList.query(on: req.db).filter(\.$slug ~~ input.text("lists").split(separator: ",").map(String.init))
             .all()
-        var subscriber = try await Subscriber.query(on: req.db).filter(\.$email == email).first()
-        // Someone already confirmed is not asked again, and says nothing about who is subscribed.
-        if subscriber?.status != .confirmed {
-            let pending = subscriber ?? Subscriber(email: email, name: input.text("name"), language: .en, status: .pending)
-            pending.name = input.text("name")
-            pending.language = SubscriberLanguage(rawValue: input.text("language")) ?? .en
-            pending.status = .pending
+        let existing = try await Subscriber.query(on: req.db).filter(\.$email == email).first()
+        // The answer is the same whoever the address belongs to. Someone already confirmed is not
+        // asked again. Anyone else known (pending, unsubscribed, bounced, complained) keeps their
+        // record as it is — status, name and language change only when they confirm through the
+        // link sent to them — and at most one link goes to an address in the throttle's window.
+        if existing?.status != .confirmed {
+            let subscriber = existing ?? Subscriber(email: email, name: input.text("name"), language: .en, status: .pending)
+            if existing == nil { subscriber.language = SubscriberLanguage(rawValue: input.text("language")) ?? .en }
             try await req.db.transaction { db in
-                try await pending.save(on: db)
+                try await subscriber.save(on: db)
                 for list in lists
-                where try await Subscription.query(on: db).filter(\.$subscriber.$id == pending.id!).filter(\.$list.$id == list.id!).count()
+                where try await Subscription.query(on: db).filter(\.$subscriber.$id == subscriber.id!).filter(\.$list.$id == list.id!)
+                    .count()
                     == 0
                 {
-                    try await Subscription(subscriberID: pending.id!, listID: list.id!).save(on: db)
+                    try await Subscription(subscriberID: subscriber.id!, listID: list.id!).save(on: db)
                 }
                 try await ConsentEvent(
-                    subscriberID: pending.id!, action: "subscribe", textVersion: Self.consentTextVersion, language: req.language.rawValue,
+                    subscriberID: subscriber.id!, action: existing == nil ? "subscribe" : "subscribe-request",
+                    textVersion: Self.consentTextVersion, language: req.language.rawValue,
                     source: "subscribe-form", ipHash: Self.ipHash(req), detail: lists.map(\.slug).joined(separator: ",")
                 ).save(on: db)
             }
-            subscriber = pending
-            try await sendConfirmation(to: pending, req: req)
+            let mailbox = req.application.confirmationThrottle
+            if mailbox.allows(email) {
+                mailbox.recordFailure(email)
+                try await sendConfirmation(to: subscriber, req: req)
+            }
         }
         return try await render(req, values: [:], errors: FieldErrors(), notice: req.t("subscribe.check_mail")).encodeResponse(for: req)
     }
@@ -114,7 +127,7 @@ struct SubscriptionController: RouteCollection {
             to: [try MailAddress(subscriber.email, name: subscriber.name)],
             subject: req.application.localizer.text("subscribe.confirm_subject", language), text: text,
             messageID:
-                "confirm.\(subscriber.id!.uuidString.lowercased()).\(Int(Date().timeIntervalSince1970))@\(req.application.focalConfig.baseURL.host ?? "focal")"
+                "confirm.\(UUID().uuidString.lowercased())@\(req.application.focalConfig.baseURL.host ?? "focal")"
         )
         do {
             try await engine.sendSingle(message)
@@ -147,7 +160,9 @@ struct SubscriptionController: RouteCollection {
 
     func confirm(req: Request) async throws -> View {
         let subscriber = try await subscriber(req, purpose: "confirm")
-        if subscriber.status == .pending || subscriber.status == .unsubscribed {
+        // The person, through the link sent to their address: this alone undoes an unsubscribe,
+        // a complaint or a bounce.
+        if subscriber.status != .confirmed {
             subscriber.status = .confirmed
             subscriber.confirmedAt = Date()
             try await req.db.transaction { db in

@@ -51,5 +51,6 @@ extension Application {
         migrations.add(CreateCampaign())
         migrations.add(CreateDelivery())
         migrations.add(AddCampaignSelection())
+        migrations.add(UpdateCampaignAddPauseReason())
     }
 }

@@ -105,6 +105,15 @@ struct NetworkDirectory {
         return ordered
     }
 
+    /// The people the public network shows: those holding a current position, or a focal-point
+    /// appointment the public sees. Meeting delegates are not among them unless they are one of
+    /// these; they appear only where they consented (the public list of participants).
+    var publiclyListedPeople: [Person] {
+        let appointed = Set(appointments.filter { $0.isCurrent || $0.status == .nominated }.map { $0.$person.id })
+        let positioned = Set(positions.map { $0.$person.id })
+        return people.filter { person in person.id.map { appointed.contains($0) || positioned.contains($0) } ?? false }
+    }
+
     func people(in organisationID: UUID) -> [Person] {
         let ids = Set(positions.filter { $0.$organisation.id == organisationID }.map { $0.$person.id })
         return people.filter { $0.id.map(ids.contains) ?? false }

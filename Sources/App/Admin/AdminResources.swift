@@ -1,0 +1,35 @@
+/// Every record type edited through the shared admin screens: routes register one controller for
+/// each, and the form tests submit each one's form with every input.
+enum AdminResources {
+    static let all: [any AdminResource.Type] = [
+        CountryResource.self,
+        OrganisationResource.self,
+        PersonResource.self,
+        ContactPointResource.self,
+        PositionResource.self,
+        FocalPointAppointmentResource.self,
+        UserResource.self,
+        MeetingResource.self,
+        MeetingSeriesResource.self,
+        MeetingOrganisationResource.self,
+        AgendaItemResource.self,
+        ParticipationResource.self,
+        MeetingSessionResource.self,
+        StatementResource.self,
+        MeetingOutcomeResource.self,
+        DocumentResource.self,
+        DocumentLinkResource.self,
+        NewsletterResource.self,
+        NewsletterIssueResource.self,
+        StrategyResource.self,
+        PriorityAreaResource.self,
+        ActivityResource.self,
+        ActivityParticipantResource.self,
+        ActivityEvidenceResource.self,
+        IndicatorResource.self,
+        IndicatorTargetResource.self,
+        IndicatorActualResource.self,
+        SubscriberResource.self,
+        MailingListResource.self,
+    ]
+}
