@@ -64,15 +64,18 @@ private func configureMiddleware(_ app: Application, _ config: AppConfig) {
     app.middleware = Middlewares()
     app.middleware.use(InFlightRequestsMiddleware(requests: app.inFlightRequests))
     app.lifecycle.use(RequestDrain(requests: app.inFlightRequests, limit: .seconds(30)))
-    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(AllowedMethodsMiddleware())
+    app.middleware.use(SecurityHeadersMiddleware(strictTransportSecurity: config.baseURL.scheme == "https"))
     app.middleware.use(ErrorPageMiddleware())
     app.middleware.use(ResponseCacheMiddleware())
     app.middleware.use(PublicFilesMiddleware(publicDirectory: config.resourcesDirectory + "/Public/"))
     app.middleware.use(LanguageMiddleware(secureCookies: config.secureCookies))
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(User.sessionAuthenticator())
-    app.middleware.use(CSRFMiddleware(secureCookies: config.secureCookies))
+    app.middleware.use(SessionFreshnessMiddleware())
+    // Who may use a route is decided before anything reads the body (the CSRF check collects it).
     app.middleware.use(AccessControlMiddleware())
+    app.middleware.use(CSRFMiddleware(secureCookies: config.secureCookies))
     app.middleware.use(ContentChangeMiddleware())
 }
 

@@ -110,6 +110,7 @@ struct AccountController: RouteCollection {
             try await user.save(on: db)
             try await audit(req, "update", "user", user.id!, user.email, ["password": "…"], ["password": "changed"], on: db)
         }
+        SessionFreshnessMiddleware.passwordChanged(req, user: user)
         return req.redirect(to: "/account/profile?saved=1")
     }
 

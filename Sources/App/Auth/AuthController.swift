@@ -36,36 +36,28 @@ struct AuthController: RouteCollection {
         let next = input.next ?? ""
         let config = req.application.focalConfig
         let client = req.remoteAddress?.ipAddress ?? "unknown"
-        guard req.application.loginThrottle.allows(client) else {
+        // Failures are counted per client address and per client and account, never per account
+        // alone: nobody can lock the secretariat out by typing wrong passwords for its addresses,
+        // and the answer never depends on whether an address has an account.
+        let throttle = req.application.loginThrottle
+        let pair = client + " " + email
+        guard throttle.allows(client), throttle.allows(pair) else {
             return try await render(req, email: email, next: next, error: req.t("login.throttled"), status: .tooManyRequests)
         }
         let user = try await User.query(on: req.db).filter(\.$email == email).first()
-        if let lockedUntil = user?.lockedUntil, lockedUntil > Date() {
-            return try await render(
-                req, email: email, next: next,
-                error: req.t("login.locked", ["minutes": "\(Int(lockedUntil.timeIntervalSinceNow / 60) + 1)"]),
-                status: .tooManyRequests)
-        }
         let password = input.password ?? ""
         let matches = try await req.password.async.verify(password, created: user?.passwordHash ?? Self.decoyHash)
         guard let user, matches else {
-            req.application.loginThrottle.recordFailure(client)
-            if let user {
-                user.failedLoginCount += 1
-                if user.failedLoginCount >= config.loginMaxAttempts {
-                    user.lockedUntil = Date().addingTimeInterval(TimeInterval(config.loginLockSeconds))
-                    user.failedLoginCount = 0
-                }
-                try await user.save(on: req.db)
-            }
+            throttle.recordFailure(client)
+            // The pair may fail loginMaxAttempts times, the address four times as many.
+            for _ in 0..<4 { throttle.recordFailure(pair) }
             return try await render(req, email: email, next: next, error: req.t("login.failed"), status: .unauthorized)
         }
         user.failedLoginCount = 0
         user.lockedUntil = nil
         user.lastLoginAt = Date()
         try await user.save(on: req.db)
-        req.auth.login(user)
-        req.session.authenticate(user)
+        await SessionFreshnessMiddleware.begin(req, as: user)
         return req.redirect(to: Self.safeDestination(next) ?? (user.role.isStaff ? "/admin" : "/account/profile"))
     }
 
@@ -76,8 +68,13 @@ struct AuthController: RouteCollection {
     }
 
     /// Only paths on this site: never another host, so the login form cannot be used to redirect away.
+    /// Browsers drop tabs and line breaks and read `\\` as `/`, so `/\t/evil.example` would be
+    /// `//evil.example`: any control character, space or backslash refuses the path.
     static func safeDestination(_ next: String) -> String? {
-        guard next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), !next.hasPrefix("/login") else { return nil }
+        guard next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/login"),
+            !next.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F || $0 == "\\" }),
+            let components = URLComponents(string: next), components.scheme == nil, components.host == nil
+        else { return nil }
         return next
     }
 
@@ -86,7 +83,7 @@ struct AuthController: RouteCollection {
     {
         let context = LoginPageContext(
             chrome: try await Chrome.make(for: req, title: req.t("login.title")), csrf: req.csrfToken(), email: email,
-            next: next.removingPercentEncoding ?? next, error: error)
+            next: next, error: error)
         let response = try await req.view.render("auth/login", context).encodeResponse(for: req)
         response.status = status
         return response

@@ -51,15 +51,41 @@ struct ContentChangeMiddleware: AsyncMiddleware {
 }
 
 struct SecurityHeadersMiddleware: AsyncMiddleware {
+    /// Over https (the configured base URL), browsers are told to keep to it.
+    var strictTransportSecurity = false
+
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: request)
+        // A page made for a signed-in person is never kept by a browser or a proxy.
+        if request.auth.has(User.self), !response.headers.contains(name: .cacheControl) {
+            response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        }
+        if strictTransportSecurity {
+            response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains")
+        }
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
         response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
         response.headers.replaceOrAdd(
             name: "Content-Security-Policy",
             value:
-                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
+                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; "
+                + "frame-ancestors 'none'; form-action 'self'")
         return response
+    }
+}
+
+/// The site answers GET, HEAD and POST; any other method is 405 with the methods it allows
+/// (OPTIONS, TRACE, PUT, DELETE... are not a missing page).
+struct AllowedMethodsMiddleware: AsyncMiddleware {
+    static let allowed: [HTTPMethod] = [.GET, .HEAD, .POST]
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard Self.allowed.contains(request.method) else {
+            let response = Response(status: .methodNotAllowed)
+            response.headers.replaceOrAdd(name: .allow, value: "GET, HEAD, POST")
+            return response
+        }
+        return try await next.respond(to: request)
     }
 }
