@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import App
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// What the HTTP layer answers before any feature sees a request.
+@Suite("HTTP hardening")
+struct HTTPHardeningTests {
+    @Test("Methods other than GET, HEAD and POST answer 405 with Allow", arguments: ["OPTIONS", "TRACE", "PUT", "DELETE", "PATCH"])
+    func otherMethods(method: String) async throws {
+        try await withApp { app async throws in
+            for path in ["/", "/network", "/api/v1/countries", "/admin"] {
+                let response = try await app.testing().sendRequest(HTTPMethod(rawValue: method), path)
+                #expect(response.status == .methodNotAllowed, "\(method) \(path) answered \(response.status)")
+                #expect(response.headers.first(name: .allow) == "GET, HEAD, POST")
+            }
+        }
+    }
+
+    @Test("An asset path with a NUL or another control character is 404, never served as another type")
+    func controlCharactersInAssetPaths() async throws {
+        try await withApp { app async throws in
+            let script = try await app.testing().sendRequest(.GET, "/js/local-time.js")
+            #expect(script.status == .ok)
+            for path in ["/js/local-time.js%00.html", "/js/local-time.js%00", "/css/site.css%0a.html"] {
+                let response = try await app.testing().sendRequest(.GET, path)
+                #expect(response.status == .notFound, "\(path) answered \(response.status)")
+                #expect(response.headers.contentType?.subType != "javascript", "\(path) served the script")
+            }
+        }
+    }
+
+    @Test("The Content-Security-Policy forbids plugins and a changed base URL")
+    func contentSecurityPolicy() async throws {
+        try await withApp { app async throws in
+            let policy = try await app.testing().sendRequest(.GET, "/").headers.first(name: "Content-Security-Policy") ?? ""
+            #expect(policy.contains("object-src 'none'"), "\(policy)")
+            #expect(policy.contains("base-uri 'none'"), "\(policy)")
+            #expect(policy.contains("script-src 'self'"), "\(policy)")
+        }
+    }
+
+    @Test("Signed-in pages and the subscriber export are never stored by a browser or proxy")
+    func noStoreWhenSignedIn() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            let editor = try await signIn(app, as: Demo.editor)
+            for path in ["/admin", "/", "/network", "/admin/subscribers/export.csv", "/admin/subscribers"] {
+                let response = try await app.testing().sendRequest(.GET, path, headers: editor)
+                let cache = response.headers.first(name: .cacheControl) ?? ""
+                #expect(cache.contains("no-store"), "\(path) signed in: Cache-Control '\(cache)'")
+            }
+            let anonymous = try await app.testing().sendRequest(.GET, "/network")
+            #expect(!(anonymous.headers.first(name: .cacheControl) ?? "").contains("no-store"), "public pages stay cacheable")
+        }
+    }
+
+    @Test("An anonymous upload to a route with a large body limit is refused at its headers, before the body is read")
+    func accessBeforeBody() async throws {
+        try await withApp { app async throws in
+            try await app.server.start(address: .hostname("127.0.0.1", port: 0))
+            defer { Task { await app.server.shutdown() } }
+            let port = try #require(app.http.server.shared.localAddress?.port)
+            let head =
+                "POST /admin/subscribers/import HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=x\r\n"
+                + "Content-Length: 52428800\r\n\r\n"
+            let started = Date()
+            let answer = try RawHTTP.exchange(port: port, send: Array(head.utf8) + [UInt8](repeating: 65, count: 1024), waitSeconds: 10)
+            let statusLine = answer.split(separator: "\r\n").first.map(String.init) ?? ""
+            #expect(statusLine.hasPrefix("HTTP/1.1 303") || statusLine.hasPrefix("HTTP/1.1 403"), "answered '\(statusLine)'")
+            #expect(Date().timeIntervalSince(started) < 10, "the server waited for the 50 MB body")
+        }
+    }
+}
+
+/// One request over a plain socket, for what an HTTP client library will not send (a body that
+/// never comes); returns what the server answered within the time given.
+enum RawHTTP {
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static func exchange(port: Int, send bytes: [UInt8], waitSeconds: Int) throws -> String {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure(description: "socket() failed") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw Failure(description: "connect() failed") }
+        var timeout = timeval(tv_sec: waitSeconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        _ = bytes.withUnsafeBufferPointer { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while received.count < 65_536 {
+            let count = buffer.withUnsafeMutableBufferPointer { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count <= 0 { break }
+            received += buffer[0..<count]
+            if String(decoding: received, as: UTF8.self).contains("\r\n\r\n") { break }
+        }
+        return String(decoding: received, as: UTF8.self)
+    }
+}
