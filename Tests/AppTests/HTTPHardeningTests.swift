@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import Testing
 import Vapor
@@ -109,5 +110,43 @@ enum RawHTTP {
             if String(decoding: received, as: UTF8.self).contains("\r\n\r\n") { break }
         }
         return String(decoding: received, as: UTF8.self)
+    }
+}
+
+@Suite("Page cache")
+struct PageCacheTests {
+    static let slug = "framework-asean-china-environmental-cooperation-strategy-action-plan-2021-2025"
+
+    @Test("A cached page whose refresh answers 404 (made restricted elsewhere) is never served again")
+    func expiredRestrictedPageIsDropped() async throws {
+        try await withApp(loadDemo: true, environment: ["FOCAL_PAGE_CACHE_SECONDS": "1"]) { app async throws in
+            let path = "/documents/\(Self.slug)"
+            #expect(try await app.testing().sendRequest(.GET, path).status == .ok)
+            #expect(try await app.testing().sendRequest(.GET, path).status == .ok)
+            // another instance restricts it: this instance's cache is not told
+            let document = try #require(try await Document.query(on: app.db).filter(\.$slug == Self.slug).first())
+            document.access = .secretariat
+            try await document.save(on: app.db)
+            try await Task.sleep(for: .milliseconds(1_200))
+            for attempt in 1...3 {
+                let response = try await app.testing().sendRequest(.GET, path)
+                #expect(response.status == .notFound, "attempt \(attempt) after expiry answered \(response.status)")
+                #expect(!response.text.contains("Formulated and adopted by China"), "attempt \(attempt) served the restricted page")
+            }
+        }
+    }
+
+    @Test("If-None-Match is compared weakly and as a list")
+    func weakETags() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            let first = try await app.testing().sendRequest(.GET, "/network")
+            let etag = try #require(first.headers.first(name: .eTag))
+            for header in [etag, "W/" + etag, "\"other\", W/" + etag, "*"] {
+                let response = try await app.testing().sendRequest(.GET, "/network", headers: ["If-None-Match": header])
+                #expect(response.status == .notModified, "If-None-Match: \(header) answered \(response.status)")
+            }
+            let other = try await app.testing().sendRequest(.GET, "/network", headers: ["If-None-Match": "W/\"other\""])
+            #expect(other.status == .ok)
+        }
     }
 }

@@ -64,6 +64,10 @@ final class SiteCache: Sendable {
         state.withLockedValue { $0.profile = (profile, Date()) }
     }
 
+    func remove(_ key: String) {
+        _ = state.withLockedValue { $0.pages.removeValue(forKey: key) }
+    }
+
     func invalidate() {
         state.withLockedValue { $0 = State() }
     }

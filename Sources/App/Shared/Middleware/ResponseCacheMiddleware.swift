@@ -14,8 +14,19 @@ struct ResponseCacheMiddleware: AsyncMiddleware {
         if case .fresh(let page) = cache.lookup(key) {
             return Self.response(for: page, request: request)
         }
-        let response = try await next.respond(to: request)
-        guard response.status == .ok, let body = response.body.buffer else { return response }
+        // An expired page whose refresh fails or is no longer 200 (deleted, made restricted by
+        // another instance) is dropped, never served again.
+        let response: Response
+        do {
+            response = try await next.respond(to: request)
+        } catch {
+            cache.remove(key)
+            throw error
+        }
+        guard response.status == .ok, let body = response.body.buffer else {
+            cache.remove(key)
+            return response
+        }
         let digest = SHA256.hash(data: Data(body.readableBytesView))
         let etag = "\"" + digest.prefix(12).map { String(format: "%02x", $0) }.joined() + "\""
         response.headers.replaceOrAdd(name: .eTag, value: etag)
@@ -25,8 +36,19 @@ struct ResponseCacheMiddleware: AsyncMiddleware {
         return Self.response(for: SiteCache.Page(headers: response.headers, body: body, etag: etag, storedAt: Date()), request: request)
     }
 
+    /// If-None-Match compares weakly (RFC 9110 §13.1.2): `W/"x"` matches `"x"`, as does `*`, in a list.
+    static func matches(_ values: [String], _ etag: String) -> Bool {
+        for tag in values.flatMap({ $0.split(separator: ",") }) {
+            var candidate = tag.trimmingCharacters(in: .whitespaces)
+            if candidate == "*" { return true }
+            if candidate.hasPrefix("W/") { candidate.removeFirst(2) }
+            if candidate == etag { return true }
+        }
+        return false
+    }
+
     private static func response(for page: SiteCache.Page, request: Request) -> Response {
-        if request.headers.first(name: .ifNoneMatch) == page.etag {
+        if matches(request.headers[.ifNoneMatch], page.etag) {
             var headers = page.headers
             headers.remove(name: .contentLength)
             return Response(status: .notModified, headers: headers)
