@@ -222,6 +222,29 @@ struct InvitationFlowTests {
         }
     }
 
+    @Test("Registering a delegate with an address someone else uses attaches nobody from the registry and shows no one's name")
+    func delegationAddressOfAnother() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            let fixture = try await Self.inviteThree(app)
+            let myanmar = try await Self.participation(app, fixture.meeting, personName: "Illustrative focal point, Myanmar")
+            let link = MeetingLinks.rsvp(for: myanmar, meeting: fixture.meeting, secret: app.focalConfig.sessionSecret)
+            // an existing person of the registry, of another country, with an address
+            let other = Person(nameEn: "Registry Person Secret", nameZh: "", honorific: "")
+            try await other.save(on: app.db)
+            try await ContactPoint(personID: other.id!, kind: .email, value: "shared@example.org", visibility: .secretariat).save(
+                on: app.db)
+            let added = try await postForm(
+                app, link + "/delegation",
+                fields: ["name_en": "Typed Name", "name_zh": "", "honorific": "", "email": "shared@example.org", "role": "delegate"])
+            #expect(added.status == .ok, "\(added.status)")
+            #expect(!added.text.contains("Registry Person Secret"), "the page shows the name of whoever had the address")
+            let participants = try await Participation.query(on: app.db).filter(\.$meeting.$id == fixture.meeting.id!)
+                .filter(\.$registeredBy.$id == myanmar.id!).with(\.$person).all()
+            #expect(participants.map(\.person.nameEn) == ["Typed Name"])
+            #expect(!participants.contains { $0.$person.id == other.id }, "the existing person was attached to the delegation")
+        }
+    }
+
     @Test("The video link is shown to registered participants and staff, never to anonymous readers or the merely invited")
     func videoLinkVisibility() async throws {
         try await withApp(loadDemo: true) { app async throws in

@@ -181,11 +181,14 @@ struct RSVPController: RouteCollection {
         let input = FormValidator.normalise((try? req.content.decode([String: String].self)) ?? [:], fields: fields)
         var errors = FormValidator.validate(input, fields: fields, t: req.t)
         let email = User.normalise(input.text("email"))
-        let existingContact = try await ContactPoint.query(on: req.db).filter(\.$kind == .email).filter(\.$value == email).first()
-        if let personID = existingContact?.$person.id,
-            try await Participation.query(on: req.db).filter(\.$meeting.$id == participation.$meeting.id).filter(\.$person.$id == personID)
-                .count()
-                > 0
+        // The address finds nobody in the registry for the caller: a focal point registers a new
+        // person of their delegation by the name they type, and learns nothing of who else uses
+        // that address. Only the same address already in their own country's delegation is refused.
+        let sameAddress = try await ContactPoint.query(on: req.db).filter(\.$kind == .email).filter(\.$value == email).all()
+            .map(\.$person.id)
+        if !sameAddress.isEmpty,
+            try await Participation.query(on: req.db).filter(\.$meeting.$id == participation.$meeting.id)
+                .filter(\.$country.$id == countryID).filter(\.$person.$id ~~ sameAddress).count() > 0
         {
             errors["email"] = req.t("validation.duplicate_participation")
         }
@@ -194,14 +197,9 @@ struct RSVPController: RouteCollection {
                 req, participation, action: action, delegationValues: input, delegationErrors: errors, status: .unprocessableEntity)
         }
         try await req.db.transaction { db in
-            let person: Person
-            if let existingContact {
-                person = try await existingContact.$person.get(on: db)
-            } else {
-                person = Person(nameEn: input.text("name_en"), nameZh: input.text("name_zh"), honorific: input.text("honorific"))
-                try await person.save(on: db)
-                try await ContactPoint(personID: person.id!, kind: .email, value: email, visibility: .secretariat).save(on: db)
-            }
+            let person = Person(nameEn: input.text("name_en"), nameZh: input.text("name_zh"), honorific: input.text("honorific"))
+            try await person.save(on: db)
+            try await ContactPoint(personID: person.id!, kind: .email, value: email, visibility: .secretariat).save(on: db)
             let member = Participation(
                 meetingID: participation.$meeting.id, personID: person.id!, countryID: countryID,
                 organisationID: input.uuid("organisation_id"),
