@@ -52,17 +52,24 @@ struct APITests {
         }
     }
 
-    @Test("An unknown country code is refused with a problem naming the country field")
-    func unknownCountry() async throws {
+    @Test(
+        "?country= that cannot be read or lacks two letters is a 422 naming it; a well-formed unknown code gives none; empty is no filter")
+    func countryFilter() async throws {
         try await withApp(loadDemo: true) { app async throws in
-            let response = try await app.testing().sendRequest(.GET, "/api/v1/organisations?country=ZZ")
-            #expect(response.status == .unprocessableEntity)
-            let problem = try #require(try Self.json(response) as? [String: Any])
-            #expect(problem["status"] as? Int == 422)
-            #expect((problem["reason"] as? String)?.contains("ZZ") == true)
-            let fields = try #require(problem["fields"] as? [[String: String]])
-            #expect(fields.map { $0["field"] } == ["country"])
-            #expect(fields.first?["reason"]?.contains("ZZ") == true)
+            for query in ["%ff%fe", "ABC", "1", "%00"] {
+                let response = try await app.testing().sendRequest(.GET, "/api/v1/organisations?country=" + query)
+                #expect(response.status == .unprocessableEntity, "?country=\(query) answered \(response.status)")
+                let problem = try #require(try Self.json(response) as? [String: Any])
+                #expect(problem["status"] as? Int == 422)
+                let fields = try #require(problem["fields"] as? [[String: String]])
+                #expect(fields.map { $0["field"] } == ["country"])
+            }
+            let unknown = try #require(
+                try Self.json(try await app.testing().sendRequest(.GET, "/api/v1/organisations?country=AA")) as? [Any])
+            #expect(unknown.isEmpty)
+            let all = try #require(try Self.json(try await app.testing().sendRequest(.GET, "/api/v1/organisations")) as? [Any])
+            let empty = try #require(try Self.json(try await app.testing().sendRequest(.GET, "/api/v1/organisations?country=")) as? [Any])
+            #expect(empty.count == all.count && !all.isEmpty)
         }
     }
 

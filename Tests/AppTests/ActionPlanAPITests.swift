@@ -129,7 +129,7 @@ struct ActionPlanAPITests {
         }
     }
 
-    @Test("?activity= and ?area= limit the indicators; an unknown code is a 422 problem naming the parameter")
+    @Test("?activity= and ?area= limit the indicators; an unknown code gives none, a malformed one is a 422 problem naming the parameter")
     func indicatorFilters() async throws {
         try await withApp(loadDemo: true) { app async throws in
             let all = try await Self.objects(app, "/indicators")
@@ -150,7 +150,11 @@ struct ActionPlanAPITests {
                 })
             #expect(!ofArea.contains { ($0["code"] as? String)?.hasPrefix("BD") == true })
 
-            for (parameter, url) in [("activity", "/indicators?activity=NO-SUCH"), ("area", "/indicators?area=ZZ")] {
+            for url in ["/indicators?activity=NO-SUCH", "/indicators?area=ZZ"] {
+                #expect(try await Self.objects(app, url).isEmpty, "GET \(url)")
+            }
+            #expect(try await Self.objects(app, "/indicators?area=").count == all.count)
+            for (parameter, url) in [("activity", "/indicators?activity=%ff"), ("area", "/indicators?area=a%20b")] {
                 let response = try await Self.get(app, url)
                 #expect(response.status == .unprocessableEntity, "GET \(url)")
                 let problem = try #require(response.json as? [String: Any])

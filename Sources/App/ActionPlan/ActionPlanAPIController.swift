@@ -39,18 +39,20 @@ struct ActionPlanAPIController: RouteCollection {
                 indicators: try await ActionPlanAPI.indicatorResults(indicators, on: req.db)))
     }
 
+    static let codePattern = "^[A-Za-z0-9.-]{1,32}$"
+
     /// All indicators, or those of one activity (`?activity=`) or of one priority area and its activities (`?area=`).
     func indicators(req: Request) async throws -> Response {
         let query = Indicator.query(on: req.db).sort(\.$code)
-        if let code = try? req.query.get(String.self, at: "activity") {
+        if let code = try req.filterParameter("activity", pattern: ActionPlanAPIController.codePattern) {
             guard let activity = try await Activity.query(on: req.db).filter(\.$code == code.uppercased()).first() else {
-                throw FieldErrors(["activity": req.t("error.not_found")])
+                return try APIResponse.json([ActionPlanAPI.IndicatorResult]())
             }
             query.filter(\.$activity.$id == activity.id!)
         }
-        if let code = try? req.query.get(String.self, at: "area") {
+        if let code = try req.filterParameter("area", pattern: ActionPlanAPIController.codePattern) {
             guard let area = try await PriorityArea.query(on: req.db).filter(\.$code == code.uppercased()).first() else {
-                throw FieldErrors(["area": req.t("error.not_found")])
+                return try APIResponse.json([ActionPlanAPI.IndicatorResult]())
             }
             let activities = try await Activity.query(on: req.db).filter(\.$priorityArea.$id == area.id!).all().compactMap(\.id)
             query.group(.or) { $0.filter(\.$priorityArea.$id == area.id!).filter(\.$activity.$id ~~ activities) }

@@ -31,9 +31,9 @@ struct NetworkAPIController: RouteCollection {
         let countries = try await Country.query(on: req.db).all()
         let codes = Dictionary(uniqueKeysWithValues: countries.map { ($0.id!, $0.code) })
         var query = Organisation.query(on: req.db).sort(\.$nameEn)
-        if let code = try? req.query.get(String.self, at: "country") {
+        if let code = try req.filterParameter("country", pattern: "^[A-Za-z]{2}$") {
             guard let country = countries.first(where: { $0.code == code.uppercased() }) else {
-                throw FieldErrors(["country": req.t("error.unknown_country", ["code": code])])
+                return try json([NetworkAPI.OrganisationItem]())
             }
             query = query.filter(\.$country.$id == country.id!)
         }

@@ -23,8 +23,9 @@ enum OpenAPIDocument {
                     parameters: [
                         [
                             "name": "country", "in": "query", "required": false,
-                            "description": "ISO 3166 alpha-2 code; only that country's organisations",
-                            "schema": ["type": "string", "pattern": "^[A-Za-z]{2}$"],
+                            "description":
+                                "ISO 3166 alpha-2 code; only that country's organisations (none for a code without any; an empty value is no filter; a malformed one is a 422 problem)",
+                            "schema": ["type": "string", "pattern": "^([A-Za-z]{2})?$"],
                         ]
                     ]),
                 "/people": get("People of the network with current positions and the contact points the caller may see", arrayOf("Person")),
@@ -45,18 +46,18 @@ enum OpenAPIDocument {
                         ["name": "code", "in": "path", "required": true, "schema": ["type": "string", "pattern": "^[A-Za-z0-9.-]+$"]]
                     ]),
                 "/action-plan/indicators": get(
-                    "Indicators with unit, direction, baseline, targets per year and validated actuals (per year, and per country where recorded); an unknown activity or area code is a 422 problem naming the parameter",
+                    "Indicators with unit, direction, baseline, targets per year and validated actuals (per year, and per country where recorded); an unknown activity or area code gives none, a malformed one is a 422 problem naming the parameter",
                     arrayOf("IndicatorResult"),
                     parameters: [
                         [
                             "name": "activity", "in": "query", "required": false,
                             "description": "Activity code; only that activity's indicators",
-                            "schema": ["type": "string"],
+                            "schema": ["type": "string", "pattern": "^[A-Za-z0-9.-]{0,32}$"],
                         ],
                         [
                             "name": "area", "in": "query", "required": false,
                             "description": "Priority area code; only the indicators of that area and of its activities",
-                            "schema": ["type": "string"],
+                            "schema": ["type": "string", "pattern": "^[A-Za-z0-9.-]{0,32}$"],
                         ],
                     ]),
                 "/action-plan/reports": get(
