@@ -137,7 +137,9 @@ enum ActionPlanAPI {
 
     static func plan(_ req: Request) async throws -> Plan {
         guard let data = try await ActionPlanData.load(on: req.db) else { return Plan(strategy: nil, priorityAreas: []) }
-        let document = try await data.strategy.$document.get(on: req.db)
+        let document = try await data.strategy.$document.get(on: req.db).flatMap {
+            Visibility.visible(to: req.role).contains($0.access) ? $0 : nil
+        }
         return Plan(
             strategy: StrategyItem(
                 slug: data.strategy.slug, title: BilingualText(en: data.strategy.titleEn, zh: data.strategy.titleZh),

@@ -22,7 +22,7 @@ struct ActionPlanAPIController: RouteCollection {
 
     /// The same document as /action-plan/export/action-plan.json.
     func export(req: Request) async throws -> Response {
-        try APIResponse.json(try await ActionPlanExport.document(on: req.db))
+        try APIResponse.json(try await ActionPlanExport.document(on: req.db, reader: req.role))
     }
 
     func area(req: Request) async throws -> Response {
@@ -78,7 +78,9 @@ struct ActionPlanAPIController: RouteCollection {
 
     func dashboards(req: Request) async throws -> Response {
         guard let data = try await ActionPlanData.load(on: req.db) else { return try APIResponse.json(ActionPlanAPI.Dashboards.empty) }
-        return try APIResponse.json(ActionPlanAPI.dashboards(try await ActionPlanDashboard.load(data, on: req.db)))
+        return try APIResponse.json(
+            ActionPlanAPI.dashboards(
+                try await ActionPlanDashboard.load(data, meetingVisibility: Visibility.visible(to: req.role), on: req.db)))
     }
 
     func activity(req: Request) async throws -> Response {

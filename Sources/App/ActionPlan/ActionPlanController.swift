@@ -18,7 +18,9 @@ struct ActionPlanController: RouteCollection {
     // MARK: overview
 
     func strategyEntry(_ strategy: Strategy, _ req: Request) async throws -> StrategyEntry {
-        let document = try await strategy.$document.get(on: req.db)
+        let document = try await strategy.$document.get(on: req.db).flatMap {
+            Visibility.visible(to: req.role).contains($0.access) ? $0 : nil
+        }
         return StrategyEntry(
             title: strategy.title(req.language), period: "\(strategy.firstYear)–\(strategy.lastYear)",
             adoptedOn: LocalizedDate.format(strategy.adoptedOn, req.language), version: strategy.version,
@@ -233,7 +235,7 @@ struct ActionPlanController: RouteCollection {
                     chrome: try await Chrome.make(for: req, title: req.t("plan.dashboards")), sections: [], indicatorOptions: [],
                     selectedIndicator: ""))
         }
-        let figures = try await ActionPlanDashboard.load(data, on: req.db)
+        let figures = try await ActionPlanDashboard.load(data, meetingVisibility: Visibility.visible(to: req.role), on: req.db)
         let l = req.language
         var sections: [ChartSection] = []
 

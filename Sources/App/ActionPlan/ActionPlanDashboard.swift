@@ -57,11 +57,14 @@ struct ActionPlanDashboard {
 
     static let termsEndingDays = 90
 
-    static func load(_ data: ActionPlanData, on db: any Database) async throws -> ActionPlanDashboard {
+    /// `meetingVisibility`: the meetings whose attendance the reader may see counted (a
+    /// secretariat-only meeting is not counted on the public dashboards).
+    static func load(_ data: ActionPlanData, meetingVisibility: [Visibility], on db: any Database) async throws -> ActionPlanDashboard {
         let countries = try await Country.query(on: db).sort(\.$nameEn).all()
         let (coverage, ending) = try await coverage(countries, on: db)
         return ActionPlanDashboard(
-            data: data, participation: try await participation(data, countries, on: db), coverage: coverage, termsEnding: ending)
+            data: data, participation: try await participation(data, countries, meetingVisibility: meetingVisibility, on: db),
+            coverage: coverage, termsEnding: ending)
     }
 
     // MARK: progress, status, indicators
@@ -104,7 +107,9 @@ struct ActionPlanDashboard {
 
     // MARK: participation and coverage
 
-    private static func participation(_ data: ActionPlanData, _ countries: [Country], on db: any Database) async throws
+    private static func participation(
+        _ data: ActionPlanData, _ countries: [Country], meetingVisibility: [Visibility], on db: any Database
+    ) async throws
         -> MemberStateParticipation
     {
         let years = Array(data.strategy.years)
@@ -116,6 +121,7 @@ struct ActionPlanDashboard {
             FROM \(ident: Participation.schema) p JOIN \(ident: Meeting.schema) m ON m.id = p.meeting_id
               JOIN \(ident: Person.schema) pe ON pe.id = p.person_id
             WHERE p.attendance = 'present' AND p.country_id IS NOT NULL AND m.starts_at IS NOT NULL
+              AND m.visibility IN (\(binds: meetingVisibility.map(\.rawValue)))
             """
         ).all()
         var meetings: [UUID: [Int: Set<UUID>]] = [:]

@@ -69,11 +69,14 @@ enum ActionPlanExport {
         let illustrative: Bool
     }
 
-    static func document(on db: any Database) async throws -> Document {
+    /// `reader`: the strategy's document is named only to those who may see it.
+    static func document(on db: any Database, reader: Role) async throws -> Document {
         guard let strategy = try await Strategy.query(on: db).sort(\.$firstYear, .descending).first() else {
             return Document(strategy: nil, priorityAreas: [], activities: [])
         }
-        let strategyDocument = try await strategy.$document.get(on: db)
+        let strategyDocument = try await strategy.$document.get(on: db).flatMap {
+            Visibility.visible(to: reader).contains($0.access) ? $0 : nil
+        }
         let areas = try await PriorityArea.query(on: db).filter(\.$strategy.$id == strategy.id!).sort(\.$position).all()
         let areaCodes = Dictionary(uniqueKeysWithValues: areas.map { ($0.id!, $0.code) })
         let activities = try await Activity.query(on: db).filter(\.$priorityArea.$id ~~ areas.compactMap(\.id)).with(\.$leadOrganisation)

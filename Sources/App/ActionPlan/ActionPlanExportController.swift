@@ -78,7 +78,7 @@ struct ActionPlanExportController: RouteCollection {
 
     /// Activities with their indicators, targets and validated actuals: the CSV exports' content in one document.
     func json(req: Request) async throws -> Response {
-        let plan = try await ActionPlanExport.document(on: req.db)
+        let plan = try await ActionPlanExport.document(on: req.db, reader: req.role)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         return file(String(decoding: try encoder.encode(plan), as: UTF8.self), type: "application/json", name: "action-plan.json")

@@ -18,7 +18,7 @@ struct MeetingAPIController: RouteCollection {
 
     func detail(req: Request) async throws -> Response {
         let meeting = try await MeetingsController.visibleMeeting(req, slug: req.parameters.get("slug") ?? "")
-        let record = try await MeetingRecord.load(meeting, on: req.db)
+        let record = try await MeetingRecord.load(meeting, visibleTo: Visibility.visible(to: req.role), on: req.db)
         let attendance = record.attendance
         let listed = record.participations.filter { $0.registration != .declined && $0.registration != .withdrawn }
         let detail = MeetingAPI.Detail(

@@ -19,7 +19,11 @@ struct MeetingRecord {
     /// Current positions of the people taking part, for "Director, Department of …".
     let directory: NetworkDirectory
 
-    static func load(_ meeting: Meeting, on db: any Database) async throws -> MeetingRecord {
+    /// `visibleTo`: the visibilities the reader may see; the parent event, sub-meetings and
+    /// documents of other visibilities are left out (staff views and mail pass every one).
+    static func load(_ meeting: Meeting, visibleTo: [Visibility] = Visibility.allCases, on db: any Database) async throws
+        -> MeetingRecord
+    {
         let id = try meeting.requireID()
         async let organisations = MeetingOrganisation.query(on: db).filter(\.$meeting.$id == id).with(\.$organisation)
             .sort(\.$position).all()
@@ -32,10 +36,12 @@ struct MeetingRecord {
         async let outcomes = MeetingOutcome.query(on: db).filter(\.$meeting.$id == id).with(\.$ownerCountry).with(\.$ownerOrganisation)
             .sort(\.$position).all()
         async let links = DocumentLink.query(on: db).filter(\.$target == .meeting).filter(\.$targetID == id).with(\.$document).all()
-        async let children = Meeting.query(on: db).filter(\.$parent.$id == id).sort(\.$startsAt).all()
+        async let children = Meeting.query(on: db).filter(\.$parent.$id == id).filter(\.$visibility ~~ visibleTo).sort(\.$startsAt).all()
         async let directory = NetworkDirectory.load(on: db, contactVisibility: [])
         var parent: Meeting?
-        if let parentID = meeting.$parent.id { parent = try await Meeting.find(parentID, on: db) }
+        if let parentID = meeting.$parent.id {
+            parent = try await Meeting.query(on: db).filter(\.$id == parentID).filter(\.$visibility ~~ visibleTo).first()
+        }
         let sessionList = try await sessions
         let attendance =
             sessionList.isEmpty
@@ -45,7 +51,8 @@ struct MeetingRecord {
             participations: try await participations.sorted(by: MeetingRecord.participantOrder),
             invitedCountries: try await invited.map(\.country).sorted { $0.nameEn < $1.nameEn }, sessions: sessionList,
             sessionAttendance: attendance, statements: try await statements, outcomes: try await outcomes,
-            documents: try await links.map(\.document).sorted { $0.titleEn < $1.titleEn }, parent: parent, children: try await children,
+            documents: try await links.map(\.document).filter { visibleTo.contains($0.access) }.sorted { $0.titleEn < $1.titleEn },
+            parent: parent, children: try await children,
             directory: try await directory)
     }
 

@@ -54,7 +54,7 @@ struct MeetingsController: RouteCollection {
         let slug = req.parameters.get("slug") ?? ""
         if slug.hasSuffix(".ics") { return try await calendar(req, slug: String(slug.dropLast(4))) }
         let meeting = try await Self.visibleMeeting(req, slug: slug)
-        let record = try await MeetingRecord.load(meeting, on: req.db)
+        let record = try await MeetingRecord.load(meeting, visibleTo: Visibility.visible(to: req.role), on: req.db)
         let viewer = Self.viewerParticipation(req, record)
         let presenter = MeetingPresenter(request: req)
         let hasIllustrative = record.participations.contains { $0.illustrative } || record.agenda.contains(where: \.illustrative)
@@ -65,7 +65,7 @@ struct MeetingsController: RouteCollection {
     /// The official list of participants: only those who agreed to appear, unless staff are reading.
     func participants(req: Request) async throws -> View {
         let meeting = try await Self.visibleMeeting(req, slug: req.parameters.get("slug") ?? "")
-        let record = try await MeetingRecord.load(meeting, on: req.db)
+        let record = try await MeetingRecord.load(meeting, visibleTo: Visibility.visible(to: req.role), on: req.db)
         let staff = req.role.isStaff
         let listed = record.participations.filter { $0.registration != .declined && $0.registration != .withdrawn }
         let shown = staff ? listed : listed.filter(\.publicListConsent)
@@ -84,7 +84,7 @@ struct MeetingsController: RouteCollection {
         guard let meeting = try await Meeting.query(on: req.db).filter(\.$slug == (req.parameters.get("slug") ?? "")).first() else {
             throw Abort(.notFound, reason: req.t("error.not_found"))
         }
-        let record = try await MeetingRecord.load(meeting, on: req.db)
+        let record = try await MeetingRecord.load(meeting, visibleTo: Visibility.visible(to: req.role), on: req.db)
         let emails = try await ContactPoint.query(on: req.db).filter(\.$kind == .email)
             .filter(\.$person.$id ~~ record.participations.map(\.$person.id)).all()
         var csv = CSVWriter()
