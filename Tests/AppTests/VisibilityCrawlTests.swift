@@ -81,7 +81,7 @@ struct VisibilityCrawlTests {
         ]
     }
 
-    @Test("As anonymous reader and as focal point, no page, feed, calendar, export, API answer or cached copy shows a record above the role")
+    @Test("As anonymous reader and as focal point, no page, feed, calendar, export, API answer or cached copy shows what is above the role")
     func crawl() async throws {
         try await withApp(loadDemo: true) { app async throws in
             let phrases = try await Self.makeRestrictedRecords(app)
