@@ -19,6 +19,7 @@ public struct MailAddress: Sendable, Equatable {
     /// A single mailbox: local part and domain, no spaces, brackets, quotes or line breaks, within
     /// RFC 5321's lengths. Non-ASCII characters are allowed (they need SMTPUTF8 to send).
     public static func isValidEnvelopeAddress(_ address: String) -> Bool {
+        guard hasValidDomainLabels(address) else { return false }
         if let ascii = isValidASCIIAddress(address) { return ascii }
         guard address.utf8.count <= 254, let at = address.lastIndex(of: "@") else { return false }
         let local = address[..<at]
@@ -29,6 +30,17 @@ public struct MailAddress: Sendable, Equatable {
         let forbidden: Set<Character> = [" ", "\t", "\r", "\n", "<", ">", "(", ")", "[", "]", ",", ";", ":", "\\", "\"", "@", "\0"]
         return !local.contains(where: forbidden.contains) && !domain.contains(where: forbidden.contains)
             && domain.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." }
+    }
+
+    /// Each label of the domain: 1 to 63 bytes, neither starting nor ending with a hyphen
+    /// (RFC 1035, RFC 5891), so `a@-example.com` is refused.
+    private static func hasValidDomainLabels(_ address: String) -> Bool {
+        guard let at = address.utf8.lastIndex(of: UInt8(ascii: "@")) else { return false }
+        let domain = address.utf8[address.utf8.index(after: at)...]
+        for label in domain.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false) {
+            if label.isEmpty || label.count > 63 || label.first == UInt8(ascii: "-") || label.last == UInt8(ascii: "-") { return false }
+        }
+        return true
     }
 
     /// The same rules on bytes for an all-ASCII address (nearly every one, and an import checks

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SMTPKit
 
 final class Subscriber: Model, @unchecked Sendable {
     static let schema = "subscribers"
@@ -35,8 +36,12 @@ final class Subscriber: Model, @unchecked Sendable {
         self.statusReason = ""
     }
 
+    /// Trimmed, lower-cased, and an internationalised domain in its ASCII form (IDNA), so the
+    /// address is stored once however it was typed and can be mailed without SMTPUTF8.
     static func normalise(_ email: String) -> String {
-        email.trimmedOfWhitespace.lowercased()
+        let lowered = email.trimmedOfWhitespace.lowercased()
+        guard !lowered.allSatisfy(\.isASCII) else { return lowered }
+        return MailAddress.asciiDomainForm(lowered) ?? lowered
     }
 }
 
