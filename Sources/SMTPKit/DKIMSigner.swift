@@ -26,6 +26,10 @@ public struct DKIMSigner: Sendable {
         "list-unsubscribe-post",
     ]
 
+    /// Listed once more than they occur (RFC 6376 §5.4.2): a From, Subject or List-* header added
+    /// to the message after signing then breaks the signature instead of passing unsigned.
+    public var overSignedHeaders = ["from", "subject", "list-id", "list-unsubscribe", "list-unsubscribe-post"]
+
     public init(domain: String, selector: String, key: Key) {
         self.domain = domain
         self.selector = selector
@@ -60,6 +64,8 @@ public struct DKIMSigner: Sendable {
                 canonical += Self.relaxedHeader(name: header.name, value: header.value) + "\r\n"
             }
         }
+        // A name listed beyond the headers present stands for no header and adds nothing to the hash.
+        present += overSignedHeaders
         let tags =
             "v=1; a=\(key.algorithm); c=relaxed/relaxed; d=\(domain); s=\(selector); t=\(Int(timestamp.timeIntervalSince1970)); "
             + "h=\(present.joined(separator: ":")); bh=\(bodyHash); b="

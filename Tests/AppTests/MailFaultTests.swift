@@ -135,6 +135,23 @@ struct MailFaultTests {
         }
     }
 
+    @Test("The sender name of FOCAL_MAIL_FROM is the campaign's From name unless the campaign sets its own")
+    func senderName() async throws {
+        let recorder = try SMTPRecorder.start()
+        defer { recorder.stop() }
+        try await withApp(loadDemo: true, environment: recorder.environment) { app async throws in
+            let editor = try await signIn(app, as: Demo.editor)
+            let campaign = try await CampaignTests.demoCampaign(app)
+            campaign.senderName = ""
+            try await campaign.save(on: app.db)
+            try await CampaignTests.startAndRun(app, campaign, editor: editor)
+            let raw = try #require(recorder.rawMessage(to: Self.english))
+            let from = String(decoding: raw, as: UTF8.self).components(separatedBy: "\r\n").first { $0.hasPrefix("From:") }
+            #expect(from?.contains("Focal Newsletter") == true, "From: \(from ?? "none")")
+            await app.mailEngine?.pool.shutdown()
+        }
+    }
+
     @Test("Processes on one data directory get different worker identities and journals; a restart takes its own back")
     func identities() throws {
         let directory = try TestTools.temporaryDirectory("focal-identity")

@@ -100,4 +100,31 @@ struct DKIMTests {
         let received = try #require(recorder.messages.first)
         #expect(try Self.verifies(Array(received), record: key.record, in: directory))
     }
+
+    @Test(
+        "From, Subject and List-* are over-signed: one of them added after signing breaks the signature",
+        arguments: ["From", "Subject", "List-Unsubscribe"])
+    func overSigned(header: String) throws {
+        let directory = try TestTools.temporaryDirectory("dkim")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let key = try Self.generate("rsa", in: directory)
+        let signer = DKIMSigner(domain: "focal.example", selector: "s2026", key: try DKIMSigner.key(pem: key.pem))
+        let signed = try signer.sign(try Self.message())
+        #expect(try Self.verifies(signed, record: key.record, in: directory))
+        let text = String(decoding: signed, as: UTF8.self)
+        let h = try #require(firstTag("h", in: text))
+        #expect(h.lowercased().components(separatedBy: ":").filter { $0 == header.lowercased() }.count == 2, "h=\(h)")
+        // an added header just under the signature, where a mail program may show the first one
+        let end = try #require(text.range(of: "\r\n", range: text.range(of: "b=")!.upperBound..<text.endIndex))
+        let forged = String(text[..<end.upperBound]) + "\(header): forged@evil.example\r\n" + String(text[end.upperBound...])
+        #expect(try !Self.verifies(Array(forged.utf8), record: key.record, in: directory), "an added \(header) still verifies")
+    }
+
+    /// The value of one tag of the DKIM-Signature header, unfolded.
+    func firstTag(_ tag: String, in text: String) -> String? {
+        let header = text.components(separatedBy: "\r\n\r\n")[0].replacingOccurrences(of: "\r\n\t", with: " ")
+            .replacingOccurrences(of: "\r\n ", with: " ")
+        guard let range = header.range(of: " \(tag)=") ?? header.range(of: ";\(tag)=") else { return nil }
+        return header[range.upperBound...].prefix { $0 != ";" }.replacingOccurrences(of: " ", with: "")
+    }
 }

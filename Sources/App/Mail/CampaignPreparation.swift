@@ -49,7 +49,8 @@ enum CampaignPreparation {
         let settings = app.mailEngine?.settings
         let from = try MailAddress(
             campaign.senderAddress.isEmpty ? (settings?.fromAddress ?? "newsletter@\(host)") : campaign.senderAddress,
-            name: campaign.senderName.isEmpty ? centre.nameEn : campaign.senderName)
+            name: !campaign.senderName.isEmpty
+                ? campaign.senderName : !(settings?.fromName ?? "").isEmpty ? (settings?.fromName ?? "") : centre.nameEn)
         var templates: [SubscriberLanguage: MailComposer.Template] = [:]
         var meetingSnapshot: MeetingSnapshot?
         switch campaign.kind {
