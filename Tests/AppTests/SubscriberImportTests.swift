@@ -92,6 +92,37 @@ struct SubscriberImportTests {
         }
     }
 
+    @Test(
+        "The subscriber export imports back into an empty database: same addresses (formula guards undone), statuses kept, no opt-out turned into consent"
+    )
+    func exportImportsBack() async throws {
+        var exported = ""
+        var original: [String: SubscriberStatus] = [:]
+        try await withApp(loadDemo: true) { app async throws in
+            let tricky = [
+                ("=sum@example.org", SubscriberStatus.confirmed), ("-left@example.org", .unsubscribed), ("+c@example.org", .complained),
+            ]
+            for (email, status) in tricky { try await Subscriber(email: email, name: "", language: .en, status: status).save(on: app.db) }
+            let editor = try await signIn(app, as: Demo.editor)
+            let response = try await app.testing().sendRequest(.GET, "/admin/subscribers/export.csv", headers: editor)
+            #expect(response.status == .ok)
+            exported = response.body.string
+            #expect(exported.contains("'=sum@example.org"), "the export does not guard formulas")
+            original = Dictionary(uniqueKeysWithValues: try await Subscriber.query(on: app.db).all().map { ($0.email, $0.status) })
+        }
+        // a second installation with the same lists (the demo's)
+        try await withApp(loadDemo: true) { app async throws in
+            let report = try await Self.importer.run(Data(exported.utf8), on: app.db)
+            #expect(report.rejections.isEmpty, "\(report.rejections.map { "\($0.line): \($0.reason)" })")
+            let imported = Dictionary(uniqueKeysWithValues: try await Subscriber.query(on: app.db).all().map { ($0.email, $0.status) })
+            #expect(
+                Set(imported.keys) == Set(original.keys), "addresses differ: \(Set(imported.keys).symmetricDifference(Set(original.keys)))")
+            for (email, status) in original where status != .confirmed {
+                #expect(imported[email] == status, "\(email) was \(status), imported as \(imported[email].map(\.rawValue) ?? "nothing")")
+            }
+        }
+    }
+
     @Test("An address whose first row was refused is still imported from a later, valid row")
     func refusedRowDoesNotShadowLaterRow() async throws {
         try await withApp { app async throws in

@@ -3,7 +3,8 @@ import Foundation
 import SMTPKit
 import SQLKit
 
-/// CSV import of subscribers (RFC 4180; columns `email`, optional `name`, `language`, `lists`):
+/// CSV import of subscribers (RFC 4180; columns `email`, optional `name`, `language`, `lists`,
+/// `status` — the columns of the export, so an export can be imported back):
 /// every rejected row is reported with its line and reason, addresses are de-duplicated after
 /// normalising, and rows are written in large batches.
 struct SubscriberImport {
@@ -29,7 +30,7 @@ struct SubscriberImport {
             switch self {
             case .notUTF8(let line): return "the file is not UTF-8 text (first bad byte on line \(line)); save it as UTF-8 and try again"
             case .missingColumn(let name): return "the header has no \"\(name)\" column"
-            case .unknownColumn(let name): return "unknown column \"\(name)\" (allowed: email, name, language, lists)"
+            case .unknownColumn(let name): return "unknown column \"\(name)\" (allowed: email, name, language, lists, status)"
             case .unknownList(let slug): return "no mailing list \"\(slug)\""
             case .empty: return "the file is empty"
             }
@@ -37,6 +38,13 @@ struct SubscriberImport {
     }
 
     let status: SubscriberStatus
+
+    /// A cell as written before CSVWriter guarded it against spreadsheet formulas (a `'` before
+    /// a leading `=`, `+`, `-` or `@`).
+    static func unescaped(_ cell: String) -> String {
+        guard cell.hasPrefix("'"), let second = cell.dropFirst().first, "=+-@".contains(second) else { return cell }
+        return String(cell.dropFirst())
+    }
     let source: String
     let defaultLists: [String]
 
@@ -45,11 +53,14 @@ struct SubscriberImport {
         var records = CSVReader.parse(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
         guard !records.isEmpty else { throw Failure.empty }
         let header = records.removeFirst().fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        for column in header where !["email", "name", "language", "lists"].contains(column) { throw Failure.unknownColumn(column) }
+        for column in header where !["email", "name", "language", "lists", "status"].contains(column) {
+            throw Failure.unknownColumn(column)
+        }
         guard let emailColumn = header.firstIndex(of: "email") else { throw Failure.missingColumn("email") }
         let nameColumn = header.firstIndex(of: "name")
         let languageColumn = header.firstIndex(of: "language")
         let listsColumn = header.firstIndex(of: "lists")
+        let statusColumn = header.firstIndex(of: "status")
 
         let lists = Dictionary(uniqueKeysWithValues: try await MailingList.query(on: db).all().map { ($0.slug, $0.id!) })
         for slug in defaultLists where lists[slug] == nil { throw Failure.unknownList(slug) }
@@ -65,7 +76,7 @@ struct SubscriberImport {
             let fields = record.fields
             let line = record.line
             func field(_ column: Int?) -> String {
-                column.flatMap { $0 < fields.count ? fields[$0] : nil }?.trimmedOfWhitespace ?? ""
+                Self.unescaped(column.flatMap { $0 < fields.count ? fields[$0] : nil }?.trimmedOfWhitespace ?? "")
             }
             if fields.count != header.count {
                 report.rejections.append(Rejection(line: line, reason: "expected \(header.count) fields, found \(fields.count)"))
@@ -108,11 +119,21 @@ struct SubscriberImport {
                 report.rejections.append(Rejection(line: line, reason: "no mailing list \"\(unknown)\""))
                 continue
             }
+            // A row's own status (an export's) is kept when it says the person left or has not
+            // confirmed: an import never turns an unsubscribe, a bounce or a complaint into consent.
+            let statusText = field(statusColumn).lowercased()
+            guard let rowStatus = statusText.isEmpty ? status : SubscriberStatus(rawValue: statusText) else {
+                report.rejections.append(
+                    Rejection(
+                        line: line, reason: "status must be pending, confirmed, unsubscribed, bounced or complained, not \(statusText)"))
+                continue
+            }
+            let importedStatus = rowStatus == .confirmed ? status : rowStatus
             // Only an accepted row claims its address: a refused one does not block a later good one.
             firstLine[email] = line
-            let subscriber = Subscriber(email: email, name: name, language: language, status: status)
+            let subscriber = Subscriber(email: email, name: name, language: language, status: importedStatus)
             subscriber.id = UUID()
-            subscriber.confirmedAt = status == .confirmed ? Date() : nil
+            subscriber.confirmedAt = importedStatus == .confirmed ? Date() : nil
             existing.insert(email)
             pending.append((subscriber, listIDs))
             if pending.count == Self.batchSize {
