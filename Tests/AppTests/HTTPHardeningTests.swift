@@ -20,6 +20,7 @@ struct HTTPHardeningTests {
                 let response = try await app.testing().sendRequest(HTTPMethod(rawValue: method), path)
                 #expect(response.status == .methodNotAllowed, "\(method) \(path) answered \(response.status)")
                 #expect(response.headers.first(name: .allow) == "GET, HEAD, POST")
+                #expect(response.headers.first(name: "X-Content-Type-Options") == "nosniff", "\(method) \(path) lacks the security headers")
             }
         }
     }

@@ -59,6 +59,11 @@ struct VisibilityCrawlTests {
         let myanmar = try #require(try await Country.query(on: app.db).filter(\.$code == "MM").first())
         let hidden = Person(nameEn: "Zqxhidden Delegate Delta", nameZh: "", honorific: "")
         try await hidden.save(on: app.db)
+        // as the admin screens record it, so every output fed by the audit log is checked too
+        try await AuditEntry(
+            actor: nil, action: "create", entityType: "person", entityID: hidden.id!.uuidString, summary: hidden.nameEn, before: [:],
+            after: [:]
+        ).save(on: app.db)
         let participation = Participation(
             meetingID: child.id!, personID: hidden.id!, countryID: myanmar.id!, organisationID: nil, roles: [.delegate],
             registration: .registered)

@@ -42,7 +42,11 @@ struct AuthController: RouteCollection {
         let throttle = req.application.loginThrottle
         let pair = client + " " + email
         guard throttle.allows(client), throttle.allows(pair) else {
-            return try await render(req, email: email, next: next, error: req.t("login.throttled"), status: .tooManyRequests)
+            let minutes = max(1, config.loginLockSeconds / 60)
+            let response = try await render(
+                req, email: email, next: next, error: req.t("login.throttled", ["minutes": "\(minutes)"]), status: .tooManyRequests)
+            response.headers.replaceOrAdd(name: "Retry-After", value: "\(config.loginLockSeconds)")
+            return response
         }
         let user = try await User.query(on: req.db).filter(\.$email == email).first()
         let password = input.password ?? ""

@@ -48,7 +48,9 @@ struct SiteController: RouteCollection {
 }
 
 struct HomePageContext: Encodable {
-    static let publicEntityTypes = ["country", "organisation", "person", "position", "focal_point"]
+    /// Records the public network shows. Not people as such: a person record may be a meeting
+    /// delegate who did not consent to be listed (their positions and appointments are shown).
+    static let publicEntityTypes = ["country", "organisation", "position", "focal_point"]
 
     struct NewsItem: Encodable {
         let date: String
