@@ -90,9 +90,15 @@ public enum TestTools {
 
     /// True once something accepts TCP connections on 127.0.0.1:port.
     public static func isListening(_ port: Int) -> Bool {
+        guard let fd = connectedSocket(port) else { return false }
+        close(fd)
+        return true
+    }
+
+    /// A TCP socket connected to 127.0.0.1:port, or nil; the caller closes it.
+    public static func connectedSocket(_ port: Int) -> Int32? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
+        guard fd >= 0 else { return nil }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -100,7 +106,11 @@ public enum TestTools {
         let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        return result == 0
+        guard result == 0 else {
+            close(fd)
+            return nil
+        }
+        return fd
     }
 
     /// Stops a process by its PID: SIGTERM, then SIGKILL if it does not end within two seconds.
