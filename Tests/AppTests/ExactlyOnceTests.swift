@@ -142,14 +142,41 @@ struct ExactlyOnceTests {
         return false
     }
 
+    /// The killed worker's journalled deliveries that never reached the recorder (read once the
+    /// recorder has settled): the messages cut off between their final "." and the server.
+    static func unconfirmedAtKill(dataDirectory: String, recorder: SMTPRecorder, store: Store) async throws -> Set<Int> {
+        try await Task.sleep(for: .seconds(2))
+        let journals = try FileManager.default.contentsOfDirectory(atPath: dataDirectory).filter { $0.hasPrefix("mail-journal-") }
+        let written = journals.reduce(into: Set<Int>()) { $0.formUnion(DeliveryJournal.recordedIDs(at: dataDirectory + "/" + $1)) }
+        let arrived = Set(recorder.received.map(\.recipient))
+        let app = try await openApp(store, dataDirectory: dataDirectory + "-check")
+        do {
+            let deliveries = try await Delivery.query(on: app.db).all()
+            try await app.asyncShutdown()
+            let cutOff = deliveries.filter { delivery in
+                delivery.id.map(written.contains) == true && !arrived.contains(delivery.email)
+            }
+            return Set(cutOff.compactMap(\.id))
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+    }
+
     /// Checks that every recipient of the campaign arrived exactly once, and nobody else.
-    static func expectExactlyOnce(_ recorder: SMTPRecorder, campaignID: UUID, monitor: Application) async throws -> [Delivery] {
+    /// `unconfirmedAtKill`: deliveries whose whole message was written (journalled) when the worker
+    /// was killed but which the server had not taken yet. SMTP cannot tell whether such a message
+    /// arrived; Focal counts it as sent (never twice), so it alone may be missing.
+    static func expectExactlyOnce(
+        _ recorder: SMTPRecorder, campaignID: UUID, monitor: Application, unconfirmedAtKill: Set<Int> = []
+    ) async throws -> [Delivery] {
         let deliveries = try await Delivery.query(on: monitor.db).filter(\.$campaign.$id == campaignID).all()
         var arrivals: [String: Int] = [:]
         for line in recorder.received { arrivals[line.recipient, default: 0] += 1 }
         let expected = Set(deliveries.map(\.email))
         let twice = arrivals.filter { $0.value > 1 }.map(\.key).sorted()
-        let missing = expected.filter { arrivals[$0] == nil }.sorted()
+        let excused = Set(deliveries.filter { $0.id.map(unconfirmedAtKill.contains) ?? false }.map(\.email))
+        let missing = expected.filter { arrivals[$0] == nil && !excused.contains($0) }.sorted()
         let strangers = Set(arrivals.keys).subtracting(expected).sorted()
         #expect(twice.isEmpty, "\(twice.count) recipients got the message more than once, e.g. \(twice.prefix(5))")
         #expect(missing.isEmpty, "\(missing.count) recipients got nothing, e.g. \(missing.prefix(5))")
@@ -185,6 +212,8 @@ struct ExactlyOnceTests {
         first.waitUntilExit()
         let atKill = recorder.received.count
         #expect(atKill < campaign.total, "the worker finished before it could be killed; the test proves nothing")
+        let unconfirmed = try await Self.unconfirmedAtKill(dataDirectory: dataDirectory, recorder: recorder, store: store)
+        #expect(unconfirmed.count <= 8, "at most one message per connection can be between its last byte and the server: \(unconfirmed)")
 
         let second = try Self.startWorker(store, dataDirectory: dataDirectory, recorder: recorder, into: processes)
         let monitor = try await Self.openApp(store, dataDirectory: directory.appendingPathComponent("monitor").path)
@@ -194,7 +223,8 @@ struct ExactlyOnceTests {
             #expect(
                 finished,
                 "the campaign did not finish after the restart; \(recorder.received.count) arrived. \(Self.workerLogs([dataDirectory]))")
-            let deliveries = try await Self.expectExactlyOnce(recorder, campaignID: campaign.id, monitor: monitor)
+            let deliveries = try await Self.expectExactlyOnce(
+                recorder, campaignID: campaign.id, monitor: monitor, unconfirmedAtKill: unconfirmed)
             #expect(deliveries.count == 10_002)
             #expect(Set(deliveries.map(\.claimedBy)).count == 1, "one installation, one worker id across the restart")
         } catch {
