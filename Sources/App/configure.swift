@@ -6,7 +6,7 @@ import Vapor
 
 /// Sets up the database, templates, strings, middleware, commands and routes.
 public func configure(_ app: Application, config: AppConfig) async throws {
-    app.focalConfig = config
+    app.storage[Application.ConfigKey.self] = config
     try configureDatabase(app, config)
     app.registerMigrations()
 
@@ -17,13 +17,18 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.localizer = try Localizer.load(from: config.resourcesDirectory + "/Resources/Localization")
 
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
-    app.loginThrottle = LoginThrottle(maxAttemptsPerWindow: config.loginMaxAttempts * 4, window: TimeInterval(config.loginLockSeconds))
-    app.siteCache = SiteCache(timeToLive: TimeInterval(config.pageCacheSeconds))
-    app.pdfRenderer = ChromiumPDFRenderer.detect(environment: ProcessInfo.processInfo.environment)
-    app.pdfCache = PDFCache(directory: config.dataDirectory + (config.demo ? "/demo-pdf-cache" : "/pdf-cache"))
-    app.fileStorage = LocalFileStorage(directory: config.dataDirectory + (config.demo ? "/demo-files" : "/files"))
+    app.storage[Application.LoginThrottleKey.self] = LoginThrottle(
+        maxAttemptsPerWindow: config.loginMaxAttempts * 4, window: TimeInterval(config.loginLockSeconds))
+    app.storage[Application.SiteCacheKey.self] = SiteCache(timeToLive: TimeInterval(config.pageCacheSeconds))
+    app.storage[Application.PDFRendererKey.self] = ChromiumPDFRenderer.detect(environment: ProcessInfo.processInfo.environment)
+    app.storage[Application.PDFCacheKey.self] = PDFCache(directory: config.dataDirectory + (config.demo ? "/demo-pdf-cache" : "/pdf-cache"))
+    app.storage[Application.FileStorageKey.self] = LocalFileStorage(
+        directory: config.dataDirectory + (config.demo ? "/demo-files" : "/files"))
     // Long articles and forms fit; file uploads have their own, larger limit.
     app.routes.defaultMaxBodySize = "1mb"
+    // Vapor's timer counts reads and writes: it closes a connection whose request never completes
+    // or which idles between requests, as nginx's client_header/body and keepalive timeouts do.
+    app.http.server.configuration.idleTimeout = .seconds(Int64(config.httpIdleSeconds))
     app.sessions.use(.fluent)
     app.sessions.configuration = SessionsConfiguration(cookieName: "focal_session") { id in
         HTTPCookies.Value(string: id.string, maxAge: 8 * 3600, path: "/", isSecure: config.secureCookies, isHTTPOnly: true, sameSite: .lax)
@@ -85,17 +90,16 @@ public func prepareToServe(_ app: Application) async throws {
     try await app.autoMigrate()
     app.lifecycle.use(NewsletterScheduler(interval: .seconds(30)))
     app.lifecycle.use(MailWorker())
-    guard app.focalConfig.demo else { return }
+    guard try app.focalConfig.demo else { return }
     let loaded = try await DemoLoader.loadIfEmpty(on: app.db, hasher: app.password)
-    print(DemoLoader.banner(baseURL: app.focalConfig.baseURL, freshlyLoaded: loaded))
+    print(DemoLoader.banner(baseURL: try app.focalConfig.baseURL, freshlyLoaded: loaded))
 }
 
 extension Application {
-    private struct ConfigKey: StorageKey { typealias Value = AppConfig }
+    struct ConfigKey: StorageKey { typealias Value = AppConfig }
 
     public var focalConfig: AppConfig {
-        get { storage[ConfigKey.self]! }
-        set { storage[ConfigKey.self] = newValue }
+        get throws { try storage.service(ConfigKey.self) }
     }
 }
 
@@ -104,6 +108,15 @@ extension Application {
 /// of a rollback journal and the pages. The mode is stored in the file.
 struct SQLiteWriteAheadLog: LifecycleHandler {
     func didBootAsync(_ application: Application) async throws {
-        try await (application.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").run()
+        try await (try application.db.sql).raw("PRAGMA journal_mode=WAL").run()
+    }
+}
+
+extension Storage {
+    /// A service set up in `configure`. Vapor empties the storage at shutdown, and a request still
+    /// running then must end with an error, not take the process down.
+    func service<Key: StorageKey>(_ key: Key.Type) throws -> Key.Value {
+        guard let value = self[key] else { throw Abort(.serviceUnavailable, reason: "Focal is shutting down") }
+        return value
     }
 }

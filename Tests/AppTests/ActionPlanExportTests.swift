@@ -6,6 +6,10 @@ import VaporTesting
 
 @testable import App
 
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
+
 @Suite("Action plan CSV and JSON exports")
 struct ActionPlanExportTests {
     static func csv(_ app: Application, _ name: String) async throws -> (header: [String], records: [[String: String]]) {
@@ -204,6 +208,41 @@ struct ActionPlanExportTests {
             try await Plan.createActivity(app, headers: editor, code: "BD-2", areaCode: "BD")
             let bd2 = try #require(try await Self.jsonExport(app).activities.first { $0.code == "BD-2" })
             #expect(!bd2.illustrative && bd2.priorityArea == "BD" && bd2.indicators.isEmpty)
+        }
+    }
+
+    @Test("activities.csv, action-plan.json and the IATI XML name the same lead organisation; in IATI it is the implementing participant")
+    func leadOrganisationInEveryExport() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            // The demo's lead organisation (the centre, which is also the reporting organisation), and an
+            // activity led by another organisation, which has no IATI identifier in the data.
+            let division = try #require(try await Organisation.query(on: app.db).filter(\.$nameEn == "Environment Division").first())
+            let ex1 = try await Plan.activity(app, "EX-1")
+            ex1.$leadOrganisation.id = division.id
+            try await ex1.save(on: app.db)
+
+            let csv = try await Self.csv(app, "activities.csv").records
+            let plan = try await Self.jsonExport(app)
+            let org = try app.focalConfig.iatiReportingOrg
+            let iati = try await app.testing().sendRequest(.GET, "/action-plan/export/iati.xml")
+            let doc = try XMLDocument(data: Data(iati.text.utf8), options: [])
+            for activity in try await Activity.query(on: app.db).with(\.$leadOrganisation).all() {
+                let lead = try #require(activity.leadOrganisation, "\(activity.code) has a lead organisation in the demo")
+                #expect(
+                    csv.first { $0["code"] == activity.code }?["lead_organisation"] == lead.nameEn, "\(activity.code) in activities.csv")
+                let item = plan.activities.first { $0.code == activity.code }
+                #expect(item?.leadOrganisation?.en == lead.nameEn && item?.leadOrganisationId == lead.id, "\(activity.code) in the JSON")
+                let participant = "//iati-activity[iati-identifier='\(org)-\(activity.code)']/participating-org[narrative='\(lead.nameEn)']"
+                #expect(try doc.nodes(forXPath: participant + "/@role").compactMap(\.stringValue) == ["4"], "\(activity.code) in IATI")
+                if !lead.nameZh.isEmpty {
+                    #expect(try doc.nodes(forXPath: participant + "/narrative[@xml:lang='zh']").compactMap(\.stringValue) == [lead.nameZh])
+                }
+            }
+            let cc1 = "//iati-activity[iati-identifier='\(org)-CC-1']/participating-org[@role='4'][1]"
+            #expect(try doc.nodes(forXPath: cc1 + "/@ref").compactMap(\.stringValue) == [org], "the centre is the reporting organisation")
+            let ex1Lead = "//iati-activity[iati-identifier='\(org)-EX-1']/participating-org[narrative='Environment Division']"
+            #expect(try doc.nodes(forXPath: ex1Lead + "/@ref").isEmpty, "no identifier is invented")
+            #expect(try doc.nodes(forXPath: ex1Lead + "/@type").compactMap(\.stringValue) == ["40"], "a division of the ASEAN Secretariat")
         }
     }
 

@@ -157,7 +157,7 @@ struct ActionPlanIllustrativeTests {
 
             // An illustrative actual becomes the latest: progress 80%, computed from it
             try await Self.actual(app, indicator, year: 2022, value: 8, illustrative: true)
-            app.siteCache.invalidate()  // written past the app, so the cached public pages are dropped by hand
+            try app.siteCache.invalidate()  // written past the app, so the cached public pages are dropped by hand
             (meta, rows) = try await Self.overviewArea(app, "RC")
             #expect(meta.contains("<strong>80%</strong> \(Self.badge)"), "\(meta)")
             #expect(meta.components(separatedBy: Self.badge).count == 2, "the activity count is still from real records only: \(meta)")

@@ -28,6 +28,8 @@ struct AtomFeedTests {
                 "id": e.get("id", ""), "title": e.get("title", ""), "link": e.get("link", ""),
                 "updated": e.get("updated", ""), "updated_parsed": bool(e.get("updated_parsed")),
                 "published": e.get("published", ""), "summary": e.get("summary", ""),
+                "links": [{"rel": l.get("rel", ""), "href": l.get("href", ""), "hreflang": l.get("hreflang", "")}
+                          for l in e.get("links", [])],
                 "language": (e.get("title_detail") or {}).get("language", "") or "",
                 "content": [{"type": c.get("type", ""), "value": c.get("value", ""), "language": c.get("language", "") or ""}
                             for c in e.get("content", [])],
@@ -73,7 +75,7 @@ struct AtomFeedTests {
             let feed = try #require(try Self.parse(response.text))
             #expect(feed["bozo"] as? Int == 0, "feedparser found the feed malformed: \(feed["bozo_exception"] ?? "")")
             #expect(feed["version"] as? String == "atom10")
-            let base = app.focalConfig.baseURL.absoluteString.trimmingSuffix("/")
+            let base = try app.focalConfig.baseURL.absoluteString.trimmingSuffix("/")
             let head = feed["feed"] as? [String: Any] ?? [:]
             #expect((head["id"] as? String)?.isEmpty == false)
             #expect((head["title"] as? String)?.contains("Newsletter") == true, "\(head["title"] ?? "")")
@@ -85,8 +87,11 @@ struct AtomFeedTests {
             let entry = try #require(
                 entries.first { $0["title"] as? String == NewsletterDemoTests.articleTitle }, "no entry for the seed article")
             let url = base + "/articles/" + SeedNewsletter.articleSlug
-            #expect(entry["id"] as? String == url)
+            let article = try #require(try await Article.query(on: app.db).filter(\.$slug == SeedNewsletter.articleSlug).first())
+            #expect(
+                entry["id"] as? String == "urn:uuid:" + (article.id?.uuidString.lowercased() ?? ""), "ids name the record, not the address")
             #expect(entry["link"] as? String == url)
+            #expect(response.text.contains(#"hreflang="en" href="\#(url)""#), "the article's link carries no hreflang")
             #expect((entry["updated"] as? String)?.isEmpty == false)
             #expect(entry["updated_parsed"] as? Bool == true, "the entry's updated is not an RFC 3339 date")
             #expect((entry["published"] as? String)?.hasPrefix("2021-08-2") == true, "\(entry["published"] ?? "")")
@@ -108,7 +113,7 @@ struct AtomFeedTests {
         }
     }
 
-    @Test("The Chinese feed is valid Atom too and carries no English-only entries")
+    @Test("The Chinese feed is valid Atom, dated, and while Issue 7's Chinese edition awaits translation it has one entry saying so")
     func chineseFeed() async throws {
         try await withApp(loadDemo: true) { app async throws in
             let response = try await app.testing().sendRequest(.GET, "/newsletters/feed.atom?lang=zh")
@@ -121,6 +126,17 @@ struct AtomFeedTests {
             #expect(
                 !entries.contains { $0["title"] as? String == NewsletterDemoTests.articleTitle },
                 "the English article is in the Chinese feed")
+            #expect(!response.text.contains("<updated>1970"), "the feed is dated 1970")
+            let issueEntry = try #require(entries.first, "the Chinese feed is empty while Issue 7 is out")
+            #expect((issueEntry["title"] as? String)?.contains("2021") == true, "\(issueEntry["title"] ?? "")")
+            #expect(
+                (issueEntry["published"] as? String)?.hasPrefix("2021-08-2") == true, "dated by the issue: \(issueEntry["published"] ?? "")"
+            )
+            let links = issueEntry["links"] as? [[String: String]] ?? []
+            #expect(
+                links.contains { $0["hreflang"] == "zh-Hans" && ($0["href"] ?? "").hasSuffix("/newsletters/2021/7?lang=zh") }, "\(links)")
+            #expect(links.contains { $0["hreflang"] == "en" && ($0["href"] ?? "").hasSuffix("/newsletters/2021/7?lang=en") }, "\(links)")
+            #expect((issueEntry["summary"] as? String)?.contains("翻译") == true, "\(issueEntry["summary"] ?? "")")
             for entry in entries {
                 let language = (entry["content"] as? [[String: Any]])?.first?["language"] as? String ?? ""
                 #expect(language == "zh-Hans", "\(entry["title"] ?? "") is in \(language)")

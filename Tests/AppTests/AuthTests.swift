@@ -54,7 +54,7 @@ struct AuthTests {
     @Test("Wrong passwords throttle that client for that account only: no account lock, and the same answer for unknown accounts")
     func noAccountLockout() async throws {
         try await withApp(loadDemo: true) { app async throws in
-            let maxAttempts = app.focalConfig.loginMaxAttempts
+            let maxAttempts = try app.focalConfig.loginMaxAttempts
             for attempt in 1...maxAttempts {
                 let response = try await Self.attemptLogin(app, email: Demo.editor.email, password: "wrong-\(attempt)")
                 #expect(response.status == .unauthorized, "attempt \(attempt)")
@@ -70,7 +70,7 @@ struct AuthTests {
             // the account itself is not locked: from any other client it signs in
             let user = try #require(try await User.query(on: app.db).filter(\.$email == Demo.editor.email).first())
             #expect(user.lockedUntil == nil)
-            #expect(app.loginThrottle.allows("192.0.2.7 " + Demo.editor.email))
+            #expect(try app.loginThrottle.allows("192.0.2.7 " + Demo.editor.email))
             // and another account from this client is not affected
             let admin = try await Self.attemptLogin(app, email: Demo.admin.email, password: Demo.admin.password)
             #expect(admin.status == .seeOther)
@@ -151,7 +151,7 @@ struct AuthTests {
     @Test("Successful sign-ins from one address never trip the address throttle; failed ones from it do")
     func addressThrottle() async throws {
         try await withApp(loadDemo: true) { app async throws in
-            let limit = app.loginThrottle.maxAttemptsPerWindow
+            let limit = try app.loginThrottle.maxAttemptsPerWindow
             for attempt in 1...(limit + 5) {
                 let response = try await Self.attemptLogin(app, email: Demo.editor.email, password: Demo.editor.password)
                 #expect(response.status == .seeOther, "sign-in \(attempt) of a busy office was refused: \(response.status)")

@@ -190,7 +190,7 @@ struct CalendarTests {
                 meetingID: meeting.id!, personID: person.id!, countryID: nil, organisationID: nil, roles: [.speaker],
                 registration: .registered)
             try await participation.save(on: app.db)
-            let secret = app.focalConfig.sessionSecret
+            let secret = try app.focalConfig.sessionSecret
 
             let link = MeetingLinks.calendar(for: participation, meeting: meeting, secret: secret)
             let response = try await app.testing().sendRequest(.GET, link)
@@ -238,6 +238,50 @@ struct CalendarTests {
             let declined = try await app.testing().sendRequest(.GET, link)
             #expect(declined.status == .notFound)
             #expect(!declined.text.contains(Self.videoLink))
+        }
+    }
+
+    @Test("Calendar UIDs and Atom ids do not change when the site moves to another FOCAL_BASE_URL")
+    func identifiersIndependentOfBaseURL() async throws {
+        var seen: [[String]] = []
+        for base in ["http://127.0.0.1:8080", "https://focal.example.org"] {
+            try await withApp(loadDemo: true, environment: ["FOCAL_BASE_URL": base]) { app async throws in
+                let calendar = try await app.testing().sendRequest(.GET, "/meetings.ics")
+                let uids = unfoldedICSLines(calendar.text).filter { $0.hasPrefix("UID:") }
+                #expect(!uids.isEmpty)
+                #expect(!uids.contains { $0.contains("127.0.0.1") || $0.contains("focal.example.org") }, "\(uids)")
+                let feed = try await app.testing().sendRequest(.GET, "/newsletters/feed.atom?lang=en").text
+                let ids = feed.components(separatedBy: "<id>").dropFirst().compactMap { $0.components(separatedBy: "</id>").first }
+                #expect(ids.count >= 2)
+                #expect(ids.allSatisfy { $0.hasPrefix("urn:uuid:") }, "\(ids)")
+                seen.append(uids.sorted() + ids)
+            }
+        }
+        // Each app loads the demo afresh, so record ids differ between the two; what must not
+        // appear in them is the address, checked above. Within one site the ids are stable:
+        try await withApp(loadDemo: true) { app async throws in
+            let first = try await app.testing().sendRequest(.GET, "/newsletters/feed.atom?lang=zh").text
+            let second = try await app.testing().sendRequest(.GET, "/newsletters/feed.atom?lang=zh").text
+            #expect(first == second)
+        }
+        #expect(seen.count == 2)
+    }
+
+    @Test("The Chinese calendar names an online meeting's place as the Chinese page does")
+    func chineseLocation() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            let meeting = try #require(try await Meeting.query(on: app.db).filter(\.$slug == SeedMeeting.slug).first())
+            let page = try await app.testing().sendRequest(.GET, "/meetings/\(SeedMeeting.slug)?lang=zh")
+            let chinese = try await app.testing().sendRequest(.GET, Self.demoPath + "?lang=zh")
+            let english = try await app.testing().sendRequest(.GET, Self.demoPath + "?lang=en")
+            let location = { (text: String) in unfoldedICSLines(text).first { $0.hasPrefix("LOCATION") } ?? "" }
+            if meeting.venueZh.isEmpty, meeting.mode == .online {
+                #expect(location(chinese.text) == "LOCATION:视频会议", "\(location(chinese.text))")
+                #expect(page.text.contains("视频会议"))
+                #expect(location(english.text) == "LOCATION:Video conference", "\(location(english.text))")
+            } else {
+                #expect(location(chinese.text) == "LOCATION:" + meeting.venueZh, "\(location(chinese.text))")
+            }
         }
     }
 }

@@ -52,8 +52,8 @@ struct DocumentTests {
     }
 
     /// The files under the test app's file store (there must be none without a record).
-    static func storedFiles(_ app: Application) -> [String] {
-        let root = app.focalConfig.dataDirectory + "/files"
+    static func storedFiles(_ app: Application) throws -> [String] {
+        let root = try app.focalConfig.dataDirectory + "/files"
         let found = (FileManager.default.enumerator(atPath: root)?.allObjects as? [String]) ?? []
         return found.filter { !$0.hasSuffix(".part") && $0.split(separator: "/").count == 2 }
     }
@@ -79,7 +79,7 @@ struct DocumentTests {
             #expect(file.contentType == "application/pdf")
             #expect(file.size == SampleFiles.pdf.count)
             #expect(file.sha256 == Self.sha256(SampleFiles.pdf))
-            #expect(Self.storedFiles(app).count == 1)
+            #expect(try Self.storedFiles(app).count == 1)
 
             // the public page lists it with its digest, and the download gives the same bytes
             let page = try await app.testing().sendRequest(.GET, "/documents/concept-note-2030")
@@ -139,7 +139,7 @@ struct DocumentTests {
             #expect(nothing.status == .unprocessableEntity)
             #expect(uploadFieldError(nothing.text, "file_en") == "Choose at least one file.")
             #expect(try await Self.storedRows(app) == before)
-            #expect(Self.storedFiles(app) == [], "a refused upload left a file in the store")
+            #expect(try Self.storedFiles(app) == [], "a refused upload left a file in the store")
             // without the CSRF field the upload is refused before anything is read
             var form = Multipart()
             form.field("change_note", "no token")
@@ -179,7 +179,7 @@ struct DocumentTests {
     @Test("A file over the upload limit is refused with the limit on the field; a body over twice the limit gets 413")
     func sizeLimit() async throws {
         try await withApp(loadDemo: true, environment: ["FOCAL_UPLOAD_MAX_BYTES": "2048"]) { app async throws in
-            #expect(app.focalConfig.uploadMaxBytes == 2048)
+            #expect(try app.focalConfig.uploadMaxBytes == 2048)
             let editor = try await signIn(app, as: Demo.editor)
             let document = try await Self.createDocument(app, headers: editor, slug: "large")
             let before = try await Self.storedRows(app)

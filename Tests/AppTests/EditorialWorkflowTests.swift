@@ -290,7 +290,7 @@ struct EditorialWorkflowTests {
             #expect(published.status == .published)
             #expect(published.publishedAt.map { abs($0.timeIntervalSince(now)) < 1 } == true)
             #expect(published.scheduledAt == nil)
-            app.siteCache.invalidate()
+            try app.siteCache.invalidate()
             #expect(try await app.testing().sendRequest(.GET, "/newsletters/2030/3").status == .ok)
             // Running again publishes nothing more.
             #expect(try await IssueWorkflow.publishDue(on: app.db, now: now.addingTimeInterval(60)) == 0)

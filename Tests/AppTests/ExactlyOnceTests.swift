@@ -234,6 +234,97 @@ struct ExactlyOnceTests {
         try await monitor.asyncShutdown()
     }
 
+    @Test("A second process started on the same data directory while the first sends takes its own identity; each recipient once")
+    func secondProcessOnOneDataDirectory() async throws {
+        _ = try Self.binary()
+        let directory = try TestTools.temporaryDirectory("focal-same-dir")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let dataDirectory = directory.appendingPathComponent("data").path
+        let store = Store.sqlite(dataDirectory + "/focal.sqlite")
+        let campaign = try await Self.prepare(store, dataDirectory: dataDirectory, extra: 4_000)
+
+        let recorder = try SMTPRecorder.start(["--log-only"])
+        defer { recorder.stop() }
+        let processes = Processes()
+        defer { processes.stopAll() }
+        let first = try Self.startWorker(store, dataDirectory: dataDirectory, recorder: recorder, into: processes)
+        let deadline = Date().addingTimeInterval(90)
+        while recorder.received.count < 500, first.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        try #require(recorder.received.count >= 500 && first.isRunning, "the first worker did not get going")
+        // The second one starts while the first holds live claims and writes its journal.
+        let second = try Self.startWorker(store, dataDirectory: dataDirectory, recorder: recorder, into: processes)
+        let monitor = try await Self.openApp(store, dataDirectory: directory.appendingPathComponent("monitor").path)
+        do {
+            let finished = try await Self.waitUntilFinished(campaign.id, monitor: monitor, processes: [first, second], seconds: 150)
+            for worker in [first, second] { TestTools.stop(worker) }
+            #expect(finished, "the campaign did not finish; \(recorder.received.count) arrived. \(Self.workerLogs([dataDirectory]))")
+            let deliveries = try await Self.expectExactlyOnce(recorder, campaignID: campaign.id, monitor: monitor)
+            let journals = try FileManager.default.contentsOfDirectory(atPath: dataDirectory).filter { $0.hasPrefix("mail-journal-") }
+            #expect(journals.count == 2, "one journal per process: \(journals)")
+            #expect(Set(deliveries.map(\.claimedBy)).count <= 2)
+        } catch {
+            try? await monitor.asyncShutdown()
+            throw error
+        }
+        try await monitor.asyncShutdown()
+    }
+
+    @Test("The database failing every write for 5 s in the middle of a campaign strands, loses and repeats nothing")
+    func databaseErrorMidBatch() async throws {
+        _ = try Self.binary()
+        let directory = try TestTools.temporaryDirectory("focal-db-error")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let dataDirectory = directory.appendingPathComponent("data").path
+        let databasePath = dataDirectory + "/focal.sqlite"
+        let store = Store.sqlite(databasePath)
+        let campaign = try await Self.prepare(store, dataDirectory: dataDirectory, extra: 6_000)
+
+        let recorder = try SMTPRecorder.start(["--log-only"])
+        defer { recorder.stop() }
+        let processes = Processes()
+        defer { processes.stopAll() }
+        let worker = try Self.startWorker(store, dataDirectory: dataDirectory, recorder: recorder, into: processes)
+        let deadline = Date().addingTimeInterval(90)
+        while recorder.received.count < 1_000, worker.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        try #require(recorder.received.count >= 1_000 && worker.isRunning, "the worker did not get going")
+        // Another process makes every change to the deliveries fail for 5 s (a trigger that aborts
+        // each UPDATE): the worker's claims and settlements meet real database errors. A lock
+        // would not do: SQLite's busy handler in sqlite-nio waits instead of failing.
+        let locker = Process()
+        locker.executableURL = URL(fileURLWithPath: TestTools.python)
+        locker.arguments = [
+            "-c",
+            "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30); "
+                + "c.execute(\"CREATE TRIGGER injected_failure BEFORE UPDATE ON deliveries BEGIN SELECT RAISE(ABORT, 'injected failure'); END\"); "
+                + "time.sleep(5); c.execute('DROP TRIGGER injected_failure')",
+            databasePath,
+        ]
+        let lockerOutput = Pipe()
+        locker.standardOutput = lockerOutput
+        try locker.run()
+        processes.add(locker)
+        let lockedAt = recorder.received.count
+        while locker.isRunning { try await Task.sleep(for: .milliseconds(100)) }
+        locker.waitUntilExit()
+        #expect(locker.terminationStatus == 0, "the failure could not be injected")
+        let monitor = try await Self.openApp(store, dataDirectory: directory.appendingPathComponent("monitor").path)
+        do {
+            let finished = try await Self.waitUntilFinished(campaign.id, monitor: monitor, processes: [worker], seconds: 150)
+            TestTools.stop(worker)
+            #expect(lockedAt < campaign.total, "the campaign ended before the lock; the test proves nothing")
+            let logs = Self.workerLogs([dataDirectory])
+            #expect(logs.contains("injected failure"), "the worker met no failed write; the test proves nothing: \(logs)")
+            #expect(
+                finished,
+                "the campaign did not finish after the lock; \(recorder.received.count) arrived. \(Self.workerLogs([dataDirectory]))")
+            _ = try await Self.expectExactlyOnce(recorder, campaignID: campaign.id, monitor: monitor)
+        } catch {
+            try? await monitor.asyncShutdown()
+            throw error
+        }
+        try await monitor.asyncShutdown()
+    }
+
     @Test("Two worker processes on one database share a campaign of 3,002 recipients, each sent exactly once")
     func twoInstances() async throws {
         _ = try Self.binary()

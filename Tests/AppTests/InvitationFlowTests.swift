@@ -96,7 +96,7 @@ struct InvitationFlowTests {
     func rsvpByLink() async throws {
         try await withApp(loadDemo: true) { app async throws in
             let fixture = try await Self.inviteThree(app)
-            let secret = app.focalConfig.sessionSecret
+            let secret = try app.focalConfig.sessionSecret
             let myanmar = try await Self.participation(app, fixture.meeting, personName: "Illustrative focal point, Myanmar")
             let link = MeetingLinks.rsvp(for: myanmar, meeting: fixture.meeting, secret: secret)
 
@@ -171,7 +171,7 @@ struct InvitationFlowTests {
     func delegation() async throws {
         try await withApp(loadDemo: true) { app async throws in
             let fixture = try await Self.inviteThree(app)
-            let secret = app.focalConfig.sessionSecret
+            let secret = try app.focalConfig.sessionSecret
             let myanmar = try await Self.participation(app, fixture.meeting, personName: "Illustrative focal point, Myanmar")
             let link = MeetingLinks.rsvp(for: myanmar, meeting: fixture.meeting, secret: secret)
             let organisation = try #require(
@@ -227,7 +227,7 @@ struct InvitationFlowTests {
         try await withApp(loadDemo: true) { app async throws in
             let fixture = try await Self.inviteThree(app)
             let myanmar = try await Self.participation(app, fixture.meeting, personName: "Illustrative focal point, Myanmar")
-            let link = MeetingLinks.rsvp(for: myanmar, meeting: fixture.meeting, secret: app.focalConfig.sessionSecret)
+            let link = MeetingLinks.rsvp(for: myanmar, meeting: fixture.meeting, secret: try app.focalConfig.sessionSecret)
             // an existing person of the registry, of another country, with an address
             let other = Person(nameEn: "Registry Person Secret", nameZh: "", honorific: "")
             try await other.save(on: app.db)
@@ -282,7 +282,7 @@ struct InvitationFlowTests {
     func attendance() async throws {
         try await withApp(loadDemo: true) { app async throws in
             let fixture = try await Self.inviteThree(app)
-            let secret = app.focalConfig.sessionSecret
+            let secret = try app.focalConfig.sessionSecret
             let meetingID = fixture.meeting.id!.uuidString
             let myanmar = try await Self.participation(app, fixture.meeting, personName: "Illustrative focal point, Myanmar")
             let thailand = try await Self.participation(app, fixture.meeting, personName: "Illustrative focal point, Thailand")

@@ -44,9 +44,9 @@ struct MailSubscriptionTests {
     }
 
     static func token(_ app: Application, _ purpose: String, _ subscriber: Subscriber, expires: Date = Date().addingTimeInterval(3600))
-        -> String
+        throws -> String
     {
-        SignedToken.make(purpose: purpose, subject: subscriber.id!, expires: expires, secret: app.focalConfig.sessionSecret)
+        SignedToken.make(purpose: purpose, subject: subscriber.id!, expires: expires, secret: try app.focalConfig.sessionSecret)
     }
 
     @Test("Subscribing creates a pending subscriber with its consent and mails a link that only a POST confirms")
@@ -123,7 +123,7 @@ struct MailSubscriptionTests {
             events.focalPoints = false
             try await events.save(on: app.db)
             let reader = try await Self.subscriber(app, "reader.en@example.org")
-            let path = "/mail/preferences/" + Self.token(app, "preferences", reader)
+            let path = try "/mail/preferences/" + Self.token(app, "preferences", reader)
             let page = try await app.testing().sendRequest(.GET, path)
             #expect(page.status == .ok)
             #expect(page.text.contains("lists__events"), "the page offers no choice of lists")
@@ -154,7 +154,7 @@ struct MailSubscriptionTests {
     func oneClickUnsubscribe() async throws {
         try await withApp(loadDemo: true) { app async throws in
             let reader = try await Self.subscriber(app, "reader.en@example.org")
-            let path = "/mail/unsubscribe/" + Self.token(app, "unsubscribe", reader)
+            let path = try "/mail/unsubscribe/" + Self.token(app, "unsubscribe", reader)
             let page = try await app.testing().sendRequest(.GET, path)
             #expect(page.status == .ok)
             #expect(try await Self.subscriber(app, "reader.en@example.org").status == .confirmed, "a GET unsubscribed")
@@ -308,6 +308,30 @@ struct MailSubscriptionTests {
             let ids = recorder.received.map(\.messageID)
             #expect(ids.count == 4)
             #expect(Set(ids).count == 4, "Message-IDs repeat: \(ids)")
+        }
+    }
+
+    @Test(
+        "An address with a non-ASCII local part is refused with the reason where the mail server lacks SMTPUTF8, and taken where it has it")
+    func internationalAddresses() async throws {
+        let plain = try SMTPRecorder.start(["--no-smtputf8"])
+        defer { plain.stop() }
+        try await withApp(loadDemo: true, environment: plain.environment) { app async throws in
+            let response = try await Self.subscribe(app, email: "读者@example.org")
+            #expect(response.status == .unprocessableEntity, "\(response.status)")
+            #expect(response.body.string.contains("cannot deliver to an address"), "the page does not say why")
+            #expect(!response.body.string.contains(app.localizer.text("subscribe.check_mail", .en)), "the page promises a link")
+            #expect(try await Subscriber.query(on: app.db).filter(\.$email == "读者@example.org").count() == 0, "a record was kept")
+            #expect(plain.received.isEmpty)
+            // An ASCII address on the same server is unaffected.
+            #expect(try await Self.subscribe(app, email: "ascii.reader@example.org").status == .ok)
+            #expect(plain.received.count == 1)
+        }
+        let international = try SMTPRecorder.start()
+        defer { international.stop() }
+        try await withApp(loadDemo: true, environment: international.environment) { app async throws in
+            #expect(try await Self.subscribe(app, email: "读者@example.org").status == .ok)
+            #expect(international.received.map(\.recipient) == ["读者@example.org"])
         }
     }
 }

@@ -122,7 +122,7 @@ struct NewsletterDemoTests {
     func articlePage() async throws {
         try await withApp(loadDemo: true) { app async throws in
             let path = "/articles/" + SeedNewsletter.articleSlug
-            let base = app.focalConfig.baseURL.absoluteString.trimmingSuffix("/")
+            let base = try app.focalConfig.baseURL.absoluteString.trimmingSuffix("/")
             let response = try await app.testing().sendRequest(.GET, path)
             #expect(response.status == .ok)
             let html = response.text
@@ -172,7 +172,7 @@ struct NewsletterDemoTests {
             try await NewsletterFixtures.createArticle(
                 app, editor, edition: try draft.edition(.zh), title: "会议成功召开（草稿）", slug: "nfp-2021-zh-draft", translationOf: english.id)
             #expect(try await app.testing().sendRequest(.GET, "/articles/nfp-2021-zh-draft").status == .notFound)
-            app.siteCache.invalidate()
+            try app.siteCache.invalidate()
             let page = try await app.testing().sendRequest(.GET, "/articles/" + SeedNewsletter.articleSlug)
             #expect(page.status == .ok)
             #expect(

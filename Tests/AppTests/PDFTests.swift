@@ -26,16 +26,16 @@ struct PDFTests {
     }
 
     /// Chromium must be there for the PDF tests: they fail, never skip, without it.
-    static func requireChromium(_ app: Application) -> Bool {
-        if let reason = app.pdfRenderer.unavailableReason {
+    static func requireChromium(_ app: Application) throws -> Bool {
+        if let reason = try app.pdfRenderer.unavailableReason {
             Issue.record("Chromium is needed for the PDF edition tests (install Debian's chromium package): \(reason)")
             return false
         }
         return true
     }
 
-    static func cachedFiles(_ app: Application) -> [String] {
-        let directory = app.focalConfig.dataDirectory + "/pdf-cache"
+    static func cachedFiles(_ app: Application) throws -> [String] {
+        let directory = try app.focalConfig.dataDirectory + "/pdf-cache"
         return ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".pdf") }.sorted()
             .map { directory + "/" + $0 }
     }
@@ -43,7 +43,7 @@ struct PDFTests {
     @Test("The English PDF embeds subset fonts and prints the masthead, issue line and page numbers")
     func englishPDF() async throws {
         try await withApp(loadDemo: true) { app async throws in
-            guard Self.requireChromium(app) else { return }
+            guard try Self.requireChromium(app) else { return }
             let response = try await app.testing().sendRequest(.GET, Self.path)
             #expect(response.status == .ok, "\(response.status): \(response.text.prefix(300))")
             #expect(response.headers.contentType?.type == "application" && response.headers.contentType?.subType == "pdf")
@@ -92,11 +92,11 @@ struct PDFTests {
     @Test("The second request is served from the PDF cache, with the same bytes and ETag, and If-None-Match gives 304")
     func cache() async throws {
         try await withApp(loadDemo: true) { app async throws in
-            guard Self.requireChromium(app) else { return }
-            #expect(Self.cachedFiles(app).isEmpty)
+            guard try Self.requireChromium(app) else { return }
+            #expect(try Self.cachedFiles(app).isEmpty)
             let first = try await app.testing().sendRequest(.GET, Self.path)
             #expect(first.status == .ok)
-            let files = Self.cachedFiles(app)
+            let files = try Self.cachedFiles(app)
             #expect(files.count == 1, "cache directory holds \(files)")
             let cached = try #require(files.first)
             #expect(
@@ -104,12 +104,12 @@ struct PDFTests {
             let etag = try #require(first.headers.first(name: .eTag), "no ETag")
 
             // Any rendering now would fail: the cache must answer.
-            app.pdfRenderer = FailingRenderer()
+            app.storage[Application.PDFRendererKey.self] = FailingRenderer()
             let second = try await app.testing().sendRequest(.GET, Self.path)
             #expect(second.status == .ok, "the second request was not served from the cache: \(second.status)")
             #expect(second.bytes == first.bytes)
             #expect(second.headers.first(name: .eTag) == etag)
-            #expect(Self.cachedFiles(app) == files)
+            #expect(try Self.cachedFiles(app) == files)
 
             let conditional = try await app.testing().sendRequest(.GET, Self.path, headers: ["If-None-Match": etag])
             #expect(conditional.status == .notModified)
@@ -124,7 +124,7 @@ struct PDFTests {
     @Test("Changing the issue's content makes a new PDF under a new ETag")
     func contentChangeInvalidates() async throws {
         try await withApp(loadDemo: true) { app async throws in
-            guard Self.requireChromium(app) else { return }
+            guard try Self.requireChromium(app) else { return }
             let first = try await app.testing().sendRequest(.GET, Self.path)
             #expect(first.status == .ok)
             let etag = try #require(first.headers.first(name: .eTag))
@@ -137,21 +137,21 @@ struct PDFTests {
             let second = try await app.testing().sendRequest(.GET, Self.path, headers: ["If-None-Match": etag])
             #expect(second.status == .ok, "an edited issue still answered \(second.status) to the old ETag")
             #expect(second.headers.first(name: .eTag) != etag)
-            #expect(Self.cachedFiles(app).count == 2)
+            #expect(try Self.cachedFiles(app).count == 2)
         }
     }
 
     @Test("Changing the centre's contact details, printed in the PDF, makes a new PDF too")
     func centreChangeInvalidates() async throws {
         try await withApp(loadDemo: true) { app async throws in
-            guard Self.requireChromium(app) else { return }
+            guard try Self.requireChromium(app) else { return }
             let first = try await app.testing().sendRequest(.GET, Self.path)
             #expect(first.status == .ok)
             let etag = try #require(first.headers.first(name: .eTag))
             let profile = try #require(try await CentreProfile.query(on: app.db).first())
             profile.telephone = "+86-010-99999999"
             try await profile.save(on: app.db)
-            app.siteCache.invalidate()
+            try app.siteCache.invalidate()
             #expect(try await app.testing().sendRequest(.GET, "/newsletters/2021/7").text.contains("+86-010-99999999"))
             let second = try await app.testing().sendRequest(.GET, Self.path, headers: ["If-None-Match": etag])
             #expect(second.status == .ok, "the PDF still prints the old telephone number (answered \(second.status) to the old ETag)")
@@ -177,7 +177,7 @@ struct PDFTests {
         let png = stride(from: 0, to: hex.count - 1, by: 2).map { UInt8(String(decoding: hex[$0...$0 + 1], as: UTF8.self), radix: 16)! }
 
         try await withApp(loadDemo: true) { app async throws in
-            guard Self.requireChromium(app) else { return }
+            guard try Self.requireChromium(app) else { return }
             let before = try await app.testing().sendRequest(.GET, Self.path)
             #expect(before.status == .ok)
             let editor = try await signIn(app, as: Demo.editor)
@@ -216,11 +216,11 @@ struct PDFTests {
     @Test("Without a PDF engine the PDF edition answers 503 naming chromium")
     func unavailable() async throws {
         try await withApp(loadDemo: true) { app async throws in
-            app.pdfRenderer = ChromiumPDFRenderer(executable: nil)
+            app.storage[Application.PDFRendererKey.self] = ChromiumPDFRenderer(executable: nil)
             let response = try await app.testing().sendRequest(.GET, Self.path)
             #expect(response.status == .serviceUnavailable)
             #expect(response.text.lowercased().contains("chromium"), "the 503 does not name chromium: \(response.text.prefix(400))")
-            #expect(Self.cachedFiles(app).isEmpty)
+            #expect(try Self.cachedFiles(app).isEmpty)
             // The HTML edition is unaffected.
             #expect(try await app.testing().sendRequest(.GET, "/newsletters/2021/7").status == .ok)
         }
@@ -234,7 +234,7 @@ struct PDFTests {
             let en = try #require(issue.editions.first { $0.language == .en })
             _ = try await NewsletterFixtures.createArticle(app, editor, edition: en, title: "Draft", slug: "draft-pdf")
             #expect(try await app.testing().sendRequest(.GET, "/newsletters/2030/1.pdf?lang=en").status == .notFound)
-            #expect(Self.cachedFiles(app).isEmpty)
+            #expect(try Self.cachedFiles(app).isEmpty)
         }
     }
 }

@@ -77,7 +77,7 @@ struct VisibilityCrawlTests {
             framework.access = .secretariat
             try await framework.save(on: app.db)
         }
-        app.siteCache.invalidate()
+        try app.siteCache.invalidate()
         return [
             Phrase(text: "Zqxsecret Meeting Alpha", seenBy: .editor), Phrase(text: "Zqxnetwork Meeting Beta", seenBy: .focalPoint),
             Phrase(text: "Zqxsecret Document Gamma", seenBy: .editor), Phrase(text: "Zqxhidden Delegate Delta", seenBy: .focalPoint),

@@ -135,7 +135,7 @@ struct ActionPlanController: RouteCollection {
                     id: "chart-" + indicator.code)
             return IndicatorEntry(
                 code: indicator.code, title: indicator.title(l), measure: req.t("measure." + indicator.measure.rawValue),
-                unit: indicator.measure == .percentage ? "%" : indicator.unitLabel,
+                unit: indicator.unit,
                 direction: req.t("direction." + indicator.direction.rawValue),
                 baseline: (indicator.baselineValue.map(SVGCharts.number) ?? indicator.baselineText)
                     + (indicator.baselineYear.map { " (\($0))" } ?? ""),
@@ -269,7 +269,7 @@ struct ActionPlanController: RouteCollection {
                 rows: statusCounts.map { [req.t("activity_status." + $0.status.rawValue), "\($0.count)"] }, note: nil,
                 illustrative: figures.statusIllustrative))
 
-        let indicators = try await (req.db as! any SQLDatabase).select().columns("id", "code", "title_en", "title_zh", "measure").from(
+        let indicators = try await (try req.db.sql).select().columns("id", "code", "title_en", "title_zh", "measure").from(
             Indicator.schema
         )
         .where("measure", .notEqual, IndicatorMeasure.qualitative.rawValue).orderBy("code").limit(500).all()

@@ -113,7 +113,7 @@ struct ActionPlanDashboard {
         -> MemberStateParticipation
     {
         let years = Array(data.strategy.years)
-        let sql = db as! any SQLDatabase
+        let sql = try db.sql
         let attended = try await sql.raw(
             """
             SELECT DISTINCT p.country_id AS country_id, m.id AS meeting_id, m.starts_at AS starts_at,
@@ -126,7 +126,7 @@ struct ActionPlanDashboard {
         ).all()
         var meetings: [UUID: [Int: Set<UUID>]] = [:]
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
+        calendar.timeZone = TimeZone.gmt
         // Whether any counted delegate or activity is illustrative, so the figure can say so.
         var illustrative = false
         for row in attended {
@@ -171,7 +171,7 @@ struct ActionPlanDashboard {
                 return mine.isEmpty ? .missing : .alternate
             }
         }
-        let horizon = MeetingTime.local(Date().addingTimeInterval(Double(termsEndingDays) * 86_400), in: TimeZone(identifier: "UTC")!).date
+        let horizon = MeetingTime.local(Date().addingTimeInterval(Double(termsEndingDays) * 86_400), in: TimeZone.gmt).date
         let ending = appointments.filter { ($0.endDate ?? "9999") >= today && ($0.endDate ?? "9999") <= horizon }
             .sorted { ($0.endDate ?? "") < ($1.endDate ?? "") }
         return (

@@ -61,7 +61,7 @@ struct ActionPlanData {
     static func load(on db: any Database) async throws -> ActionPlanData? {
         guard let strategy = try await Strategy.query(on: db).sort(\.$firstYear, .descending).first() else { return nil }
         let areas = try await PriorityArea.query(on: db).filter(\.$strategy.$id == strategy.id!).sort(\.$position).all()
-        let sql = db as! any SQLDatabase
+        let sql = try db.sql
         let areaIDs = areas.compactMap(\.id)
         guard !areaIDs.isEmpty else { return ActionPlanData(strategy: strategy, areas: [], activities: [], indicators: [], points: [:]) }
         let activityRows = try await sql.select()

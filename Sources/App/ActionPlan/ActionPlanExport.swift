@@ -146,7 +146,7 @@ enum ActionPlanExport {
                     indicator.id!,
                     IndicatorItem(
                         code: indicator.code, title: BilingualText(en: indicator.titleEn, zh: indicator.titleZh),
-                        measure: indicator.measure.rawValue, unit: indicator.measure == .percentage ? "%" : indicator.unitLabel,
+                        measure: indicator.measure.rawValue, unit: indicator.unit,
                         direction: indicator.direction.rawValue, baselineValue: indicator.baselineValue,
                         baselineText: indicator.baselineText, baselineYear: indicator.baselineYear,
                         targets: (targets[indicator.id!] ?? []).map {

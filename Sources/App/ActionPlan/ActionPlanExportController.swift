@@ -42,7 +42,7 @@ struct ActionPlanExportController: RouteCollection {
         ])
         for i in indicators {
             csv.row([
-                i.code, i.activity?.code ?? "", i.priorityArea?.code ?? "", i.titleEn, i.titleZh, i.measure.rawValue, i.unitLabel,
+                i.code, i.activity?.code ?? "", i.priorityArea?.code ?? "", i.titleEn, i.titleZh, i.measure.rawValue, i.unit,
                 i.direction.rawValue,
                 i.baselineValue.map(SVGCharts.number) ?? "", i.baselineText, i.baselineYear.map(String.init) ?? "",
                 i.illustrative ? "yes" : "no",
@@ -87,7 +87,8 @@ struct ActionPlanExportController: RouteCollection {
     func iati(req: Request) async throws -> Response {
         let centre = try await CentreSnapshot.current(req)
         let export = IATIExport(
-            reportingOrgRef: req.application.focalConfig.iatiReportingOrg, reportingOrgName: centre.nameEn.isEmpty ? "Focal" : centre.nameEn
+            reportingOrgRef: try req.application.focalConfig.iatiReportingOrg,
+            reportingOrgName: centre.nameEn.isEmpty ? "Focal" : centre.nameEn
         )
         let response = Response(status: .ok, body: .init(string: try await export.xml(on: req.db)))
         response.headers.replaceOrAdd(name: .contentType, value: "application/xml; charset=utf-8")

@@ -28,6 +28,9 @@ final class Indicator: Model, @unchecked Sendable {
     init() {}
 
     func title(_ language: Language) -> String { Bilingual.pick(en: titleEn, zh: titleZh, language) }
+
+    /// The unit every output shows: a percentage's is always "%", whatever the label field holds.
+    var unit: String { measure == .percentage ? "%" : unitLabel }
 }
 
 /// The target of an indicator for one reporting year.

@@ -34,7 +34,7 @@ struct ProgressReportContent: Encodable {
             narrativeEn: paragraphs(report.narrativeEn), narrativeZh: paragraphs(report.narrativeZh),
             actuals: actuals.map { actual in
                 let indicator = actual.indicator
-                let unit = indicator.measure == .percentage ? "%" : indicator.unitLabel
+                let unit = indicator.unit
                 return Actual(
                     indicator: indicator.code + " · " + indicator.title(l), year: actual.year,
                     country: actual.country?.name(l) ?? req.t("report.whole_activity"),

@@ -97,7 +97,7 @@ struct ProgressReportController: RouteCollection {
     static let actualPrefix = "actual__"
 
     private static func label(_ indicator: Indicator, _ language: Language) -> String {
-        let unit = indicator.measure == .percentage ? " (%)" : indicator.unitLabel.isEmpty ? "" : " (\(indicator.unitLabel))"
+        let unit = indicator.unit.isEmpty ? "" : " (\(indicator.unit))"
         return indicator.code + " · " + indicator.title(language) + unit
     }
 

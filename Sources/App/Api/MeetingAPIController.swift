@@ -13,7 +13,7 @@ struct MeetingAPIController: RouteCollection {
     func list(req: Request) async throws -> Response {
         let meetings = try await Meeting.query(on: req.db).filter(\.$visibility ~~ Visibility.visible(to: req.role)).with(\.$parent)
             .sort(\.$startsAt, .descending).all()
-        return try APIResponse.json(meetings.map { summary($0, req) })
+        return try APIResponse.json(meetings.map { try summary($0, req) })
     }
 
     func detail(req: Request) async throws -> Response {
@@ -22,7 +22,7 @@ struct MeetingAPIController: RouteCollection {
         let attendance = record.attendance
         let listed = record.participations.filter { $0.registration != .declined && $0.registration != .withdrawn }
         let detail = MeetingAPI.Detail(
-            meeting: summary(meeting, req, parent: record.parent),
+            meeting: try summary(meeting, req, parent: record.parent),
             hosts: record.organisations(.host).compactMap(\.id),
             organisers: record.organisations(.organiser).compactMap(\.id),
             agenda: record.agenda.map {
@@ -51,7 +51,7 @@ struct MeetingAPIController: RouteCollection {
         return try APIResponse.json(detail)
     }
 
-    private func summary(_ meeting: Meeting, _ req: Request, parent: Meeting? = nil) -> MeetingAPI.Summary {
+    private func summary(_ meeting: Meeting, _ req: Request, parent: Meeting? = nil) throws -> MeetingAPI.Summary {
         let iso = ISO8601DateFormatter()
         return MeetingAPI.Summary(
             slug: meeting.slug, title: BilingualText(en: meeting.titleEn, zh: meeting.titleZh), type: meeting.type.rawValue,
@@ -60,7 +60,7 @@ struct MeetingAPIController: RouteCollection {
             venue: BilingualText(en: meeting.venueEn, zh: meeting.venueZh),
             languages: meeting.languages.split(separator: ",").map(String.init),
             parentSlug: (parent ?? meeting.$parent.value ?? nil)?.slug,
-            url: req.application.focalConfig.baseURL.absoluteString.trimmingSuffix("/") + "/meetings/" + meeting.slug)
+            url: try req.application.focalConfig.baseURL.absoluteString.trimmingSuffix("/") + "/meetings/" + meeting.slug)
     }
 }
 

@@ -34,12 +34,12 @@ struct AuthController: RouteCollection {
         let input = try req.content.decode(LoginForm.self)
         let email = User.normalise(input.email ?? "")
         let next = input.next ?? ""
-        let config = req.application.focalConfig
+        let config = try req.application.focalConfig
         let client = req.remoteAddress?.ipAddress ?? "unknown"
         // Failures are counted per client address and per client and account, never per account
         // alone: nobody can lock the secretariat out by typing wrong passwords for its addresses,
         // and the answer never depends on whether an address has an account.
-        let throttle = req.application.loginThrottle
+        let throttle = try req.application.loginThrottle
         let pair = client + " " + email
         guard throttle.allows(client), throttle.allows(pair) else {
             let minutes = max(1, config.loginLockSeconds / 60)

@@ -32,16 +32,15 @@ final class LoginThrottle: Sendable {
 }
 
 extension Application {
-    private struct LoginThrottleKey: StorageKey { typealias Value = LoginThrottle }
+    struct LoginThrottleKey: StorageKey { typealias Value = LoginThrottle }
 
     var loginThrottle: LoginThrottle {
-        get { storage[LoginThrottleKey.self]! }
-        set { storage[LoginThrottleKey.self] = newValue }
+        get throws { try storage.service(LoginThrottleKey.self) }
     }
 
-    private struct SubscribeThrottleKey: StorageKey { typealias Value = LoginThrottle }
+    struct SubscribeThrottleKey: StorageKey { typealias Value = LoginThrottle }
 
-    private struct ConfirmationThrottleKey: StorageKey { typealias Value = LoginThrottle }
+    struct ConfirmationThrottleKey: StorageKey { typealias Value = LoginThrottle }
 
     /// Subscription requests per client address.
     var subscribeThrottle: LoginThrottle {

@@ -84,7 +84,7 @@ struct GenerateLoadDataCommand: AsyncCommand {
             issue.number = index % 12 + 1
             issue.publicationDate = String(format: "%04d-%02d-15", issue.year, issue.number)
             issue.status = .published
-            issue.publishedAt = MeetingTime.instant(date: issue.publicationDate, time: nil, in: TimeZone(identifier: "UTC")!)
+            issue.publishedAt = MeetingTime.instant(date: issue.publicationDate, time: nil, in: TimeZone.gmt)
             issue.illustrative = true
             try await issue.create(on: db)
             for language in Language.allCases {

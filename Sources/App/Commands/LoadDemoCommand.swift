@@ -11,6 +11,6 @@ struct LoadDemoCommand: AsyncCommand {
         let app = context.application
         try await app.autoMigrate()
         let loaded = try await DemoLoader.loadIfEmpty(on: app.db, hasher: app.password)
-        context.console.output(DemoLoader.banner(baseURL: app.focalConfig.baseURL, freshlyLoaded: loaded).consoleText())
+        context.console.output(DemoLoader.banner(baseURL: try app.focalConfig.baseURL, freshlyLoaded: loaded).consoleText())
     }
 }

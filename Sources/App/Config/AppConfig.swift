@@ -18,6 +18,9 @@ public struct AppConfig: Sendable {
     public var pageCacheSeconds: Int
     public var bcryptCost: Int
     public var uploadMaxBytes: Int
+    /// Seconds a connection may stay silent (headers or body not arriving, keep-alive unused)
+    /// before the server closes it.
+    public var httpIdleSeconds: Int
     /// The organisation identifier that prefixes IATI activity identifiers in the export.
     public var iatiReportingOrg: String
     public var mail: MailSettings
@@ -63,6 +66,7 @@ public struct AppConfig: Sendable {
         let loginMaxAttempts = reader.integer("FOCAL_LOGIN_MAX_ATTEMPTS", default: 5, range: 1...100)
         let loginLockSeconds = reader.integer("FOCAL_LOGIN_LOCK_SECONDS", default: 900, range: 1...86_400)
         let pageCacheSeconds = reader.integer("FOCAL_PAGE_CACHE_SECONDS", default: 5, range: 0...3_600)
+        let httpIdleSeconds = reader.integer("FOCAL_HTTP_IDLE_SECONDS", default: 60, range: 1...3_600)
         let bcryptCost = reader.integer("FOCAL_BCRYPT_COST", default: 12, range: 4...31)
         let iatiReportingOrg = reader.identifier("FOCAL_IATI_REPORTING_ORG", default: "XI-FOCAL-DEMO")
         let mail = MailSettings.load(&reader, dataDirectory: dataDirectory)
@@ -77,7 +81,8 @@ public struct AppConfig: Sendable {
         return AppConfig(
             database: database, baseURL: baseURL, dataDirectory: dataDirectory, resourcesDirectory: resourcesDirectory,
             sessionSecret: sessionSecret, demo: demo, loginMaxAttempts: loginMaxAttempts, loginLockSeconds: loginLockSeconds,
-            pageCacheSeconds: pageCacheSeconds, bcryptCost: bcryptCost, uploadMaxBytes: uploadMaxBytes, iatiReportingOrg: iatiReportingOrg,
+            pageCacheSeconds: pageCacheSeconds, bcryptCost: bcryptCost, uploadMaxBytes: uploadMaxBytes, httpIdleSeconds: httpIdleSeconds,
+            iatiReportingOrg: iatiReportingOrg,
             mail: mail, postgresSchema: postgresSchema)
     }
 }

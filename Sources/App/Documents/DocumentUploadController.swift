@@ -28,7 +28,7 @@ struct DocumentUploadController: RouteCollection {
     func upload(req: Request) async throws -> Response {
         let document = try await document(req)
         let form = try req.content.decode(UploadForm.self)
-        let limit = req.application.focalConfig.uploadMaxBytes
+        let limit = try req.application.focalConfig.uploadMaxBytes
         var errors: [String: String] = [:]
         let changeNote = (form.change_note ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if changeNote.isEmpty {
@@ -51,7 +51,7 @@ struct DocumentUploadController: RouteCollection {
                 status: .unprocessableEntity, for: req)
         }
 
-        let storage = req.application.fileStorage
+        let storage = try req.application.fileStorage
         var stored: [String] = []
         do {
             var files: [DocumentFile] = []
@@ -136,7 +136,7 @@ struct DocumentUploadController: RouteCollection {
             title: document.title(req.language), editHref: "/admin/documents/\(id)/edit", publicHref: "/documents/" + document.slug,
             linkHref: "/admin/document-links/new?document_id=\(id)", action: "/admin/documents/\(id)/versions",
             versions: try await DocumentsController.versions(of: document, req: req, withAuthor: true),
-            maxSize: ByteSize.format(req.application.focalConfig.uploadMaxBytes), errors: errors, changeNote: changeNote)
+            maxSize: ByteSize.format(try req.application.focalConfig.uploadMaxBytes), errors: errors, changeNote: changeNote)
         return try await req.view.render("documents/files", context)
     }
 }

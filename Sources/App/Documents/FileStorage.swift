@@ -32,7 +32,8 @@ struct LocalFileStorage: FileStorage {
     }
 
     func response(for key: String, request: Request) async throws -> Response {
-        try await request.fileio.asyncStreamFile(at: path(for: key))
+        if let refusal = UnsatisfiableRange.response(for: request, filePath: path(for: key)) { return refusal }
+        return try await request.fileio.asyncStreamFile(at: path(for: key))
     }
 
     func delete(_ key: String) async throws {
@@ -52,10 +53,9 @@ struct LocalFileStorage: FileStorage {
 }
 
 extension Application {
-    private struct FileStorageKey: StorageKey { typealias Value = any FileStorage }
+    struct FileStorageKey: StorageKey { typealias Value = any FileStorage }
 
     var fileStorage: any FileStorage {
-        get { storage[FileStorageKey.self]! }
-        set { storage[FileStorageKey.self] = newValue }
+        get throws { try storage.service(FileStorageKey.self) }
     }
 }

@@ -43,8 +43,8 @@ enum CampaignPreparation {
         guard let campaign = try await Campaign.query(on: db).filter(\.$id == campaignID).with(\.$list).first() else {
             throw Problem.notFound
         }
-        let base = app.focalConfig.baseURL.absoluteString.trimmingSuffix("/")
-        let host = app.focalConfig.baseURL.host ?? "focal.localhost"
+        let base = try app.focalConfig.baseURL.absoluteString.trimmingSuffix("/")
+        let host = try app.focalConfig.baseURL.host ?? "focal.localhost"
         let centre = try await CentreProfile.query(on: db).first().map(CentreSnapshot.init) ?? CentreSnapshot()
         let settings = app.mailEngine?.settings
         let from = try MailAddress(
@@ -69,7 +69,8 @@ enum CampaignPreparation {
             meetingSnapshot = MeetingSnapshot(
                 slug: meeting.slug, expiry: MeetingLinks.expiry(for: meeting),
                 event: MeetingCalendar.event(
-                    for: meeting, centre: centre, baseURL: app.focalConfig.baseURL, includeVideo: true, language: .en),
+                    for: meeting, centre: centre, baseURL: try app.focalConfig.baseURL, includeVideo: true, language: .en,
+                    localizer: app.localizer),
                 title: meeting.titleEn)
         }
         if let largest = templates.values.map({ $0.html.utf8.count }).max(), largest > clippingLimit { throw Problem.tooLarge(largest) }
@@ -77,7 +78,8 @@ enum CampaignPreparation {
             campaign: CampaignSnapshot(
                 id: campaignID, kind: campaign.kind, listSlug: campaign.list?.slug ?? "newsletter",
                 listName: campaign.list?.nameEn ?? "Newsletter"),
-            templates: templates, baseURL: base, secret: app.focalConfig.sessionSecret, from: from, host: host, meeting: meetingSnapshot)
+            templates: templates, baseURL: base, secret: try app.focalConfig.sessionSecret, from: from, host: host, meeting: meetingSnapshot
+        )
     }
 
     /// Creates the campaign's delivery rows once, from its list (or its meeting's participants).
@@ -88,7 +90,7 @@ enum CampaignPreparation {
         var rows: [(email: String, name: String, language: SubscriberLanguage, subscriber: UUID?, participation: UUID?)] = []
         switch campaign.kind {
         case .newsletter where !campaign.selectedAddresses.isEmpty:
-            try await (db as! any SQLDatabase).raw(
+            try await (try db.sql).raw(
                 """
                 INSERT INTO \(ident: Delivery.schema) (campaign_id, subscriber_id, email, name, language, status, attempts, last_error, claimed_by)
                 SELECT \(bind: campaignID), s.id, s.email, s.name, s.language, \(bind: DeliveryStatus.pending.rawValue), 0, '', ''
@@ -101,7 +103,7 @@ enum CampaignPreparation {
             guard let listID = campaign.$list.id, let list = try await MailingList.find(listID, on: db) else { throw Problem.noRecipients }
             if list.focalPoints { try await FocalPointSubscribers.sync(list: list, on: db) }
             // One statement, so a list of any size costs no memory here.
-            try await (db as! any SQLDatabase).raw(
+            try await (try db.sql).raw(
                 """
                 INSERT INTO \(ident: Delivery.schema) (campaign_id, subscriber_id, email, name, language, status, attempts, last_error, claimed_by)
                 SELECT \(bind: campaignID), s.id, s.email, s.name, s.language, \(bind: DeliveryStatus.pending.rawValue), 0, '', ''
@@ -133,7 +135,7 @@ enum CampaignPreparation {
             seen = Set(try await Delivery.query(on: db).filter(\.$campaign.$id == campaignID).all().map(\.email))
         }
         let fresh = rows.filter { seen.insert($0.email).inserted }
-        let sql = db as! any SQLDatabase
+        let sql = try db.sql
         for chunk in stride(from: 0, to: fresh.count, by: 400).map({ Array(fresh[$0..<min($0 + 400, fresh.count)]) }) {
             var insert = sql.insert(into: Delivery.schema).columns(
                 "campaign_id", "subscriber_id", "participation_id", "email", "name", "language", "status", "attempts", "last_error",

@@ -68,7 +68,7 @@ final class MailEngine: Sendable {
     /// where the claimant's journal, when it is in this data directory, says they were written.
     func expireLeases(campaignID: UUID, on db: any Database) async throws {
         let cutoff = Date().addingTimeInterval(-Self.lease)
-        let sql = db as! any SQLDatabase
+        let sql = try db.sql
         let claimants = try await sql.raw(
             """
             SELECT DISTINCT claimed_by FROM \(ident: Delivery.schema) WHERE campaign_id = \(bind: campaignID)
@@ -86,7 +86,7 @@ final class MailEngine: Sendable {
     private func settle(claimant: String, written: Set<Int>, except live: Set<Int>, olderThan cutoff: Date?, on db: any Database)
         async throws
     {
-        let sql = db as! any SQLDatabase
+        let sql = try db.sql
         let sent = Array(written.subtracting(live))
         for chunk in stride(from: 0, to: sent.count, by: 500).map({ Array(sent[$0..<min($0 + 500, sent.count)]) }) {
             var update = sql.update(Delivery.schema).set("status", to: DeliveryStatus.sent.rawValue).set("sent_at", to: Date())
@@ -123,7 +123,7 @@ final class MailEngine: Sendable {
                 try? await Task.sleep(for: .seconds(Self.lease / 5))
                 let live = Array(self.inFlight.withLockedValue { $0 })
                 if !live.isEmpty {
-                    try? await (db as! any SQLDatabase).update(Delivery.schema).set("claimed_at", to: Date())
+                    try? await (try db.sql).update(Delivery.schema).set("claimed_at", to: Date())
                         .where("id", .in, live).where("claimed_by", .equal, self.instanceID).run()
                 }
             }
@@ -153,6 +153,13 @@ final class MailEngine: Sendable {
             guard try await Campaign.find(campaignID, on: db)?.status == .sending else { return }
             let batch = try await claim(campaignID: campaignID, on: db)
             if batch.isEmpty { return }
+            // Whatever happens to the batch (a failed database write included), it is no longer
+            // in flight once this round ends: a later settlement must be able to reach its rows.
+            defer {
+                inFlight.withLockedValue { live in
+                    for recipient in batch { live.remove(recipient.deliveryID) }
+                }
+            }
             var sent: [Int] = []
             var serverProblem: (any Error)?
             for (index, recipient) in batch.enumerated() {
@@ -183,11 +190,8 @@ final class MailEngine: Sendable {
                 }
             }
             if !sent.isEmpty {
-                try await (db as! any SQLDatabase).update(Delivery.schema).set("status", to: DeliveryStatus.sent.rawValue)
+                try await (try db.sql).update(Delivery.schema).set("status", to: DeliveryStatus.sent.rawValue)
                     .set("sent_at", to: Date()).where("id", .in, sent).run()
-            }
-            inFlight.withLockedValue { live in
-                for recipient in batch { live.remove(recipient.deliveryID) }
             }
             if let serverProblem {
                 switch health.failed(serverProblem) {
@@ -219,7 +223,7 @@ final class MailEngine: Sendable {
     /// no longer confirmed (unsubscribed, bounced or complained since the campaign started) is
     /// skipped, not sent to.
     func claim(campaignID: UUID, on db: any Database) async throws -> [MailComposer.Recipient] {
-        let sql = db as! any SQLDatabase
+        let sql = try db.sql
         let now = Date()
         let skipLocked = sql.dialect.name == "postgresql" ? "FOR UPDATE SKIP LOCKED" : ""
         let rows = try await sql.raw(
@@ -240,9 +244,6 @@ final class MailEngine: Sendable {
                 subscriberID: try row.decode(column: "subscriber_id", as: UUID?.self),
                 participationID: try row.decode(column: "participation_id", as: UUID?.self))
         }.sorted { $0.deliveryID < $1.deliveryID }
-        inFlight.withLockedValue { live in
-            for recipient in recipients { live.insert(recipient.deliveryID) }
-        }
         let subscriberIDs = recipients.compactMap(\.subscriberID)
         if !subscriberIDs.isEmpty {
             let gone = Set(
@@ -251,11 +252,13 @@ final class MailEngine: Sendable {
             if !skipped.isEmpty {
                 try await sql.update(Delivery.schema).set("status", to: DeliveryStatus.skipped.rawValue)
                     .set("last_error", to: "not sent: the subscriber is no longer subscribed").where("id", .in, skipped).run()
-                inFlight.withLockedValue { live in
-                    for id in skipped { live.remove(id) }
-                }
                 recipients.removeAll { skipped.contains($0.deliveryID) }
             }
+        }
+        // In flight only once the claim is complete: if a step above failed, the rows are still
+        // this process's claims and its next settlement puts them back.
+        inFlight.withLockedValue { live in
+            for recipient in recipients { live.insert(recipient.deliveryID) }
         }
         return recipients
     }
@@ -265,7 +268,7 @@ final class MailEngine: Sendable {
     /// Puts claimed deliveries back, untried: the attempt the claim counted did not happen.
     private func release(_ deliveryIDs: [Int], on db: any Database) async throws {
         guard !deliveryIDs.isEmpty else { return }
-        try await (db as! any SQLDatabase).raw(
+        try await (try db.sql).raw(
             """
             UPDATE \(ident: Delivery.schema) SET status = \(bind: DeliveryStatus.pending.rawValue), claimed_by = '',
               attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END
@@ -290,7 +293,7 @@ final class MailEngine: Sendable {
     /// (`bounce`) marks the subscriber bounced, with an entry in their consent ledger.
     private func giveUp(_ recipient: MailComposer.Recipient, error: String, bounce: Bool, on db: any Database) async throws {
         journal.retract(recipient.deliveryID)
-        try await (db as! any SQLDatabase).update(Delivery.schema).set("status", to: DeliveryStatus.failed.rawValue)
+        try await (try db.sql).update(Delivery.schema).set("status", to: DeliveryStatus.failed.rawValue)
             .set("last_error", to: String(error.prefix(500))).where("id", .equal, recipient.deliveryID).run()
         guard bounce, let subscriberID = recipient.subscriberID, let subscriber = try await Subscriber.find(subscriberID, on: db) else {
             return
@@ -329,7 +332,7 @@ final class MailEngine: Sendable {
     }
 
     func progress(campaignID: UUID, on db: any Database) async throws -> Progress {
-        let sql = db as! any SQLDatabase
+        let sql = try db.sql
         var progress = Progress()
         for row in try await sql.raw(
             "SELECT status, COUNT(*) AS n FROM \(ident: Delivery.schema) WHERE campaign_id = \(bind: campaignID) GROUP BY status"
@@ -345,10 +348,16 @@ final class MailEngine: Sendable {
             }
         }
         progress.total = progress.sent + progress.failed + progress.pending + progress.sending + progress.skipped
-        let window: TimeInterval = 10
-        let recent = try await Delivery.query(on: db).filter(\.$campaign.$id == campaignID).filter(\.$status == .sent)
-            .filter(\.$sentAt >= Date().addingTimeInterval(-window)).count()
-        progress.rate = Double(recent) / window
+        // Messages per second over the last 10 s, or since the first message when the campaign is
+        // younger than that (dividing by the full window understated a short campaign's rate).
+        let now = Date()
+        let sent = Delivery.query(on: db).filter(\.$campaign.$id == campaignID).filter(\.$status == .sent)
+        if let first = try await sent.copy().min(\.$sentAt) ?? nil {
+            let since = max(now.addingTimeInterval(-10), first)
+            let seconds = now.timeIntervalSince(since)
+            let recent = try await sent.copy().filter(\.$sentAt >= since).count()
+            progress.rate = seconds >= 1 ? Double(recent) / seconds : 0
+        }
         return progress
     }
 
@@ -368,6 +377,12 @@ final class MailEngine: Sendable {
     }
 
     /// One message outside campaigns, as a subscription confirmation.
+    /// Whether the mail server takes addresses with non-ASCII characters before the @ (SMTPUTF8),
+    /// as its greeting on a pooled connection says.
+    func acceptsInternationalAddresses() async throws -> Bool {
+        try await pool.withConnection { $0.supportsSMTPUTF8 }
+    }
+
     func sendSingle(_ message: MailMessage) async throws {
         var bytes = try message.render()
         if let dkim = settings.dkim { bytes = try dkim.sign(bytes) }

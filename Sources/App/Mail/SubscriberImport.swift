@@ -65,7 +65,7 @@ struct SubscriberImport {
         let lists = Dictionary(uniqueKeysWithValues: try await MailingList.query(on: db).all().map { ($0.slug, $0.id!) })
         for slug in defaultLists where lists[slug] == nil { throw Failure.unknownList(slug) }
         var existing = Set(
-            try await (db as! any SQLDatabase).select().column("email").from(Subscriber.schema).all().map {
+            try await (try db.sql).select().column("email").from(Subscriber.schema).all().map {
                 try $0.decode(column: "email", as: String.self)
             })
         var firstLine: [String: Int] = [:]
@@ -157,7 +157,7 @@ struct SubscriberImport {
         guard !batch.isEmpty else { return }
         let now = Date()
         try await db.transaction { db in
-            let sql = db as! any SQLDatabase
+            let sql = try db.sql
             if sql.dialect.name == "sqlite" {
                 // The default 2 MB page cache spills a batch's scattered index pages (the keys are
                 // random UUIDs) to the log in the middle of the transaction; 64 MB holds them.

@@ -65,11 +65,18 @@ struct SubscriptionController: RouteCollection {
         let email = Subscriber.normalise(input.text("email"))
         if errors["email"] == nil, !MailAddress.isValidEnvelopeAddress(email) { errors["email"] = req.t("validation.email") }
         if input.text("name").contains(where: \.isNewline) { errors["name"] = req.t("validation.header_injection") }
+        // Said before anything is stored, and the same for every such address, known or not: a
+        // link promised to an address the server cannot take would never arrive.
+        if errors["email"] == nil, !email.allSatisfy(\.isASCII), let engine = req.application.mailEngine,
+            (try? await engine.acceptsInternationalAddresses()) == false
+        {
+            errors["email"] = req.t("validation.email_needs_smtputf8")
+        }
         guard errors.isEmpty else {
             return try await render(req, values: input, errors: errors, notice: nil).encodeResponse(status: .unprocessableEntity, for: req)
         }
         let throttle = req.application.subscribeThrottle
-        let client = "ip:" + Self.ipHash(req)
+        let client = try "ip:" + Self.ipHash(req)
         guard throttle.allows(client) else {
             return try await render(req, values: input, errors: FieldErrors(), notice: req.t("subscribe.too_many"))
                 .encodeResponse(status: .tooManyRequests, for: req)
@@ -116,10 +123,10 @@ struct SubscriptionController: RouteCollection {
         }
         let token = SignedToken.make(
             purpose: "confirm", subject: subscriber.id!, expires: Date().addingTimeInterval(72 * 3600),
-            secret: req.application.focalConfig.sessionSecret)
+            secret: try req.application.focalConfig.sessionSecret)
         let language: Language = subscriber.language == .zh ? .zh : .en
         let link =
-            req.application.focalConfig.baseURL.absoluteString.trimmingSuffix("/") + "/subscribe/confirm/" + token + "?lang="
+            try req.application.focalConfig.baseURL.absoluteString.trimmingSuffix("/") + "/subscribe/confirm/" + token + "?lang="
             + language.rawValue
         let text = req.application.localizer.text("subscribe.confirm_mail", language, ["link": link])
         let message = MailMessage(
@@ -127,7 +134,7 @@ struct SubscriptionController: RouteCollection {
             to: [try MailAddress(subscriber.email, name: subscriber.name)],
             subject: req.application.localizer.text("subscribe.confirm_subject", language), text: text,
             messageID:
-                "confirm.\(UUID().uuidString.lowercased())@\(req.application.focalConfig.baseURL.host ?? "focal")"
+                "confirm.\(UUID().uuidString.lowercased())@\(try req.application.focalConfig.baseURL.host ?? "focal")"
         )
         do {
             try await engine.sendSingle(message)
@@ -138,9 +145,9 @@ struct SubscriptionController: RouteCollection {
 
     private func subscriber(_ req: Request, purpose: String) async throws -> Subscriber {
         let id: UUID
+        let secret = try req.application.focalConfig.sessionSecret
         do {
-            id = try SignedToken.verify(
-                req.parameters.get("token") ?? "", purpose: purpose, secret: req.application.focalConfig.sessionSecret)
+            id = try SignedToken.verify(req.parameters.get("token") ?? "", purpose: purpose, secret: secret)
         } catch .expired {
             throw Abort(.gone, reason: req.t("mail.link_expired"))
         } catch {
@@ -254,10 +261,10 @@ struct SubscriptionController: RouteCollection {
             .encodeResponse(for: req)
     }
 
-    static func ipHash(_ req: Request) -> String {
+    static func ipHash(_ req: Request) throws -> String {
         let address = req.remoteAddress?.ipAddress ?? ""
         let digest = HMAC<SHA256>.authenticationCode(
-            for: Data(address.utf8), using: SymmetricKey(data: req.application.focalConfig.sessionSecret))
+            for: Data(address.utf8), using: SymmetricKey(data: try req.application.focalConfig.sessionSecret))
         return Data(digest).prefix(16).map { String(format: "%02x", $0) }.joined()
     }
 

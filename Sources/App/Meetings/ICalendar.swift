@@ -68,12 +68,12 @@ struct ICalendar {
     }
 
     private static func nextDay(_ day: String) -> String {
-        guard let date = MeetingTime.instant(date: day, time: nil, in: TimeZone(identifier: "UTC")!) else { return day }
-        return MeetingTime.local(date.addingTimeInterval(86_400), in: TimeZone(identifier: "UTC")!).date
+        guard let date = MeetingTime.instant(date: day, time: nil, in: TimeZone.gmt) else { return day }
+        return MeetingTime.local(date.addingTimeInterval(86_400), in: TimeZone.gmt).date
     }
 
     static func utc(_ date: Date) -> String {
-        let utc = MeetingTime.local(date, in: TimeZone(identifier: "UTC")!)
+        let utc = MeetingTime.local(date, in: TimeZone.gmt)
         let seconds = Int(date.timeIntervalSince1970) % 60
         return utc.date.replacingOccurrences(of: "-", with: "") + "T" + utc.time.replacingOccurrences(of: ":", with: "")
             + String(format: "%02dZ", seconds)

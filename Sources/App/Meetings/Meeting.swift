@@ -46,5 +46,5 @@ final class Meeting: Model, @unchecked Sendable {
     func title(_ language: Language) -> String { Bilingual.pick(en: titleEn, zh: titleZh, language) }
     func venue(_ language: Language) -> String { Bilingual.pick(en: venueEn, zh: venueZh, language) }
 
-    var zone: TimeZone { TimeZone(identifier: timeZone) ?? TimeZone(identifier: "UTC")! }
+    var zone: TimeZone { TimeZone(identifier: timeZone) ?? TimeZone.gmt }
 }

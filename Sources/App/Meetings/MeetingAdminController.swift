@@ -105,7 +105,7 @@ struct MeetingAdminController: RouteCollection {
         let back = "?return=" + (hub.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? hub)
         let prefill = "?meeting_id=\(id)&return=" + (hub.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? hub)
         let l = req.language
-        let secret = req.application.focalConfig.sessionSecret
+        let secret = try req.application.focalConfig.sessionSecret
         let countries = try await Country.query(on: req.db).sort(\.$nameEn).all()
         let active = try await FocalPointAppointment.query(on: req.db).serving().all()
         let invited = Set(record.invitedCountries.compactMap(\.id))
@@ -159,14 +159,14 @@ struct MeetingAdminController: RouteCollection {
                             .init(cells: [$0.document.title(l)], editHref: "/admin/document-links/\($0.id!.uuidString)/edit" + back)
                         }, newHref: "/admin/document-links/new" + prefill),
             ],
-            participants: record.participations.map { p in
+            participants: try record.participations.map { p in
                 .init(
                     id: p.id!.uuidString, name: p.person.name(l), represents: p.country?.name(l) ?? p.organisation?.name(l) ?? "",
                     roles: p.roles.map { req.t("participant_role." + $0.rawValue) }.joined(separator: ", "),
                     registration: req.t("registration." + p.registration.rawValue),
                     attendance: p.attendance.map { req.t("attendance." + $0.rawValue) } ?? "—",
                     editHref: "/admin/participations/\(p.id!.uuidString)/edit" + back,
-                    rsvpLink: req.application.focalConfig.baseURL.absoluteString.trimmingSuffix("/")
+                    rsvpLink: try req.application.focalConfig.baseURL.absoluteString.trimmingSuffix("/")
                         + MeetingLinks.rsvp(for: p, meeting: meeting, secret: secret),
                     illustrative: p.illustrative)
             },

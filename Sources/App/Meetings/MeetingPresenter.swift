@@ -56,10 +56,10 @@ struct MeetingPresenter {
             })
     }
 
-    func page(_ record: MeetingRecord, viewer: Participation?, chrome: Chrome) -> MeetingPageContext {
+    func page(_ record: MeetingRecord, viewer: Participation?, chrome: Chrome) throws -> MeetingPageContext {
         let meeting = record.meeting
         let staff = request.role.isStaff
-        let secret = request.application.focalConfig.sessionSecret
+        let secret = try request.application.focalConfig.sessionSecret
         let seesVideo = staff || viewer?.isRegistered == true
         let moderators = record.participations.filter { $0.roles.contains(.chair) }.map { $0.person.name(language) }
         let sep = language == .zh ? "、" : ", "

@@ -111,9 +111,10 @@ struct MeetingsController: RouteCollection {
             .sort(\.$startsAt, .descending).all()
         let centre = try await CentreSnapshot.current(req)
         var calendar = ICalendar(name: Bilingual.pick(en: centre.nameEn, zh: centre.nameZh, req.language) + " · " + req.t("meetings.title"))
-        calendar.events = meetings.compactMap {
+        calendar.events = try meetings.compactMap {
             MeetingCalendar.event(
-                for: $0, centre: centre, baseURL: req.application.focalConfig.baseURL, includeVideo: false, language: req.language)
+                for: $0, centre: centre, baseURL: try req.application.focalConfig.baseURL, includeVideo: false, language: req.language,
+                localizer: req.application.localizer)
         }
         return MeetingCalendar.response(calendar, filename: "meetings.ics")
     }
@@ -140,8 +141,8 @@ struct MeetingsController: RouteCollection {
         var calendar = ICalendar(name: meeting.title(req.language))
         guard
             let event = MeetingCalendar.event(
-                for: meeting, centre: centre, baseURL: req.application.focalConfig.baseURL, includeVideo: includeVideo,
-                language: req.language)
+                for: meeting, centre: centre, baseURL: try req.application.focalConfig.baseURL, includeVideo: includeVideo,
+                language: req.language, localizer: req.application.localizer)
         else { throw Abort(.notFound, reason: req.t("meeting.no_date")) }
         calendar.events = [event]
         return MeetingCalendar.response(calendar, filename: meeting.slug + ".ics")

@@ -51,8 +51,9 @@ struct RSVPController: RouteCollection {
     /// The participation a signed link stands for; forged, malformed and expired links are refused.
     static func participation(_ req: Request, token: String, purpose: String) async throws -> Participation {
         let id: UUID
+        let secret = try req.application.focalConfig.sessionSecret
         do {
-            id = try SignedToken.verify(token, purpose: purpose, secret: req.application.focalConfig.sessionSecret)
+            id = try SignedToken.verify(token, purpose: purpose, secret: secret)
         } catch .expired {
             throw Abort(.gone, reason: req.t("rsvp.link_expired"))
         } catch {
@@ -248,7 +249,7 @@ struct RSVPController: RouteCollection {
                     t: req.t)),
             delegationErrors: !delegationErrors.isEmpty,
             calendarHref: participation.isRegistered && meeting.startsAt != nil
-                ? MeetingLinks.calendar(for: participation, meeting: meeting, secret: req.application.focalConfig.sessionSecret) : nil)
+                ? MeetingLinks.calendar(for: participation, meeting: meeting, secret: try req.application.focalConfig.sessionSecret) : nil)
         let response = try await req.view.render("meetings/rsvp", context).encodeResponse(for: req)
         response.status = status
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")

@@ -21,7 +21,7 @@ struct CreateDelivery: AsyncMigration {
             // One delivery per address per campaign: the ground of "exactly once".
             .unique(on: "campaign_id", "email")
             .create()
-        try await (database as! any SQLDatabase).create(index: "ix_deliveries_campaign_status").on(Delivery.schema)
+        try await (try database.sql).create(index: "ix_deliveries_campaign_status").on(Delivery.schema)
             .column("campaign_id").column("status").run()
     }
 

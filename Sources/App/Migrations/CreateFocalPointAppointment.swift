@@ -21,7 +21,7 @@ struct CreateFocalPointAppointment: AsyncMigration {
             .create()
         // A partial unique index: both SQLite and PostgreSQL enforce "one active primary per
         // country and role type" under concurrent writes, which an application check cannot.
-        try await (database as! any SQLDatabase).raw(
+        try await (try database.sql).raw(
             """
             CREATE UNIQUE INDEX \(unsafeRaw: Self.activePrimaryIndex) ON \(ident: FocalPointAppointment.schema) (country_id, role_type)
             WHERE status = 'active' AND rank = 'primary'
@@ -30,7 +30,7 @@ struct CreateFocalPointAppointment: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        try await (database as! any SQLDatabase).raw("DROP INDEX IF EXISTS \(unsafeRaw: Self.activePrimaryIndex)").run()
+        try await (try database.sql).raw("DROP INDEX IF EXISTS \(unsafeRaw: Self.activePrimaryIndex)").run()
         try await database.schema(FocalPointAppointment.schema).delete()
     }
 }

@@ -237,7 +237,7 @@ struct ArticleEditorController: RouteCollection {
         let editor = req.currentUser?.email ?? ""
         let saved: Bool = try await req.db.transaction { db in
             // One statement checks and raises the version, so two editors cannot both win.
-            let rows = try await (db as! any SQLDatabase).update(Article.schema)
+            let rows = try await (try db.sql).update(Article.schema)
                 .set("title", to: input.text("title")).set("slug", to: newSlug).set("body_markdown", to: input.text("body"))
                 .set("body_html", to: MarkdownRenderer.html(input.text("body"))).set("language", to: input.text("language"))
                 .set("edition_id", to: input.uuid("edition_id")).set("translation_of_id", to: input.uuid("translation_of_id"))
@@ -321,7 +321,7 @@ struct ArticleEditorController: RouteCollection {
         var problem: String?
         var newImage: (ByteBuffer, ContentSniffer.Kind)?
         if let file = form.image, file.data.readableBytes > 0 {
-            switch DocumentUploadController.check(file, limit: req.application.focalConfig.uploadMaxBytes) {
+            switch DocumentUploadController.check(file, limit: try req.application.focalConfig.uploadMaxBytes) {
             case .success(let kind) where kind.contentType.hasPrefix("image/"): newImage = (file.data, kind)
             case .success: problem = req.t("upload.not_image")
             // The document upload's message lists document types; a lead image must be an image.

@@ -1,11 +1,19 @@
+import Crypto
 import Foundation
 
 /// An Atom 1.0 feed (RFC 4287) with each article's full content.
 struct AtomFeed {
+    struct Link {
+        let href: String
+        /// The language of the page linked to (RFC 4287 §4.2.7.4).
+        let hreflang: Language
+        var rel = "alternate"
+    }
+
     struct Entry {
         let id: String
         let title: String
-        let link: String
+        let links: [Link]
         let published: Date
         let updated: Date
         let summary: String
@@ -16,14 +24,16 @@ struct AtomFeed {
     let id: String
     let title: String
     let selfLink: String
-    let alternateLink: String
+    let alternateLink: Link
     let author: String
     let language: Language
     let entries: [Entry]
+    /// When the feed has no entries: the newest change it could have reported.
+    let emptySince: Date
 
     func render() -> String {
         let formatter = ISO8601DateFormatter()
-        let updated = entries.map(\.updated).max() ?? Date(timeIntervalSince1970: 0)
+        let updated = entries.map(\.updated).max() ?? emptySince
         var xml = """
             <?xml version="1.0" encoding="utf-8"?>
             <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="\(language.htmlTag)">
@@ -31,7 +41,7 @@ struct AtomFeed {
             <title>\(escape(title))</title>
             <updated>\(formatter.string(from: updated))</updated>
             <link rel="self" type="application/atom+xml" href="\(escape(selfLink))"/>
-            <link rel="alternate" type="text/html" href="\(escape(alternateLink))"/>
+            \(render(alternateLink))
             <author><name>\(escape(author))</name></author>
             <generator>Focal</generator>
 
@@ -41,7 +51,7 @@ struct AtomFeed {
                 <entry xml:lang="\(entry.language.htmlTag)">
                 <id>\(escape(entry.id))</id>
                 <title>\(escape(entry.title))</title>
-                <link rel="alternate" type="text/html" href="\(escape(entry.link))"/>
+                \(entry.links.map(render).joined(separator: "\n"))
                 <published>\(formatter.string(from: entry.published))</published>
                 <updated>\(formatter.string(from: entry.updated))</updated>
                 <summary>\(escape(entry.summary))</summary>
@@ -51,6 +61,27 @@ struct AtomFeed {
                 """
         }
         return xml + "</feed>\n"
+    }
+
+    private func render(_ link: Link) -> String {
+        "<link rel=\"\(link.rel)\" type=\"text/html\" hreflang=\"\(link.hreflang.htmlTag)\" href=\"\(escape(link.href))\"/>"
+    }
+
+    /// An id that names the thing, not where it is served (RFC 4287 §4.2.6): moving the site to
+    /// another address must not make readers see every entry again.
+    static func urn(_ id: UUID) -> String { "urn:uuid:" + id.uuidString.lowercased() }
+
+    /// A stable UUID (RFC 9562 version 8) for something that has no record of its own, such as
+    /// one language's feed: derived from a record's id and a name.
+    static func derivedUUID(from base: UUID, name: String) -> UUID {
+        var bytes = Array(SHA256.hash(data: Data((base.uuidString.lowercased() + "/" + name).utf8)).prefix(16))
+        bytes[6] = (bytes[6] & 0x0F) | 0x80
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        return UUID(
+            uuid: (
+                bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8], bytes[9], bytes[10], bytes[11],
+                bytes[12], bytes[13], bytes[14], bytes[15]
+            ))
     }
 
     private func escape(_ text: String) -> String {

@@ -37,7 +37,7 @@ struct NewsletterAPIController: RouteCollection {
         api.get("articles", ":slug", use: article)
     }
 
-    private var base: (Request) -> String { { $0.application.focalConfig.baseURL.absoluteString.trimmingSuffix("/") } }
+    private var base: (Request) throws -> String { { try $0.application.focalConfig.baseURL.absoluteString.trimmingSuffix("/") } }
 
     func list(req: Request) async throws -> Response {
         let issues = try await NewsletterIssue.query(on: req.db).filter(\.$status == .published).sort(\.$year, .descending)
@@ -63,9 +63,9 @@ struct NewsletterAPIController: RouteCollection {
         return try APIResponse.json(entry(req, article, translation: translation, full: true))
     }
 
-    private func entry(_ req: Request, _ article: Article, translation: Article?, full: Bool) -> NewsletterAPI.ArticleEntry {
+    private func entry(_ req: Request, _ article: Article, translation: Article?, full: Bool) throws -> NewsletterAPI.ArticleEntry {
         NewsletterAPI.ArticleEntry(
-            slug: article.slug, language: article.language.rawValue, title: article.title, url: base(req) + "/articles/" + article.slug,
+            slug: article.slug, language: article.language.rawValue, title: article.title, url: try base(req) + "/articles/" + article.slug,
             bodyMarkdown: full ? article.bodyMarkdown : nil, bodyHTML: full ? article.bodyHTML : nil, translationSlug: translation?.slug)
     }
 
@@ -73,13 +73,13 @@ struct NewsletterAPIController: RouteCollection {
         let all = record.articles.values.flatMap { $0 }
         return NewsletterAPI.IssueSummary(
             year: record.issue.year, number: record.issue.number, publicationDate: record.issue.publicationDate,
-            newsletter: BilingualText(en: record.newsletter.nameEn, zh: record.newsletter.nameZh), url: base(req) + record.issue.path,
-            editions: record.editions.map { edition in
+            newsletter: BilingualText(en: record.newsletter.nameEn, zh: record.newsletter.nameZh), url: try base(req) + record.issue.path,
+            editions: try record.editions.map { edition in
                 NewsletterAPI.EditionEntry(
                     language: edition.language.rawValue, status: edition.status.rawValue,
-                    articles: record.articles(edition.language).map { article in
+                    articles: try record.articles(edition.language).map { article in
                         let translation = all.first { $0.id == article.$translationOf.id || $0.$translationOf.id == article.id }
-                        return entry(req, article, translation: translation, full: full)
+                        return try entry(req, article, translation: translation, full: full)
                     })
             })
     }

@@ -12,7 +12,7 @@ struct NewsletterScheduler: LifecycleHandler {
                 do {
                     let published = try await IssueWorkflow.publishDue(on: application.db)
                     if published > 0 {
-                        application.siteCache.invalidate()
+                        try application.siteCache.invalidate()
                         logger.info("Published \(published) scheduled newsletter issue(s)")
                     }
                 } catch {

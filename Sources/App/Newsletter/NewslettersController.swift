@@ -61,7 +61,7 @@ struct NewslettersController: RouteCollection {
         let issue = try await edition.$issue.get(on: req.db)
         guard issue.status == .published || req.role.isStaff else { throw Abort(.notFound, reason: req.t("error.not_found")) }
         let translation = try await Self.translation(of: article, on: req.db, includeUnpublished: req.role.isStaff)
-        let base = req.application.focalConfig.baseURL.absoluteString.trimmingSuffix("/")
+        let base = try req.application.focalConfig.baseURL.absoluteString.trimmingSuffix("/")
         let links = try await ArticleLink.query(on: req.db).filter(\.$article.$id == article.id!).all()
         let meetings = try await Meeting.query(on: req.db).filter(\.$id ~~ links.filter { $0.target == .meeting }.map(\.targetID))
             .filter(\.$visibility ~~ Visibility.visible(to: req.role)).all()
@@ -105,35 +105,7 @@ struct NewslettersController: RouteCollection {
 
     func feed(req: Request) async throws -> Response {
         let language = LanguageMiddleware.explicitChoice(req) ?? req.language
-        let published = try await NewsletterIssue.query(on: req.db).filter(\.$status == .published).with(\.$newsletter).all()
-        let editions = try await Edition.query(on: req.db).filter(\.$issue.$id ~~ published.compactMap(\.id)).filter(
-            \.$language == language
-        ).all()
-        let articles = try await Article.query(on: req.db).filter(\.$edition.$id ~~ editions.compactMap(\.id)).all()
-        let base = req.application.focalConfig.baseURL.absoluteString.trimmingSuffix("/")
-        let centre = try await CentreSnapshot.current(req)
-        let entries = articles.compactMap { article -> (AtomFeed.Entry, Date)? in
-            guard let edition = editions.first(where: { $0.id == article.$edition.id }),
-                let issue = published.first(where: { $0.id == edition.$issue.id })
-            else { return nil }
-            let published =
-                issue.publishedAt ?? MeetingTime.instant(date: issue.publicationDate, time: nil, in: TimeZone(identifier: "UTC")!) ?? Date()
-            let entry = AtomFeed.Entry(
-                id: base + "/articles/" + article.slug, title: article.title, link: base + "/articles/" + article.slug,
-                published: published,
-                updated: max(article.updatedAt ?? published, published),
-                summary: IssueRecord.issueLine(year: issue.year, number: issue.number, language) + " · "
-                    + String(MarkdownRenderer.plainText(article.bodyMarkdown).prefix(280)),
-                contentHTML: Self.leadImageHTML(article, base: base) + article.bodyHTML, language: language)
-            return (entry, published)
-        }.sorted { ($0.1, $0.0.id) > ($1.1, $1.0.id) }.prefix(50).map(\.0)
-        let feed = AtomFeed(
-            id: base + "/newsletters/feed.atom?lang=" + language.rawValue,
-            title: (published.first?.newsletter.name(language) ?? req.t("newsletters.title")) + " · "
-                + Bilingual.pick(en: centre.nameEn, zh: centre.nameZh, language),
-            selfLink: base + "/newsletters/feed.atom?lang=" + language.rawValue,
-            alternateLink: base + "/newsletters?lang=" + language.rawValue,
-            author: Bilingual.pick(en: centre.nameEn, zh: centre.nameZh, language), language: language, entries: Array(entries))
+        let feed = try await NewsletterFeed.build(req, language: language)
         let response = Response(status: .ok, body: .init(string: feed.render()))
         response.headers.replaceOrAdd(name: .contentType, value: "application/atom+xml; charset=utf-8")
         return response
@@ -162,11 +134,11 @@ struct NewslettersController: RouteCollection {
 /// engine once per content version and then served from the cache.
 enum IssuePDF {
     static func response(_ req: Request, record: IssueRecord, language: Language) async throws -> Response {
-        let renderer = req.application.pdfRenderer
+        let renderer = try req.application.pdfRenderer
         if let reason = renderer.unavailableReason { throw Abort(.serviceUnavailable, reason: reason) }
         // The PDF also prints the centre's profile and follows the print template and stylesheet.
         let profileChange = try await CentreProfile.query(on: req.db).first()?.updatedAt ?? Date(timeIntervalSince1970: 0)
-        let resources = req.application.focalConfig.resourcesDirectory
+        let resources = try req.application.focalConfig.resourcesDirectory
         let layoutChange =
             ["/Resources/Views/newsletters/print.leaf", "/Public/css/print.css"].compactMap {
                 (try? FileManager.default.attributesOfItem(atPath: resources + $0))?[.modificationDate] as? Date
@@ -177,6 +149,7 @@ enum IssuePDF {
         if req.headers.first(name: .ifNoneMatch) == etag { return Response(status: .notModified, headers: ["ETag": etag]) }
         let html = try await printableHTML(req, record: record, language: language)
         let path = try await req.application.pdfCache.pdf(for: key) { try await renderer.pdf(fromHTML: html) }
+        if let refusal = UnsatisfiableRange.response(for: req, filePath: path) { return refusal }
         let response = try await req.fileio.asyncStreamFile(at: path)
         response.headers.replaceOrAdd(name: .contentType, value: "application/pdf")
         response.headers.replaceOrAdd(name: .eTag, value: etag)
@@ -187,7 +160,7 @@ enum IssuePDF {
     }
 
     static func printableHTML(_ req: Request, record: IssueRecord, language: Language) async throws -> String {
-        let cssPath = req.application.focalConfig.resourcesDirectory + "/Public/css/print.css"
+        let cssPath = try req.application.focalConfig.resourcesDirectory + "/Public/css/print.css"
         let css = (try? String(contentsOfFile: cssPath, encoding: .utf8)) ?? ""
         var context = try await IssuePresenter(request: req).page(record, language: language, preview: false, inlineCSS: css)
         // Chromium prints a file, not a page of this server: lead images travel inside it.

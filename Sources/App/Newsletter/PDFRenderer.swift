@@ -94,16 +94,14 @@ actor PDFCache {
 }
 
 extension Application {
-    private struct PDFRendererKey: StorageKey { typealias Value = any PDFRenderer }
-    private struct PDFCacheKey: StorageKey { typealias Value = PDFCache }
+    struct PDFRendererKey: StorageKey { typealias Value = any PDFRenderer }
+    struct PDFCacheKey: StorageKey { typealias Value = PDFCache }
 
     var pdfRenderer: any PDFRenderer {
-        get { storage[PDFRendererKey.self]! }
-        set { storage[PDFRendererKey.self] = newValue }
+        get throws { try storage.service(PDFRendererKey.self) }
     }
 
     var pdfCache: PDFCache {
-        get { storage[PDFCacheKey.self]! }
-        set { storage[PDFCacheKey.self] = newValue }
+        get throws { try storage.service(PDFCacheKey.self) }
     }
 }

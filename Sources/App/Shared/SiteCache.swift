@@ -74,10 +74,9 @@ final class SiteCache: Sendable {
 }
 
 extension Application {
-    private struct SiteCacheKey: StorageKey { typealias Value = SiteCache }
+    struct SiteCacheKey: StorageKey { typealias Value = SiteCache }
 
     var siteCache: SiteCache {
-        get { storage[SiteCacheKey.self]! }
-        set { storage[SiteCacheKey.self] = newValue }
+        get throws { try storage.service(SiteCacheKey.self) }
     }
 }

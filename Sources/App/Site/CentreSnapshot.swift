@@ -28,9 +28,9 @@ struct CentreSnapshot: Codable, Sendable {
     }
 
     static func current(_ request: Request) async throws -> CentreSnapshot {
-        if let cached = request.application.siteCache.profile() { return cached }
+        if let cached = try request.application.siteCache.profile() { return cached }
         let snapshot = try await CentreProfile.query(on: request.db).first().map(CentreSnapshot.init) ?? CentreSnapshot()
-        request.application.siteCache.store(snapshot)
+        try request.application.siteCache.store(snapshot)
         return snapshot
     }
 }

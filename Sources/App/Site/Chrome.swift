@@ -61,7 +61,7 @@ struct Chrome: Encodable {
             alternates: [
                 Alternate(
                     hreflang: language.other.htmlTag,
-                    href: request.application.focalConfig.baseURL.absoluteString.trimmingSuffix("/") + path + "?lang="
+                    href: try request.application.focalConfig.baseURL.absoluteString.trimmingSuffix("/") + path + "?lang="
                         + language.other.rawValue)
             ],
             nav: nav.map { NavItem(href: $0.0, label: request.t($0.1), current: $0.0 == "/" ? path == "/" : path.hasPrefix($0.0)) },

@@ -36,6 +36,7 @@ struct SiteController: RouteCollection {
             whatsNew: try await recent.map { entry in
                 HomePageContext.NewsItem(
                     date: LocalizedDate.format(entry.occurredAt, req.language),
+                    datetime: ISO8601DateFormatter().string(from: entry.occurredAt),
                     text: req.t("audit.action." + entry.action) + " · " + req.t("entity." + entry.entityType) + ": " + entry.summary)
             })
         return try await req.view.render("site/home", context)
@@ -54,6 +55,8 @@ struct HomePageContext: Encodable {
 
     struct NewsItem: Encodable {
         let date: String
+        /// The same instant for machines (a valid `<time datetime>`).
+        let datetime: String
         let text: String
     }
 

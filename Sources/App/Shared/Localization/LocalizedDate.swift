@@ -17,7 +17,7 @@ enum LocalizedDate {
 
     static func format(_ instant: Date, _ language: Language) -> String {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
+        calendar.timeZone = TimeZone.gmt
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: instant)
         let time = String(format: "%02d:%02d UTC", c.hour!, c.minute!)
         let day = String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
@@ -42,7 +42,7 @@ struct CalendarDate: Comparable {
 
     static func today() -> String {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
+        calendar.timeZone = TimeZone.gmt
         let c = calendar.dateComponents([.year, .month, .day], from: Date())
         return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
     }

@@ -4,9 +4,11 @@ import Vapor
 struct PublicFilesMiddleware: AsyncMiddleware {
     static let prefixes = ["/css/", "/img/", "/js/", "/fonts/"]
     private let files: FileMiddleware
+    private let publicDirectory: String
 
     init(publicDirectory: String) {
         files = FileMiddleware(publicDirectory: publicDirectory, defaultFile: nil)
+        self.publicDirectory = publicDirectory
     }
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
@@ -17,6 +19,9 @@ struct PublicFilesMiddleware: AsyncMiddleware {
         let decoded = path.removingPercentEncoding ?? path
         if decoded.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) || decoded != path {
             throw Abort(.notFound)
+        }
+        if !path.contains(".."), let refusal = UnsatisfiableRange.response(for: request, filePath: publicDirectory + path) {
+            return refusal
         }
         return try await files.respond(to: request, chainingTo: next).get()
     }

@@ -9,7 +9,7 @@ struct ResponseCacheMiddleware: AsyncMiddleware {
             request.cookies["focal_session"] == nil
         else { return try await next.respond(to: request) }
 
-        let cache = request.application.siteCache
+        let cache = try request.application.siteCache
         let key = LanguageMiddleware.resolve(request).rawValue + " " + request.url.string
         if case .fresh(let page) = cache.lookup(key) {
             return Self.response(for: page, request: request)
@@ -63,10 +63,10 @@ struct ContentChangeMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         do {
             let response = try await next.respond(to: request)
-            if ![.GET, .HEAD, .OPTIONS].contains(request.method) { request.application.siteCache.invalidate() }
+            if ![.GET, .HEAD, .OPTIONS].contains(request.method) { try request.application.siteCache.invalidate() }
             return response
         } catch {
-            if ![.GET, .HEAD, .OPTIONS].contains(request.method) { request.application.siteCache.invalidate() }
+            if ![.GET, .HEAD, .OPTIONS].contains(request.method) { try request.application.siteCache.invalidate() }
             throw error
         }
     }
