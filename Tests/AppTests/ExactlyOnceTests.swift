@@ -163,6 +163,25 @@ struct ExactlyOnceTests {
         }
     }
 
+    /// Opens an app on the store to watch from, waits up to `seconds` for the campaign to finish,
+    /// stops the workers and hands `check` whether it finished; the app is shut down however
+    /// `check` ends.
+    static func afterCampaign(
+        _ campaignID: UUID, store: Store, directory: URL, workers: [Process], seconds: Double = 150,
+        check: (_ finished: Bool, _ monitor: Application) async throws -> Void
+    ) async throws {
+        let monitor = try await openApp(store, dataDirectory: directory.appendingPathComponent("monitor").path)
+        do {
+            let finished = try await waitUntilFinished(campaignID, monitor: monitor, processes: workers, seconds: seconds)
+            for worker in workers { TestTools.stop(worker) }
+            try await check(finished, monitor)
+        } catch {
+            try? await monitor.asyncShutdown()
+            throw error
+        }
+        try await monitor.asyncShutdown()
+    }
+
     /// Checks that every recipient of the campaign arrived exactly once, and nobody else.
     /// `unconfirmedAtKill`: deliveries whose whole message was written (journalled) when the worker
     /// was killed but which the server had not taken yet. SMTP cannot tell whether such a message
@@ -216,10 +235,7 @@ struct ExactlyOnceTests {
         #expect(unconfirmed.count <= 8, "at most one message per connection can be between its last byte and the server: \(unconfirmed)")
 
         let second = try Self.startWorker(store, dataDirectory: dataDirectory, recorder: recorder, into: processes)
-        let monitor = try await Self.openApp(store, dataDirectory: directory.appendingPathComponent("monitor").path)
-        do {
-            let finished = try await Self.waitUntilFinished(campaign.id, monitor: monitor, processes: [second], seconds: 150)
-            TestTools.stop(second)
+        try await Self.afterCampaign(campaign.id, store: store, directory: directory, workers: [second]) { finished, monitor in
             #expect(
                 finished,
                 "the campaign did not finish after the restart; \(recorder.received.count) arrived. \(Self.workerLogs([dataDirectory]))")
@@ -227,11 +243,7 @@ struct ExactlyOnceTests {
                 recorder, campaignID: campaign.id, monitor: monitor, unconfirmedAtKill: unconfirmed)
             #expect(deliveries.count == 10_002)
             #expect(Set(deliveries.map(\.claimedBy)).count == 1, "one installation, one worker id across the restart")
-        } catch {
-            try? await monitor.asyncShutdown()
-            throw error
         }
-        try await monitor.asyncShutdown()
     }
 
     @Test("A second process started on the same data directory while the first sends takes its own identity; each recipient once")
@@ -253,20 +265,13 @@ struct ExactlyOnceTests {
         try #require(recorder.received.count >= 500 && first.isRunning, "the first worker did not get going")
         // The second one starts while the first holds live claims and writes its journal.
         let second = try Self.startWorker(store, dataDirectory: dataDirectory, recorder: recorder, into: processes)
-        let monitor = try await Self.openApp(store, dataDirectory: directory.appendingPathComponent("monitor").path)
-        do {
-            let finished = try await Self.waitUntilFinished(campaign.id, monitor: monitor, processes: [first, second], seconds: 150)
-            for worker in [first, second] { TestTools.stop(worker) }
+        try await Self.afterCampaign(campaign.id, store: store, directory: directory, workers: [first, second]) { finished, monitor in
             #expect(finished, "the campaign did not finish; \(recorder.received.count) arrived. \(Self.workerLogs([dataDirectory]))")
             let deliveries = try await Self.expectExactlyOnce(recorder, campaignID: campaign.id, monitor: monitor)
             let journals = try FileManager.default.contentsOfDirectory(atPath: dataDirectory).filter { $0.hasPrefix("mail-journal-") }
             #expect(journals.count == 2, "one journal per process: \(journals)")
             #expect(Set(deliveries.map(\.claimedBy)).count <= 2)
-        } catch {
-            try? await monitor.asyncShutdown()
-            throw error
         }
-        try await monitor.asyncShutdown()
     }
 
     @Test("The database failing every write for 5 s in the middle of a campaign strands, loses and repeats nothing")
@@ -299,18 +304,14 @@ struct ExactlyOnceTests {
                 + "time.sleep(5); c.execute('DROP TRIGGER injected_failure')",
             databasePath,
         ]
-        let lockerOutput = Pipe()
-        locker.standardOutput = lockerOutput
+        locker.standardOutput = FileHandle.nullDevice
         try locker.run()
         processes.add(locker)
         let lockedAt = recorder.received.count
         while locker.isRunning { try await Task.sleep(for: .milliseconds(100)) }
         locker.waitUntilExit()
         #expect(locker.terminationStatus == 0, "the failure could not be injected")
-        let monitor = try await Self.openApp(store, dataDirectory: directory.appendingPathComponent("monitor").path)
-        do {
-            let finished = try await Self.waitUntilFinished(campaign.id, monitor: monitor, processes: [worker], seconds: 150)
-            TestTools.stop(worker)
+        try await Self.afterCampaign(campaign.id, store: store, directory: directory, workers: [worker]) { finished, monitor in
             #expect(lockedAt < campaign.total, "the campaign ended before the lock; the test proves nothing")
             let logs = Self.workerLogs([dataDirectory])
             #expect(logs.contains("injected failure"), "the worker met no failed write; the test proves nothing: \(logs)")
@@ -318,11 +319,7 @@ struct ExactlyOnceTests {
                 finished,
                 "the campaign did not finish after the lock; \(recorder.received.count) arrived. \(Self.workerLogs([dataDirectory]))")
             _ = try await Self.expectExactlyOnce(recorder, campaignID: campaign.id, monitor: monitor)
-        } catch {
-            try? await monitor.asyncShutdown()
-            throw error
         }
-        try await monitor.asyncShutdown()
     }
 
     @Test("Two worker processes on one database share a campaign of 3,002 recipients, each sent exactly once")
@@ -344,21 +341,18 @@ struct ExactlyOnceTests {
         defer { processes.stopAll() }
         let directories = [directory.appendingPathComponent("a").path, directory.appendingPathComponent("b").path]
         let workers = try directories.map { try Self.startWorker(store, dataDirectory: $0, recorder: recorder, into: processes) }
-        let monitor = try await Self.openApp(store, dataDirectory: directory.appendingPathComponent("monitor").path)
         do {
-            let finished = try await Self.waitUntilFinished(campaign.id, monitor: monitor, processes: workers, seconds: 150)
-            // Both may still be between polls; stop them before checking.
-            for worker in workers { TestTools.stop(worker) }
-            #expect(finished, "the campaign did not finish; \(recorder.received.count) arrived. \(Self.workerLogs(directories))")
-            let deliveries = try await Self.expectExactlyOnce(recorder, campaignID: campaign.id, monitor: monitor)
-            let claimants = Dictionary(grouping: deliveries, by: \.claimedBy).mapValues(\.count)
-            #expect(claimants.count == 2, "the deliveries were claimed by \(claimants)")
+            // Both may still be between polls when it finishes: they are stopped before the check.
+            try await Self.afterCampaign(campaign.id, store: store, directory: directory, workers: workers) { finished, monitor in
+                #expect(finished, "the campaign did not finish; \(recorder.received.count) arrived. \(Self.workerLogs(directories))")
+                let deliveries = try await Self.expectExactlyOnce(recorder, campaignID: campaign.id, monitor: monitor)
+                let claimants = Dictionary(grouping: deliveries, by: \.claimedBy).mapValues(\.count)
+                #expect(claimants.count == 2, "the deliveries were claimed by \(claimants)")
+            }
         } catch {
-            try? await monitor.asyncShutdown()
             await Self.dropSchema(store, dataDirectory: setupDirectory)
             throw error
         }
-        try await monitor.asyncShutdown()
         await Self.dropSchema(store, dataDirectory: setupDirectory)
     }
 }
