@@ -19,6 +19,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
     app.storage[Application.LoginThrottleKey.self] = LoginThrottle(
         maxAttemptsPerWindow: config.loginMaxAttempts * 4, window: TimeInterval(config.loginLockSeconds))
+    let metrics = FocalMetrics()
+    app.storage[Application.MetricsKey.self] = metrics
     app.storage[Application.SiteCacheKey.self] = SiteCache(timeToLive: TimeInterval(config.pageCacheSeconds))
     app.storage[Application.PDFRendererKey.self] = ChromiumPDFRenderer.detect(environment: ProcessInfo.processInfo.environment)
     app.storage[Application.PDFCacheKey.self] = PDFCache(directory: config.dataDirectory + (config.demo ? "/demo-pdf-cache" : "/pdf-cache"))
@@ -33,7 +35,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.sessions.configuration = SessionsConfiguration(cookieName: "focal_session") { id in
         HTTPCookies.Value(string: id.string, maxAge: 8 * 3600, path: "/", isSecure: config.secureCookies, isHTTPOnly: true, sameSite: .lax)
     }
-    configureMiddleware(app, config)
+    configureMiddleware(app, config, metrics: metrics)
     if let smtp = config.mail.smtp {
         app.mailEngine = try MailEngine(settings: config.mail, smtp: smtp, dataDirectory: config.dataDirectory, group: app.eventLoopGroup)
     }
@@ -65,8 +67,10 @@ private func configureDatabase(_ app: Application, _ config: AppConfig) throws {
     }
 }
 
-private func configureMiddleware(_ app: Application, _ config: AppConfig) {
+private func configureMiddleware(_ app: Application, _ config: AppConfig, metrics: FocalMetrics) {
     app.middleware = Middlewares()
+    app.middleware.use(RequestTelemetryMiddleware(metrics: metrics, accessLog: config.accessLog))
+    app.http.server.configuration.reportMetrics = false
     app.middleware.use(InFlightRequestsMiddleware(requests: app.inFlightRequests))
     app.lifecycle.use(RequestDrain(requests: app.inFlightRequests, limit: .seconds(30)))
     app.middleware.use(SecurityHeadersMiddleware(strictTransportSecurity: config.baseURL.scheme == "https"))

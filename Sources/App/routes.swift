@@ -1,6 +1,7 @@
 import Vapor
 
 func routes(_ app: Application) throws {
+    try app.register(collection: OperationsController())
     try app.register(collection: SiteController())
     try app.register(collection: NetworkController())
     try app.register(collection: AuthController())

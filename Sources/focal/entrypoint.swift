@@ -10,7 +10,11 @@ enum Entrypoint {
         // `serve --demo` is Focal's own flag: take it out before Vapor parses the command line.
         let demo = env.arguments.contains("--demo")
         env.arguments.removeAll { $0 == "--demo" }
-        try LoggingSystem.bootstrap(from: &env)
+        if ProcessInfo.processInfo.environment["LOG_FORMAT"] == "json" {
+            try LoggingSystem.bootstrap(from: &env) { level in { label in JSONLogHandler(label: label, level: level) } }
+        } else {
+            try LoggingSystem.bootstrap(from: &env)
+        }
 
         let config: AppConfig
         do {

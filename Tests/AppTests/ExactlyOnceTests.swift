@@ -246,6 +246,55 @@ struct ExactlyOnceTests {
         }
     }
 
+    @Test(
+        "SIGTERM mid-campaign: the worker finishes what is on the wire, puts the rest back as pending and exits 0; the rest goes out once")
+    func gracefulStop() async throws {
+        _ = try Self.binary()
+        let directory = try TestTools.temporaryDirectory("focal-sigterm")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let dataDirectory = directory.appendingPathComponent("data").path
+        let store = Store.sqlite(dataDirectory + "/focal.sqlite")
+        let campaign = try await Self.prepare(store, dataDirectory: dataDirectory, extra: 4_000)
+
+        let recorder = try SMTPRecorder.start(["--log-only"])
+        defer { recorder.stop() }
+        let processes = Processes()
+        defer { processes.stopAll() }
+
+        let first = try Self.startWorker(store, dataDirectory: dataDirectory, recorder: recorder, into: processes)
+        let deadline = Date().addingTimeInterval(90)
+        while recorder.received.count < 500, first.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        try #require(first.isRunning && recorder.received.count >= 500, "the worker did not get going: \(Self.workerLogs([dataDirectory]))")
+        kill(first.processIdentifier, SIGTERM)
+        let stopBound = Date().addingTimeInterval(25)
+        while first.isRunning, Date() < stopBound { try await Task.sleep(for: .milliseconds(50)) }
+        try #require(!first.isRunning, "the worker was still running 25 s after SIGTERM")
+        #expect(
+            first.terminationReason == .exit && first.terminationStatus == 0, "exit \(first.terminationStatus), \(first.terminationReason)")
+        try await Task.sleep(for: .seconds(1))
+
+        let atStop = try await Self.openApp(store, dataDirectory: directory.appendingPathComponent("at-stop").path)
+        do {
+            let deliveries = try await Delivery.query(on: atStop.db).filter(\.$campaign.$id == campaign.id).all()
+            let arrived = Set(recorder.received.map(\.recipient))
+            let sent = Set(deliveries.filter { $0.status == .sent }.map(\.email))
+            #expect(deliveries.allSatisfy { $0.status != .sending }, "claims left after a graceful stop")
+            #expect(sent == arrived, "sent in the database \(sent.count), arrived \(arrived.count): a graceful stop leaves no doubt")
+            #expect(sent.count < campaign.total, "the campaign finished before SIGTERM; the test proves nothing")
+            #expect(deliveries.filter { $0.status == .pending }.count == campaign.total - sent.count)
+            try await atStop.asyncShutdown()
+        } catch {
+            try? await atStop.asyncShutdown()
+            throw error
+        }
+
+        let second = try Self.startWorker(store, dataDirectory: dataDirectory, recorder: recorder, into: processes)
+        try await Self.afterCampaign(campaign.id, store: store, directory: directory, workers: [second]) { finished, monitor in
+            #expect(finished, "the campaign did not finish after the restart. \(Self.workerLogs([dataDirectory]))")
+            _ = try await Self.expectExactlyOnce(recorder, campaignID: campaign.id, monitor: monitor)
+        }
+    }
+
     @Test("A second process started on the same data directory while the first sends takes its own identity; each recipient once")
     func secondProcessOnOneDataDirectory() async throws {
         _ = try Self.binary()

@@ -19,6 +19,12 @@ extension Route {
         set { userInfo["maximumBody"] = newValue }
     }
 
+    /// Also open to a request bearing the configured metrics token (a Prometheus scraper).
+    var acceptsMetricsToken: Bool {
+        get { userInfo["acceptsMetricsToken"] as? Bool ?? false }
+        set { userInfo["acceptsMetricsToken"] = newValue }
+    }
+
     /// Public pages whose anonymous rendering may be cached and shared.
     var isCacheablePage: Bool {
         get { userInfo["cacheablePage"] as? Bool ?? false }
@@ -55,7 +61,7 @@ struct AccessControlMiddleware: AsyncMiddleware {
             throw Abort(.internalServerError, reason: "Route \(route.description) declares no required role")
         }
         let role = request.auth.get(User.self)?.role ?? .anonymous
-        guard role >= required else {
+        guard role >= required || (route.acceptsMetricsToken && Self.bearsMetricsToken(request)) else {
             if role == .anonymous {
                 if request.isAPI { throw Abort(.unauthorized, reason: request.t("error.sign_in_required")) }
                 let back = request.url.path + (request.url.query.map { "?" + $0 } ?? "")
@@ -64,6 +70,18 @@ struct AccessControlMiddleware: AsyncMiddleware {
             throw Abort(.forbidden, reason: request.t("error.forbidden"))
         }
         return try await next.respond(to: request)
+    }
+}
+
+extension AccessControlMiddleware {
+    static func bearsMetricsToken(_ request: Request) -> Bool {
+        guard let expected = try? request.application.focalConfig.metricsToken, let given = request.headers.bearerAuthorization?.token
+        else { return false }
+        // Compared in constant time, so the answer's timing does not reveal the token's prefix.
+        let a = Array(expected.utf8)
+        let b = Array(given.utf8)
+        guard a.count == b.count else { return false }
+        return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }
 

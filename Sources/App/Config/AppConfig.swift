@@ -26,6 +26,10 @@ public struct AppConfig: Sendable {
     public var mail: MailSettings
     /// A PostgreSQL schema to work in (tests give each app its own); nil uses the default.
     public var postgresSchema: String?
+    /// A bearer token that reads /metrics without an admin session (for a Prometheus scraper).
+    public var metricsToken: String?
+    /// One log line per request (method, route, status, duration, request id).
+    public var accessLog = true
 
     public var secureCookies: Bool { baseURL.scheme == "https" }
 
@@ -75,6 +79,8 @@ public struct AppConfig: Sendable {
         let database = reader.database(demo: demo, dataDirectory: dataDirectory)
         // A schema of its own within a shared PostgreSQL database (tests and separate installations).
         let postgresSchema = reader.raw("FOCAL_PG_SCHEMA")
+        let metricsToken = reader.secret("FOCAL_METRICS_TOKEN", minimumLength: 24)
+        let accessLog = reader.integer("FOCAL_ACCESS_LOG", default: 1, range: 0...1) == 1
         try reader.throwIfProblems()
 
         let sessionSecret = try secretText.map { Array($0.utf8) } ?? SecretFile.loadOrCreate(in: dataDirectory, demo: demo)
@@ -83,7 +89,7 @@ public struct AppConfig: Sendable {
             sessionSecret: sessionSecret, demo: demo, loginMaxAttempts: loginMaxAttempts, loginLockSeconds: loginLockSeconds,
             pageCacheSeconds: pageCacheSeconds, bcryptCost: bcryptCost, uploadMaxBytes: uploadMaxBytes, httpIdleSeconds: httpIdleSeconds,
             iatiReportingOrg: iatiReportingOrg,
-            mail: mail, postgresSchema: postgresSchema)
+            mail: mail, postgresSchema: postgresSchema, metricsToken: metricsToken, accessLog: accessLog)
     }
 }
 

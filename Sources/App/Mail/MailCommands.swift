@@ -12,7 +12,13 @@ struct WorkerCommand: AsyncCommand {
         try await app.autoMigrate()
         guard let engine = app.mailEngine else { throw CommandProblem(["FOCAL_SMTP_URL: no SMTP server configured, nothing can be sent"]) }
         context.console.print("Worker \(engine.instanceID) sending with \(engine.settings.concurrency) connections")
-        await MailWorker.loop(engine: engine, app: app)
+        let work = Task { await MailWorker.loop(engine: engine, app: app) }
+        // SIGTERM (systemd stop) and SIGINT: finish the messages on the wire, put the rest back,
+        // exit 0. A second signal does not hurry it: the bound is MailWorker.stopLimit.
+        let signals = TerminationSignals { Task { await MailWorker.stopGracefully(work, engine: engine) } }
+        await work.value
+        signals.cancel()
+        context.console.print("Worker \(engine.instanceID) stopped")
     }
 }
 

@@ -36,6 +36,11 @@ final class MailEngine: Sendable {
     private let limiter: RateLimiter
     /// Deliveries this process has claimed and not yet settled: their claims are kept fresh.
     private let inFlight = NIOLockedValueBox<Set<Int>>([])
+    /// Set at SIGTERM or shutdown: the transactions under way finish, nothing new is claimed, and
+    /// the rest of each claimed batch goes back to pending for whoever sends next.
+    private let stopping = NIOLockedValueBox(false)
+    var isStopping: Bool { stopping.withLockedValue { $0 } }
+    func stop() { stopping.withLockedValue { $0 = true } }
     /// Bytes and messages handed to the server by this process, for the average message size.
     let volume = NIOLockedValueBox<(bytes: Int, messages: Int)>((0, 0))
 
@@ -110,6 +115,7 @@ final class MailEngine: Sendable {
         try await settleOwnClaims(on: db)
         try await expireLeases(campaignID: campaignID, on: db)
         let composer = try await CampaignPreparation.composer(for: campaignID, app: app)
+        let metrics = try app.metrics
         let reporter = progress.map { report in
             Task {
                 while !Task.isCancelled {
@@ -135,7 +141,7 @@ final class MailEngine: Sendable {
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<settings.concurrency {
-                    group.addTask { try await self.workLoop(campaignID: campaignID, composer: composer, db: db) }
+                    group.addTask { try await self.workLoop(campaignID: campaignID, composer: composer, db: db, metrics: metrics) }
                 }
                 try await group.waitForAll()
             }
@@ -148,8 +154,8 @@ final class MailEngine: Sendable {
         if let progress { progress(try await self.progress(campaignID: campaignID, on: db)) }
     }
 
-    private func workLoop(campaignID: UUID, composer: MailComposer, db: any Database) async throws {
-        while true {
+    private func workLoop(campaignID: UUID, composer: MailComposer, db: any Database, metrics: FocalMetrics) async throws {
+        while !isStopping {
             guard try await Campaign.find(campaignID, on: db)?.status == .sending else { return }
             let batch = try await claim(campaignID: campaignID, on: db)
             if batch.isEmpty { return }
@@ -163,6 +169,10 @@ final class MailEngine: Sendable {
             var sent: [Int] = []
             var serverProblem: (any Error)?
             for (index, recipient) in batch.enumerated() {
+                if isStopping {
+                    try await release(batch[index...].map(\.deliveryID), on: db)
+                    break
+                }
                 do {
                     try await deliver(recipient, composer: composer)
                     health.answered()
@@ -192,6 +202,7 @@ final class MailEngine: Sendable {
             if !sent.isEmpty {
                 try await (try db.sql).update(Delivery.schema).set("status", to: DeliveryStatus.sent.rawValue)
                     .set("sent_at", to: Date()).where("id", .in, sent).run()
+                metrics.recordMailSent(sent.count)
             }
             if let serverProblem {
                 switch health.failed(serverProblem) {

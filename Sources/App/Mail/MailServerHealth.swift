@@ -24,6 +24,8 @@ final class MailServerHealth: Sendable {
         self.pauseAfter = pauseAfter
     }
 
+    var failingSince: Date? { state.withLockedValue { $0.failingSince } }
+
     func answered() {
         state.withLockedValue { state in
             if state.failingSince != nil { state = State() }

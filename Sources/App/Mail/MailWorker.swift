@@ -21,9 +21,22 @@ struct MailWorker: LifecycleHandler {
     }
 
     func shutdownAsync(_ application: Application) async {
-        handle.task?.cancel()
-        await handle.task?.value
+        await Self.stopGracefully(handle.task, engine: application.mailEngine)
         await application.mailEngine?.pool.shutdown()
+    }
+
+    /// The longest a stop waits for the SMTP transactions under way before cancelling them.
+    static let stopLimit: Duration = .seconds(20)
+
+    static func stopGracefully(_ task: Task<Void, Never>?, engine: MailEngine?) async {
+        engine?.stop()
+        guard let task else { return }
+        let watchdog = Task {
+            try await Task.sleep(for: stopLimit)
+            task.cancel()
+        }
+        await task.value
+        watchdog.cancel()
     }
 
     static func loop(engine: MailEngine, app: Application) async {
@@ -32,17 +45,17 @@ struct MailWorker: LifecycleHandler {
         } catch {
             app.logger.report(error: error)
         }
-        while !Task.isCancelled {
+        while !Task.isCancelled, !engine.isStopping {
             do {
                 try await startDue(on: app.db)
                 let sending = try await Campaign.query(on: app.db).filter(\.$status == .sending).sort(\.$startedAt).all()
-                for campaign in sending where !Task.isCancelled {
+                for campaign in sending where !Task.isCancelled && !engine.isStopping {
                     try await engine.run(campaignID: campaign.id!, app: app)
                 }
             } catch {
                 app.logger.report(error: error)
             }
-            try? await Task.sleep(for: pollInterval)
+            if !engine.isStopping { try? await Task.sleep(for: pollInterval) }
         }
     }
 

@@ -148,7 +148,18 @@ enum IssuePDF {
         let etag = "\"" + key + "\""
         if req.headers.first(name: .ifNoneMatch) == etag { return Response(status: .notModified, headers: ["ETag": etag]) }
         let html = try await printableHTML(req, record: record, language: language)
-        let path = try await req.application.pdfCache.pdf(for: key) { try await renderer.pdf(fromHTML: html) }
+        let metrics = try req.application.metrics
+        let path = try await req.application.pdfCache.pdf(for: key) {
+            let started = ContinuousClock.now
+            do {
+                let data = try await renderer.pdf(fromHTML: html)
+                metrics.recordPDFRender(outcome: "rendered", duration: .now - started)
+                return data
+            } catch {
+                metrics.recordPDFRender(outcome: "failed", duration: .now - started)
+                throw error
+            }
+        }
         if let refusal = UnsatisfiableRange.response(for: req, filePath: path) { return refusal }
         let response = try await req.fileio.asyncStreamFile(at: path)
         response.headers.replaceOrAdd(name: .contentType, value: "application/pdf")

@@ -12,19 +12,22 @@ protocol PDFRenderer: Sendable {
 
 struct ChromiumPDFRenderer: PDFRenderer {
     let executable: String?
+    /// A run that takes longer is killed: a hung engine must not hold a reader's request forever.
+    var timeout: Duration = .seconds(60)
 
-    /// FOCAL_CHROMIUM, or the first Chromium on the PATH.
+    /// FOCAL_CHROMIUM, or the first Chromium on the PATH; FOCAL_PDF_TIMEOUT_SECONDS bounds a run.
     static func detect(environment: [String: String]) -> ChromiumPDFRenderer {
+        let seconds = environment["FOCAL_PDF_TIMEOUT_SECONDS"].flatMap(Int.init).map { min(max($0, 1), 600) } ?? 60
         if let configured = environment["FOCAL_CHROMIUM"], FileManager.default.isExecutableFile(atPath: configured) {
-            return ChromiumPDFRenderer(executable: configured)
+            return ChromiumPDFRenderer(executable: configured, timeout: .seconds(seconds))
         }
         let path = (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
         for name in ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"] {
             for folder in path where FileManager.default.isExecutableFile(atPath: "\(folder)/\(name)") {
-                return ChromiumPDFRenderer(executable: "\(folder)/\(name)")
+                return ChromiumPDFRenderer(executable: "\(folder)/\(name)", timeout: .seconds(seconds))
             }
         }
-        return ChromiumPDFRenderer(executable: nil)
+        return ChromiumPDFRenderer(executable: nil, timeout: .seconds(seconds))
     }
 
     var unavailableReason: String? {
@@ -41,21 +44,48 @@ struct ChromiumPDFRenderer: PDFRenderer {
         try Data(html.utf8).write(to: page)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = [
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--no-pdf-header-footer",
-            "--user-data-dir=" + work.appendingPathComponent("profile").path, "--print-to-pdf=" + output.path, page.absoluteString,
-        ]
+        process.arguments =
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--no-pdf-header-footer",
+                "--user-data-dir=" + work.appendingPathComponent("profile").path, "--print-to-pdf=" + output.path,
+            ] + Self.offline + [page.absoluteString]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
+        let finished = NIOLockedValueBox(false)
+        let watchdog = Task { [timeout] in
+            try await Task.sleep(for: timeout)
+            guard !finished.withLockedValue({ $0 }) else { return }
+            process.terminate()
+            try await Task.sleep(for: .seconds(2))
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+        defer { watchdog.cancel() }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            process.terminationHandler = { _ in continuation.resume() }
+            process.terminationHandler = { _ in
+                finished.withLockedValue { $0 = true }
+                continuation.resume()
+            }
             do { try process.run() } catch { continuation.resume(throwing: error) }
+        }
+        if process.terminationReason == .uncaughtSignal {
+            throw Abort(
+                .serviceUnavailable, reason: "The PDF engine did not finish within \(timeout.components.seconds) s; try again later.")
         }
         guard process.terminationStatus == 0, let data = FileManager.default.contents(atPath: output.path),
             data.starts(with: Array("%PDF".utf8))
         else { throw Abort(.internalServerError, reason: "Chromium could not print the edition (exit \(process.terminationStatus))") }
         return data
     }
+}
+
+extension ChromiumPDFRenderer {
+    /// The page printed is a file with its images inside it: Chromium needs no network at all, so
+    /// every request goes to a closed proxy port and no background service starts.
+    static let offline = [
+        "--proxy-server=socks5://127.0.0.1:9", "--proxy-bypass-list=<-loopback>", "--host-resolver-rules=MAP * ~NOTFOUND",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-default-apps",
+        "--disable-extensions", "--no-default-browser-check", "--metrics-recording-only",
+    ]
 }
 
 /// PDFs of published editions, made once and kept on disk under a key that changes with the

@@ -28,6 +28,7 @@ func testEnvironment(dataDirectory: String) -> [String: String] {
         "FOCAL_DATA_DIR": dataDirectory,
         "FOCAL_SESSION_SECRET": String(repeating: "s3cr3t-t3st-", count: 4).prefix(40).description,
         "FOCAL_BCRYPT_COST": "4",
+        "FOCAL_ACCESS_LOG": "0",
     ]
     if let url = TestEngine.databaseURL { env["DATABASE_URL"] = url }
     return env

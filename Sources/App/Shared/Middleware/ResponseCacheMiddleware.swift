@@ -11,8 +11,13 @@ struct ResponseCacheMiddleware: AsyncMiddleware {
 
         let cache = try request.application.siteCache
         let key = LanguageMiddleware.resolve(request).rawValue + " " + request.url.string
-        if case .fresh(let page) = cache.lookup(key) {
+        let metrics = try request.application.metrics
+        switch cache.lookup(key) {
+        case .fresh(let page):
+            metrics.recordPageCache(.hit)
             return Self.response(for: page, request: request)
+        case .refresh: metrics.recordPageCache(.refresh)
+        case .miss: metrics.recordPageCache(.miss)
         }
         // An expired page whose refresh fails or is no longer 200 (deleted, made restricted by
         // another instance) is dropped, never served again.
