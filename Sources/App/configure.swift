@@ -24,8 +24,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.storage[Application.SiteCacheKey.self] = SiteCache(timeToLive: TimeInterval(config.pageCacheSeconds))
     app.storage[Application.PDFRendererKey.self] = ChromiumPDFRenderer.detect(environment: ProcessInfo.processInfo.environment)
     app.storage[Application.PDFCacheKey.self] = PDFCache(directory: config.dataDirectory + (config.demo ? "/demo-pdf-cache" : "/pdf-cache"))
-    app.storage[Application.FileStorageKey.self] = LocalFileStorage(
-        directory: config.dataDirectory + (config.demo ? "/demo-files" : "/files"))
+    app.storage[Application.FileStorageKey.self] = LocalFileStorage(directory: config.filesDirectory)
     // Long articles and forms fit; file uploads have their own, larger limit.
     app.routes.defaultMaxBodySize = "1mb"
     // Vapor's timer counts reads and writes: it closes a connection whose request never completes
@@ -48,6 +47,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.asyncCommands.use(ImportSubscribersCommand(), as: "import-subscribers")
     app.asyncCommands.use(CreateCampaignCommand(), as: "create-campaign")
     app.asyncCommands.use(ProcessBouncesCommand(), as: "process-bounces")
+    app.asyncCommands.use(BackupCommand(), as: "backup")
+    app.asyncCommands.use(RestoreCommand(), as: "restore")
 
     try routes(app)
     try app.verifyEveryRouteDeclaresAccess()
@@ -112,6 +113,9 @@ extension Application {
 /// of a rollback journal and the pages. The mode is stored in the file.
 struct SQLiteWriteAheadLog: LifecycleHandler {
     func didBootAsync(_ application: Application) async throws {
+        // `restore` replaces the file and must not hold it open; `backup` only reads, and must not
+        // create an empty database where none is.
+        guard !["restore", "backup"].contains(application.environment.arguments.dropFirst().first) else { return }
         try await (try application.db.sql).raw("PRAGMA journal_mode=WAL").run()
     }
 }

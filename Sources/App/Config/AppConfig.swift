@@ -33,6 +33,9 @@ public struct AppConfig: Sendable {
 
     public var secureCookies: Bool { baseURL.scheme == "https" }
 
+    /// Where uploaded files are kept (shared by every instance of an installation).
+    public var filesDirectory: String { dataDirectory + (demo ? "/demo-files" : "/files") }
+
     /// http://HOST:PORT from `serve --hostname HOST --port PORT` (or -H, -p, --bind HOST:PORT);
     /// 127.0.0.1:8080, Vapor's default, otherwise. A wildcard host (0.0.0.0, ::) means loopback here:
     /// a public deployment sets FOCAL_BASE_URL.
