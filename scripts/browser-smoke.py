@@ -21,6 +21,7 @@ Environment:
   FOCAL_SMOKE_EMAIL      sign-in email    (default admin@demo.focal.example)
   FOCAL_SMOKE_PASSWORD   sign-in password (default focal-demo-admin)
   FOCAL_SMOKE_TIMEOUT    per-step timeout in seconds (default 15)
+  FOCAL_SMOKE_IGNORE_CERTIFICATE_ERRORS  1 to accept a self-signed certificate (CI's nginx)
 
 Prints one line per check ("ok  ..." / "FAIL ...: reason"), then
 "N passed, M failed"; exits 1 if anything failed.
@@ -185,6 +186,9 @@ def launch():
         "--disable-extensions",
     ):
         options.add_argument(arg)
+    if os.environ.get("FOCAL_SMOKE_IGNORE_CERTIFICATE_ERRORS") == "1":
+        # CI's nginx in front of Focal has a throwaway self-signed certificate.
+        options.add_argument("--ignore-certificate-errors")
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     try:

@@ -6,6 +6,10 @@ import VaporTesting
 
 @testable import App
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 @Suite("The PDF edition of an issue")
 struct PDFTests {
     static let path = "/newsletters/2021/7.pdf?lang=en"
@@ -224,6 +228,60 @@ struct PDFTests {
             // The HTML edition is unaffected.
             #expect(try await app.testing().sendRequest(.GET, "/newsletters/2021/7").status == .ok)
         }
+    }
+
+    @Test("A hanging PDF engine is killed at its timeout: the PDF answers 503 within the bound, nothing is cached, the next try runs again")
+    func hangingEngine() async throws {
+        let directory = try TestTools.temporaryDirectory("focal-hanging-chromium")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let engine = directory.appendingPathComponent("chromium").path
+        let started = directory.appendingPathComponent("runs").path
+        try "#!/bin/sh\necho run >> \(started)\nexec sleep 600\n".write(toFile: engine, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: engine)
+        try await withApp(loadDemo: true) { app async throws in
+            app.storage[Application.PDFRendererKey.self] = ChromiumPDFRenderer(executable: engine, timeout: .seconds(2))
+            let clock = ContinuousClock()
+            let began = clock.now
+            let response = try await app.testing().sendRequest(.GET, Self.path)
+            let took = clock.now - began
+            #expect(response.status == .serviceUnavailable)
+            #expect(took < .seconds(10), "answered after \(took)")
+            #expect(try Self.cachedFiles(app).isEmpty)
+            _ = try await app.testing().sendRequest(.GET, Self.path)
+            let runs = (try? String(contentsOfFile: started, encoding: .utf8))?.split(separator: "\n").count ?? 0
+            #expect(runs == 2, "a failed render must not be remembered: \(runs) runs")
+        }
+    }
+
+    @Test("Chromium prints offline: a page asking for an image on a listening loopback port makes no connection to it")
+    func engineHasNoNetwork() async throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(listener >= 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let listening = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listener, $0, length) == 0 && getsockname(listener, $0, &length) == 0 && listen(listener, 16) == 0
+            }
+        }
+        try #require(listening)
+        let port = UInt16(bigEndian: address.sin_port)
+        let renderer = ChromiumPDFRenderer.detect(environment: ProcessInfo.processInfo.environment)
+        try #require(renderer.unavailableReason == nil, "Chromium is needed (install Debian's chromium package)")
+        let html = """
+            <!doctype html><html><body><p>Offline</p>
+            <img src="http://127.0.0.1:\(port)/probe.png"><link rel="stylesheet" href="http://localhost:\(port)/probe.css">
+            </body></html>
+            """
+        let pdf = try await renderer.pdf(fromHTML: html)
+        #expect(pdf.starts(with: Array("%PDF".utf8)))
+        _ = fcntl(listener, F_SETFL, O_NONBLOCK)
+        let connection = accept(listener, nil, nil)
+        if connection >= 0 { close(connection) }
+        #expect(connection < 0, "Chromium connected to 127.0.0.1:\(port) while printing")
     }
 
     @Test("An unpublished issue has no PDF")
