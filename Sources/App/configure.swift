@@ -65,6 +65,9 @@ private func configureDatabase(_ app: Application, _ config: AppConfig) throws {
         var postgres = try SQLPostgresConfiguration(url: url)
         if let schema = config.postgresSchema { postgres.searchPath = [schema] }
         app.databases.use(.postgres(configuration: postgres), as: .psql)
+        let broadcast = SiteCacheBroadcast(configuration: postgres.coreConfiguration, schema: config.postgresSchema)
+        app.storage[Application.SiteCacheBroadcastKey.self] = broadcast
+        app.lifecycle.use(broadcast)
     }
 }
 

@@ -12,7 +12,7 @@ struct NewsletterScheduler: LifecycleHandler {
                 do {
                     let published = try await IssueWorkflow.publishDue(on: application.db)
                     if published > 0 {
-                        try application.siteCache.invalidate()
+                        try await application.contentChanged()
                         logger.info("Published \(published) scheduled newsletter issue(s)")
                     }
                 } catch {

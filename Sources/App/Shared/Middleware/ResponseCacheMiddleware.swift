@@ -68,10 +68,10 @@ struct ContentChangeMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         do {
             let response = try await next.respond(to: request)
-            if ![.GET, .HEAD, .OPTIONS].contains(request.method) { try request.application.siteCache.invalidate() }
+            if ![.GET, .HEAD, .OPTIONS].contains(request.method) { try await request.application.contentChanged() }
             return response
         } catch {
-            if ![.GET, .HEAD, .OPTIONS].contains(request.method) { try request.application.siteCache.invalidate() }
+            if ![.GET, .HEAD, .OPTIONS].contains(request.method) { try await request.application.contentChanged() }
             throw error
         }
     }
