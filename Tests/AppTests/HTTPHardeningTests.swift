@@ -13,15 +13,39 @@ import VaporTesting
 /// What the HTTP layer answers before any feature sees a request.
 @Suite("HTTP hardening")
 struct HTTPHardeningTests {
-    @Test("Methods other than GET, HEAD and POST answer 405 with Allow", arguments: ["OPTIONS", "TRACE", "PUT", "DELETE", "PATCH"])
+    @Test(
+        "Methods other than GET, HEAD and POST answer 405 with the path's own in Allow",
+        arguments: ["OPTIONS", "TRACE", "PUT", "DELETE", "PATCH"])
     func otherMethods(method: String) async throws {
         try await withApp { app async throws in
-            for path in ["/", "/network", "/api/v1/countries", "/admin"] {
+            for (path, allowed) in [
+                ("/", "GET, HEAD"), ("/network", "GET, HEAD"), ("/api/v1/countries", "GET, HEAD"), ("/admin", "GET, HEAD"),
+                ("/login", "GET, HEAD, POST"), ("/api/v1/meetings/no-such-meeting", "GET, HEAD"), ("/no-such-page", "GET, HEAD, POST"),
+            ] {
                 let response = try await app.testing().sendRequest(HTTPMethod(rawValue: method), path)
                 #expect(response.status == .methodNotAllowed, "\(method) \(path) answered \(response.status)")
-                #expect(response.headers.first(name: .allow) == "GET, HEAD, POST")
+                #expect(response.headers.first(name: .allow) == allowed, "\(method) \(path)")
                 #expect(response.headers.first(name: "X-Content-Type-Options") == "nosniff", "\(method) \(path) lacks the security headers")
             }
+        }
+    }
+
+    @Test("POST to what is only read and GET of what only takes a form answer 405 with Allow, not 404")
+    func methodsAPathDoesNotTake() async throws {
+        try await withApp { app async throws in
+            for (method, path, allowed) in [
+                (HTTPMethod.POST, "/api/v1/countries", "GET, HEAD"), (.POST, "/api/v1/meetings/no-such-meeting", "GET, HEAD"),
+                (.POST, "/api/v1/action-plan/reports/\(UUID().uuidString)", "GET, HEAD"), (.POST, "/network", "GET, HEAD"),
+                (.GET, "/logout", "POST"), (.HEAD, "/logout", "POST"),
+            ] {
+                let response = try await app.testing().sendRequest(method, path)
+                #expect(response.status == .methodNotAllowed, "\(method) \(path) answered \(response.status)")
+                #expect(response.headers.first(name: .allow) == allowed, "\(method) \(path)")
+            }
+            // What no route serves keeps its answer: an asset, a missing page.
+            #expect(try await app.testing().sendRequest(.GET, "/js/local-time.js").status == .ok)
+            #expect(try await app.testing().sendRequest(.GET, "/no-such-page").status == .notFound)
+            #expect(try await app.testing().sendRequest(.GET, "/api/v1/no-such-list").status == .notFound)
         }
     }
 

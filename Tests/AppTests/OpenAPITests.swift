@@ -35,6 +35,61 @@ struct OpenAPITests {
             .replacingOccurrences(of: "{number}", with: "7")
     }
 
+    /// How many links the document has and what is wrong with them: each must lead to a documented
+    /// operation, give every path parameter of it and only parameters it takes, each from a pointer
+    /// into the response body or from this request's path.
+    static func linkProblems(_ document: [String: Any]) -> (links: Int, problems: [String]) {
+        let all = operations(document).map(\.operation)
+        var byID: [String: [String: Any]] = [:]
+        var problems: [String] = []
+        for operation in all {
+            guard let id = operation["operationId"] as? String, byID[id] == nil else {
+                problems.append("an operation without an operationId of its own: \(operation["summary"] ?? "")")
+                continue
+            }
+            byID[id] = operation
+        }
+        var count = 0
+        for operation in all {
+            let ok = (operation["responses"] as? [String: Any])?["200"] as? [String: Any]
+            for (name, value) in ((ok?["links"] as? [String: Any]) ?? [:]).sorted(by: { $0.key < $1.key }) {
+                count += 1
+                let from = "\(operation["operationId"] ?? "?") link \(name)"
+                let link = (value as? [String: Any]) ?? [:]
+                guard let target = byID[(link["operationId"] as? String) ?? ""] else {
+                    problems.append("\(from) leads to no documented operation")
+                    continue
+                }
+                let parameters = (target["parameters"] as? [[String: Any]]) ?? []
+                let taken = Set(parameters.compactMap { $0["name"] as? String })
+                let inPath = Set(parameters.filter { $0["in"] as? String == "path" }.compactMap { $0["name"] as? String })
+                let given = (link["parameters"] as? [String: String]) ?? [:]
+                if given.isEmpty { problems.append("\(from) gives no parameter") }
+                if !Set(given.keys).isSubset(of: taken) {
+                    problems.append("\(from) gives \(given.keys.sorted()), its operation takes \(taken.sorted())")
+                }
+                if !inPath.isSubset(of: Set(given.keys)) {
+                    problems.append("\(from) leaves out \(inPath.subtracting(given.keys).sorted())")
+                }
+                for (parameter, expression) in given.sorted(by: { $0.key < $1.key })
+                where !expression.hasPrefix("$response.body#/") && !expression.hasPrefix("$request.path.") {
+                    problems.append("\(from): \(parameter) = \(expression) is not a runtime expression of the response body or the path")
+                }
+            }
+        }
+        return (count, problems)
+    }
+
+    @Test("Every link leads to a documented operation with the parameters it takes, so the stateful fuzzer can follow it")
+    func linksLeadToOperations() async throws {
+        try await withApp(loadDemo: false) { app async throws in
+            let document = try await Self.document(app)
+            let (links, problems) = Self.linkProblems(document)
+            #expect(links >= 10)
+            #expect(problems == [])
+        }
+    }
+
     @Test("The document is OpenAPI 3.1 and serves the API under /api/v1")
     func isOpenAPI31() async throws {
         try await withApp(loadDemo: false) { app async throws in

@@ -245,7 +245,8 @@ struct PDFTests {
             let response = try await app.testing().sendRequest(.GET, Self.path)
             let took = clock.now - began
             #expect(response.status == .serviceUnavailable)
-            #expect(took < .seconds(10), "answered after \(took)")
+            // Far below the engine's 600 s: it was killed at its timeout (the margin is for a loaded machine).
+            #expect(took < .seconds(60), "answered after \(took)")
             #expect(try Self.cachedFiles(app).isEmpty)
             _ = try await app.testing().sendRequest(.GET, Self.path)
             let runs = (try? String(contentsOfFile: started, encoding: .utf8))?.split(separator: "\n").count ?? 0

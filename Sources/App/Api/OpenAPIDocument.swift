@@ -17,9 +17,11 @@ enum OpenAPIDocument {
             ],
             "servers": [["url": serverURL.absoluteString.trimmingSuffix("/") + "/api/v1"]],
             "paths": [
-                "/countries": get("Member states and partners with their current focal point appointments", arrayOf("Country")),
+                "/countries": get(
+                    "listCountries", "Member states and partners with their current focal point appointments", arrayOf("Country"),
+                    links: ["Organisations": link("listOrganisations", ["country": "$response.body#/0/code"])]),
                 "/organisations": get(
-                    "Organisations of the network", arrayOf("Organisation"),
+                    "listOrganisations", "Organisations of the network", arrayOf("Organisation"),
                     parameters: [
                         [
                             "name": "country", "in": "query", "required": false,
@@ -28,24 +30,44 @@ enum OpenAPIDocument {
                             "schema": ["type": "string", "pattern": "^([A-Za-z]{2})?$"],
                         ]
                     ]),
-                "/people": get("People of the network with current positions and the contact points the caller may see", arrayOf("Person")),
-                "/meetings": get("Meetings the caller may see, newest first", arrayOf("MeetingSummary")),
+                "/people": get(
+                    "listPeople", "People of the network with current positions and the contact points the caller may see",
+                    arrayOf("Person")),
+                "/meetings": get(
+                    "listMeetings", "Meetings the caller may see, newest first", arrayOf("MeetingSummary"),
+                    links: ["Meeting": link("getMeeting", ["slug": "$response.body#/0/slug"])]),
                 "/action-plan": get(
+                    "getActionPlan",
                     "The strategy with its priority areas and activities, each with its progress (0 to 1; absent when not measurable)",
-                    ref("ActionPlan")),
+                    ref("ActionPlan"),
+                    links: [
+                        "PriorityArea": link("getPriorityArea", ["code": "$response.body#/priorityAreas/0/code"]),
+                        "Activity": link("getActivity", ["code": "$response.body#/priorityAreas/0/activities/0/code"]),
+                    ]),
                 "/action-plan/activities/{code}": get(
+                    "getActivity",
                     "One activity with its participants, indicators (targets and validated actuals per year), validated reports and evidence",
                     ref("ActivityDetail"),
                     parameters: [
                         ["name": "code", "in": "path", "required": true, "schema": ["type": "string", "pattern": "^[A-Za-z0-9.-]+$"]]
+                    ],
+                    links: [
+                        "Indicators": link("listIndicators", ["activity": "$request.path.code"]),
+                        "PriorityArea": link("getPriorityArea", ["code": "$response.body#/priorityArea"]),
                     ]),
                 "/action-plan/areas/{code}": get(
+                    "getPriorityArea",
                     "One priority area with its progress, its activities (status and progress) and its own indicators (targets, validated actuals), each with its illustrative flags",
                     ref("PriorityAreaDetail"),
                     parameters: [
                         ["name": "code", "in": "path", "required": true, "schema": ["type": "string", "pattern": "^[A-Za-z0-9.-]+$"]]
+                    ],
+                    links: [
+                        "Indicators": link("listIndicators", ["area": "$request.path.code"]),
+                        "Activity": link("getActivity", ["code": "$response.body#/activities/0/code"]),
                     ]),
                 "/action-plan/indicators": get(
+                    "listIndicators",
                     "Indicators with unit, direction, baseline, targets per year and validated actuals (per year, and per country where recorded); an unknown activity or area code gives none, a malformed one is a 422 problem naming the parameter",
                     arrayOf("IndicatorResult"),
                     parameters: [
@@ -61,31 +83,46 @@ enum OpenAPIDocument {
                         ],
                     ]),
                 "/action-plan/reports": get(
+                    "listReports",
                     "Progress reports the caller may read: anonymous callers the validated ones, focal points also those for their own countries, staff all; by activity, year and country",
-                    arrayOf("ProgressReport")),
+                    arrayOf("ProgressReport"),
+                    links: [
+                        "Report": link("getReport", ["id": "$response.body#/0/id"]),
+                        "Activity": link("getActivity", ["code": "$response.body#/0/activityCode"]),
+                    ]),
                 "/action-plan/reports/{id}": get(
-                    "One progress report the caller may read, with its actuals", ref("ProgressReport"),
-                    parameters: [["name": "id", "in": "path", "required": true, "schema": uuid]]),
+                    "getReport", "One progress report the caller may read, with its actuals", ref("ProgressReport"),
+                    parameters: [["name": "id", "in": "path", "required": true, "schema": uuid]],
+                    links: ["Activity": link("getActivity", ["code": "$response.body#/activityCode"])]),
                 "/action-plan/dashboards": get(
-                    "The dashboards' figures as numbers, each with whether it is computed from any illustrative record",
+                    "getDashboards", "The dashboards' figures as numbers, each with whether it is computed from any illustrative record",
                     ref("Dashboards")),
                 "/action-plan/export": get(
+                    "getActionPlanExport",
                     "Every activity with its indicators, their targets per year and validated actuals, and the indicators of priority areas, each record with its illustrative flag (the content of the CSV exports, as /action-plan/export/action-plan.json)",
-                    ref("ActionPlanExport")),
+                    ref("ActionPlanExport"),
+                    links: ["Activity": link("getActivity", ["code": "$response.body#/activities/0/code"])]),
                 "/newsletters": get(
-                    "Published newsletter issues, newest first, with their editions' article titles", arrayOf("NewsletterIssue")),
+                    "listNewsletterIssues", "Published newsletter issues, newest first, with their editions' article titles",
+                    arrayOf("NewsletterIssue"),
+                    links: [
+                        "Issue": link("getNewsletterIssue", ["year": "$response.body#/0/year", "number": "$response.body#/0/number"]),
+                        "Article": link("getArticle", ["slug": "$response.body#/0/editions/0/articles/0/slug"]),
+                    ]),
                 "/newsletters/{year}/{number}": get(
-                    "One published issue with its editions and their articles in full", ref("NewsletterIssue"),
+                    "getNewsletterIssue", "One published issue with its editions and their articles in full", ref("NewsletterIssue"),
                     parameters: [
                         ["name": "year", "in": "path", "required": true, "schema": ["type": "integer"]],
                         ["name": "number", "in": "path", "required": true, "schema": ["type": "integer"]],
-                    ]),
+                    ],
+                    links: ["Article": link("getArticle", ["slug": "$response.body#/editions/0/articles/0/slug"])]),
                 "/articles/{slug}": get(
-                    "One article of a published issue", ref("Article"),
+                    "getArticle", "One article of a published issue", ref("Article"),
                     parameters: [
                         ["name": "slug", "in": "path", "required": true, "schema": ["type": "string", "pattern": "^[a-z0-9-]+$"]]
                     ]),
                 "/meetings/{slug}": get(
+                    "getMeeting",
                     "One meeting with its agenda, statements, outcomes, attendance summary and the participants on the public list",
                     ref("MeetingDetail"),
                     parameters: [
@@ -96,9 +133,16 @@ enum OpenAPIDocument {
         ]
     }
 
-    private static func get(_ summary: String, _ schema: [String: Any], parameters: [[String: Any]] = []) -> [String: Any] {
+    /// A read operation; `links` say which operations its answer leads to (list to record, record to
+    /// related lists), so clients and the stateful fuzzer (`scripts/ci/fuzz-api`) can follow them.
+    private static func get(
+        _ operationId: String, _ summary: String, _ schema: [String: Any], parameters: [[String: Any]] = [],
+        links: [String: [String: Any]] = [:]
+    ) -> [String: Any] {
+        var ok: [String: Any] = ["description": "OK", "content": ["application/json": ["schema": schema]]]
+        if !links.isEmpty { ok["links"] = links }
         var responses: [String: Any] = [
-            "200": ["description": "OK", "content": ["application/json": ["schema": schema]]],
+            "200": ok,
             "422": [
                 "description": "Invalid parameter: the problem names the field",
                 "content": ["application/json": ["schema": ref("Problem")]],
@@ -111,7 +155,15 @@ enum OpenAPIDocument {
                 "content": ["application/json": ["schema": ref("Problem")]],
             ]
         }
-        return ["get": ["summary": summary, "parameters": parameters, "responses": responses] as [String: Any]]
+        return [
+            "get": ["operationId": operationId, "summary": summary, "parameters": parameters, "responses": responses] as [String: Any]
+        ]
+    }
+
+    /// An OpenAPI link to another operation, each of its parameters given by a runtime expression
+    /// (`$response.body#/0/slug`: the first record of a list; `$request.path.code`: this request's own).
+    private static func link(_ operationId: String, _ parameters: [String: String]) -> [String: Any] {
+        ["operationId": operationId, "parameters": parameters]
     }
 
     private static func ref(_ name: String) -> [String: Any] { ["$ref": "#/components/schemas/\(name)"] }

@@ -102,17 +102,64 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
     }
 }
 
-/// The site answers GET, HEAD and POST; any other method is 405 with the methods it allows
-/// (OPTIONS, TRACE, PUT, DELETE... are not a missing page).
+/// Each path answers the methods its routes take (HEAD wherever GET is); any other method is 405 with
+/// exactly those in `Allow` (RFC 9110 15.5.6): OPTIONS, TRACE, PUT, DELETE... anywhere, POST to a page or an
+/// API resource that is only read, GET of an address that only takes a form. A path no route serves keeps
+/// its answer to GET, HEAD and POST (an asset, a missing page); other methods there are 405 with the
+/// methods the site answers at all.
 struct AllowedMethodsMiddleware: AsyncMiddleware {
     static let allowed: [HTTPMethod] = [.GET, .HEAD, .POST]
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard Self.allowed.contains(request.method) else {
-            let response = Response(status: .methodNotAllowed)
-            response.headers.replaceOrAdd(name: .allow, value: "GET, HEAD, POST")
-            return response
+        // Routed by its own method (HEAD by its GET route).
+        if request.route != nil { return try await next.respond(to: request) }
+        if request.method == .GET || request.method == .HEAD {
+            // Assets are served without a route: the routes are looked at only when nothing served the path.
+            let response = try await next.respond(to: request)
+            guard response.status == .notFound else { return response }
+            let methods = Self.methods(serving: request)
+            return methods.isEmpty || methods.contains(request.method) ? response : Self.methodNotAllowed(methods)
         }
-        return try await next.respond(to: request)
+        let methods = Self.methods(serving: request)
+        if methods.contains(request.method) || (methods.isEmpty && Self.allowed.contains(request.method)) {
+            return try await next.respond(to: request)
+        }
+        return Self.methodNotAllowed(methods.isEmpty ? Self.allowed : methods)
+    }
+
+    static func methodNotAllowed(_ methods: [HTTPMethod]) -> Response {
+        let response = Response(status: .methodNotAllowed)
+        response.headers.replaceOrAdd(name: .allow, value: methods.map(\.rawValue).joined(separator: ", "))
+        return response
+    }
+
+    /// The methods of the routes whose path takes the request's, GET, HEAD and POST first.
+    static func methods(serving request: Request) -> [HTTPMethod] {
+        // Split as Vapor's router splits it.
+        let path = request.url.path.split(separator: "/").map(String.init)
+        let routes = request.application.routes
+        let caseInsensitive = routes.caseInsensitive
+        var methods: [HTTPMethod] = []
+        for route in routes.all where !methods.contains(route.method) {
+            if matches(route.path, path, caseInsensitive: caseInsensitive) { methods.append(route.method) }
+        }
+        if methods.contains(.GET), !methods.contains(.HEAD) { methods.append(.HEAD) }
+        let order = allowed.map(\.rawValue)
+        func rank(_ method: HTTPMethod) -> (Int, String) { (order.firstIndex(of: method.rawValue) ?? order.count, method.rawValue) }
+        return methods.sorted { rank($0) < rank($1) }
+    }
+
+    /// Whether a route's path takes these components as the router reads them: a constant exactly (or
+    /// in any case, where routes are so configured), a parameter or `*` any one component, `**` one or more.
+    private static func matches(_ route: [PathComponent], _ path: [String], caseInsensitive: Bool) -> Bool {
+        for (index, component) in route.enumerated() {
+            if case .catchall = component { return path.count > index }
+            guard index < path.count else { return false }
+            if case .constant(let constant) = component {
+                let same = caseInsensitive ? constant.lowercased() == path[index].lowercased() : constant == path[index]
+                if !same { return false }
+            }
+        }
+        return route.count == path.count
     }
 }
