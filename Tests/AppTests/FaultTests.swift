@@ -80,4 +80,46 @@ struct FaultTests {
         #expect(names.count >= acknowledged.count)
         #expect(names.count <= acknowledged.count + 8, "at most one unacknowledged write per client may have committed")
     }
+
+    @Test("A read-only database file: pages still read, a write answers a 503 page saying nothing was saved, the process lives on")
+    func readOnlyDatabase() async throws {
+        let directory = try TestTools.temporaryDirectory("focal-read-only")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let data = directory.appendingPathComponent("data").path
+        try Self.createAdmin(data: data)
+        let port = try freeLoopbackPort()
+        let writable = try FocalProcess(
+            ["serve", "--hostname", "127.0.0.1", "--port", String(port)], environment: Self.environment(data), directory: directory.path)
+        defer { writable.stop() }
+        try await writable.waitUntilAnswering(port: port)
+        let session = HTTPSession(port: port)
+        try await session.signIn(email: Self.admin.email, password: Self.admin.password)
+        let field = try await session.csrfField(at: "/admin/organisations/new")
+        #expect(try await writable.terminate(within: 40))
+
+        // The file read-only; its folder stays writable, as SQLite's WAL index needs.
+        let manager = FileManager.default
+        for path in [directory.path, data] { try manager.setAttributes([.posixPermissions: 0o777], ofItemAtPath: path) }
+        for suffix in ["-wal", "-shm"] { try? manager.removeItem(atPath: data + "/focal.sqlite" + suffix) }
+        try manager.setAttributes([.posixPermissions: 0o444], ofItemAtPath: data + "/focal.sqlite")
+        let readOnly = try FocalProcess(
+            ["serve", "--hostname", "127.0.0.1", "--port", String(port)], environment: Self.environment(data), directory: directory.path,
+            unprivileged: true)
+        defer { readOnly.stop() }
+        try await readOnly.waitUntilAnswering(port: port, path: "/readyz")
+
+        let anonymous = HTTPSession(port: port)
+        #expect(try await anonymous.get("/network").status == 200)
+        #expect(try await anonymous.get("/newsletters").status == 200)
+        let create = try await session.post(
+            "/admin/organisations", form: ["_csrf": field, "name_en": "Never saved", "kind": "partner", "country_id": "", "parent_id": ""])
+        #expect(create.status == 503, "a write to a read-only database answered \(create.status)")
+        #expect(create.body.contains("Nothing was saved"), "\(create.body.prefix(300))")
+        let loginField = try await anonymous.csrfField(at: "/login")
+        let login = try await anonymous.post("/login", form: ["_csrf": loginField, "email": Self.admin.email, "password": Self.admin.password])
+        #expect(login.status == 503, "signing in (a session written) answered \(login.status)")
+        #expect(readOnly.process.isRunning)
+        #expect(try await anonymous.get("/network").status == 200, "reading after the failed writes")
+        #expect(!readOnly.errors.contains("Fatal error"))
+    }
 }

@@ -13,11 +13,18 @@ final class FocalProcess: @unchecked Sendable {
     let process: Process
     let errorLog: String
 
-    init(_ arguments: [String], environment: [String: String], directory: String) throws {
+    /// `unprivileged`: as root, run as `nobody` (setpriv), so file permissions bind the process as
+    /// they bind a service user.
+    init(_ arguments: [String], environment: [String: String], directory: String, unprivileged: Bool = false) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         process = Process()
-        process.executableURL = URL(fileURLWithPath: try ExactlyOnceTests.binary())
-        process.arguments = arguments
+        if unprivileged, getuid() == 0 {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", try ExactlyOnceTests.binary()] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: try ExactlyOnceTests.binary())
+            process.arguments = arguments
+        }
         process.currentDirectoryURL = ExactlyOnceTests.packageRoot
         let inherited = ProcessInfo.processInfo.environment
         process.environment = [
@@ -26,7 +33,7 @@ final class FocalProcess: @unchecked Sendable {
         ].merging(environment) { $1 }
         let tag = UUID().uuidString.prefix(6)
         errorLog = directory + "/focal-\(arguments.first ?? "run")-\(tag).err"
-        _ = FileManager.default.createFile(atPath: errorLog, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorLog, contents: nil, attributes: [.posixPermissions: 0o666])
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle(forWritingAtPath: errorLog)
         process.standardInput = FileHandle.nullDevice

@@ -41,6 +41,9 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         case let abort as any AbortError:
             status = abort.status
             reason = abort.status == .internalServerError ? request.t("error.internal") : abort.reason
+        case _ where DatabaseFault.isUnavailable(error):
+            status = .serviceUnavailable
+            reason = request.t("error.database_unavailable")
         default:
             status = .internalServerError
             reason = request.t("error.internal")
@@ -50,10 +53,12 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             Problem.FieldProblem(field: $0.key, reason: $0.value)
         }
 
+        let retryAfter = status == .serviceUnavailable ? "30" : nil
         if request.isAPI || Self.prefersJSON(request) {
             let problem = Problem(status: Int(status.code), error: status.reasonPhrase, reason: reason, fields: fields)
             let response = Response(status: status)
             try? response.content.encode(problem, as: .json)
+            if let retryAfter { response.headers.replaceOrAdd(name: .retryAfter, value: retryAfter) }
             return response
         }
         do {
@@ -61,6 +66,7 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             let context = ErrorPageContext(chrome: chrome, status: Int(status.code), heading: status.reasonPhrase, reason: reason)
             let response = try await request.view.render("site/error", context).encodeResponse(for: request)
             response.status = status
+            if let retryAfter { response.headers.replaceOrAdd(name: .retryAfter, value: retryAfter) }
             return response
         } catch {
             let response = Response(status: status, body: .init(string: "\(status.code) \(reason)"))
