@@ -153,6 +153,36 @@ struct DocumentTests {
         }
     }
 
+    @Test("A full disk: the upload fails with the reason on the form (507), and leaves no partial file, no stored file and no row")
+    func storageFull() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            let editor = try await signIn(app, as: Demo.editor)
+            let document = try await Self.createDocument(app, headers: editor, slug: "disk-full")
+            // The disk takes the first 1,000 bytes of a file, then has no space left: the real
+            // writer's first bytes land and its cleanup has to run.
+            let root = try app.focalConfig.dataDirectory + "/files"
+            app.storage[Application.FileStorageKey.self] = LocalFileStorage(directory: root) { path, bytes in
+                var head = bytes
+                head.moveWriterIndex(to: head.readerIndex + min(1_000, bytes.readableBytes))
+                try LocalFileStorage.writeNewFile(path, head)
+                throw POSIXError(.ENOSPC)
+            }
+            let rowsBefore = try await Self.storedRows(app)
+            let response = try await Self.upload(
+                app, document, headers: editor,
+                files: [("file_en", "Concept note.pdf", SampleFiles.pdf), ("file_zh", "Concept note zh.pdf", SampleFiles.pdf)])
+            #expect(response.status == .insufficientStorage)
+            #expect(uploadFieldError(response.text, "file_en")?.contains("file store is full") == true, "\(response.text.prefix(600))")
+            #expect(try await Self.storedRows(app) == rowsBefore)
+            let leftovers = (FileManager.default.enumerator(atPath: root)?.allObjects as? [String]) ?? []
+            #expect(leftovers.filter { $0.split(separator: "/").count == 2 }.isEmpty, "files left behind: \(leftovers)")
+            // Space again: the same upload goes through.
+            app.storage[Application.FileStorageKey.self] = LocalFileStorage(directory: root)
+            let retried = try await Self.upload(app, document, headers: editor, files: [("file_en", "Concept note.pdf", SampleFiles.pdf)])
+            #expect(retried.status == .seeOther)
+        }
+    }
+
     @Test("A minimal DOCX is recognised by its ZIP entries")
     func docxDetected() async throws {
         #expect(ContentSniffer.sniff(ByteBuffer(bytes: SampleFiles.docx)) == ContentSniffer.docx)

@@ -116,7 +116,8 @@ struct FaultTests {
         #expect(create.status == 503, "a write to a read-only database answered \(create.status)")
         #expect(create.body.contains("Nothing was saved"), "\(create.body.prefix(300))")
         let loginField = try await anonymous.csrfField(at: "/login")
-        let login = try await anonymous.post("/login", form: ["_csrf": loginField, "email": Self.admin.email, "password": Self.admin.password])
+        let login = try await anonymous.post(
+            "/login", form: ["_csrf": loginField, "email": Self.admin.email, "password": Self.admin.password])
         #expect(login.status == 503, "signing in (a session written) answered \(login.status)")
         #expect(readOnly.process.isRunning)
         #expect(try await anonymous.get("/network").status == 200, "reading after the failed writes")

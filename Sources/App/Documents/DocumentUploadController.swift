@@ -88,8 +88,14 @@ struct DocumentUploadController: RouteCollection {
                 ).save(on: db)
             }
         } catch {
-            // The database refused: remove what was stored so no file is left without a record.
+            // Refused (the disk or the database): remove what was stored, so no file is left
+            // without a record.
             for key in stored { try? await storage.delete(key) }
+            if error is FileStorageFull {
+                let errors = ["file_en": req.t("upload.storage_full")]
+                return try await render(req, document: document, errors: errors, changeNote: changeNote).encodeResponse(
+                    status: .insufficientStorage, for: req)
+            }
             throw error
         }
         return req.redirect(to: "/admin/documents/\(document.id!.uuidString)/files")

@@ -3,6 +3,10 @@ import Foundation
 import NIOCore
 import Vapor
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Where document files live. The local directory is the default; an object store can take its
 /// place behind the same three calls.
 protocol FileStorage: Sendable {
@@ -15,20 +19,51 @@ protocol FileStorage: Sendable {
     func contents(of key: String) async throws -> Data
 }
 
+/// The file store has no room (ENOSPC, EDQUOT): nothing of the file is left behind.
+struct FileStorageFull: Error {}
+
 struct LocalFileStorage: FileStorage {
     let directory: String
+    /// Writes bytes into a new file; a test puts a disk that fills up in its place.
+    var writeNewFile: @Sendable (String, ByteBuffer) throws -> Void = LocalFileStorage.writeNewFile
 
     func put(_ bytes: ByteBuffer) async throws -> String {
         let key = UUID().uuidString.lowercased()
         let folder = directory + "/" + String(key.prefix(2))
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let temporary = folder + "/." + key + ".part"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes.readableBytesView)) else {
-            throw Abort(.internalServerError, reason: "Cannot write to the file store")
+        do {
+            try writeNewFile(temporary, bytes)
+        } catch let error as POSIXError where [.ENOSPC, .EDQUOT].contains(error.code) {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw FileStorageFull()
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw error
         }
         // Renamed into place only when complete, so a crash never leaves half a file under a key.
         try FileManager.default.moveItem(atPath: temporary, toPath: path(for: key))
         return key
+    }
+
+    /// Every byte written and flushed to the disk, or an error with errno (a full disk shows at
+    /// write or at fsync).
+    static func writeNewFile(_ path: String, _ bytes: ByteBuffer) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        defer { close(descriptor) }
+        try bytes.withUnsafeReadableBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+                }
+                offset += written
+            }
+        }
+        guard fsync(descriptor) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
     }
 
     func response(for key: String, request: Request) async throws -> Response {

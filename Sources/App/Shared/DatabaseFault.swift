@@ -18,7 +18,8 @@ enum DatabaseFault {
                 // (shutdown, restart); 25006: read-only transaction (a standby).
                 return ["08", "53", "57P"].contains { state.hasPrefix($0) } || state == "25006"
             }
-            return [.serverClosedConnection, .clientClosedConnection, .connectionError, .uncleanShutdown, .poolClosed].contains(postgres.code)
+            return [.serverClosedConnection, .clientClosedConnection, .connectionError, .uncleanShutdown, .poolClosed].contains(
+                postgres.code)
         case is ConnectionPoolError, is ChannelError, is NIOConnectionError:
             return true
         case let system as IOError:

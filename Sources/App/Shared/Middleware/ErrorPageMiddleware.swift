@@ -41,6 +41,9 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         case let abort as any AbortError:
             status = abort.status
             reason = abort.status == .internalServerError ? request.t("error.internal") : abort.reason
+        case is FileStorageFull:
+            status = .insufficientStorage
+            reason = request.t("upload.storage_full")
         case _ where DatabaseFault.isUnavailable(error):
             status = .serviceUnavailable
             reason = request.t("error.database_unavailable")
