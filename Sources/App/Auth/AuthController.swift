@@ -35,7 +35,7 @@ struct AuthController: RouteCollection {
         let email = User.normalise(input.email ?? "")
         let next = input.next ?? ""
         let config = try req.application.focalConfig
-        let client = req.remoteAddress?.ipAddress ?? "unknown"
+        let client = req.clientAddress
         // Failures are counted per client address and per client and account, never per account
         // alone: nobody can lock the secretariat out by typing wrong passwords for its addresses,
         // and the answer never depends on whether an address has an account.

@@ -30,6 +30,8 @@ public struct AppConfig: Sendable {
     public var metricsToken: String?
     /// One log line per request (method, route, status, duration, request id).
     public var accessLog = true
+    /// Proxies whose X-Forwarded-For is believed: the client's address is read from it.
+    public var trustedProxies = ClientAddress.loopback
 
     public var secureCookies: Bool { baseURL.scheme == "https" }
 
@@ -84,6 +86,7 @@ public struct AppConfig: Sendable {
         let postgresSchema = reader.raw("FOCAL_PG_SCHEMA")
         let metricsToken = reader.secret("FOCAL_METRICS_TOKEN", minimumLength: 24)
         let accessLog = reader.integer("FOCAL_ACCESS_LOG", default: 1, range: 0...1) == 1
+        let trustedProxies = reader.addressList("FOCAL_TRUSTED_PROXIES", default: ClientAddress.loopback)
         try reader.throwIfProblems()
 
         let sessionSecret = try secretText.map { Array($0.utf8) } ?? SecretFile.loadOrCreate(in: dataDirectory, demo: demo)
@@ -92,7 +95,8 @@ public struct AppConfig: Sendable {
             sessionSecret: sessionSecret, demo: demo, loginMaxAttempts: loginMaxAttempts, loginLockSeconds: loginLockSeconds,
             pageCacheSeconds: pageCacheSeconds, bcryptCost: bcryptCost, uploadMaxBytes: uploadMaxBytes, httpIdleSeconds: httpIdleSeconds,
             iatiReportingOrg: iatiReportingOrg,
-            mail: mail, postgresSchema: postgresSchema, metricsToken: metricsToken, accessLog: accessLog)
+            mail: mail, postgresSchema: postgresSchema, metricsToken: metricsToken, accessLog: accessLog,
+            trustedProxies: trustedProxies)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 
 /// Reads typed values from environment variables, collecting a message per malformed variable.
 struct EnvironmentReader {
@@ -54,6 +55,15 @@ struct EnvironmentReader {
             return fallback
         }
         return raw
+    }
+
+    /// Comma-separated IP addresses; empty means none.
+    mutating func addressList(_ name: String, default fallback: [String]) -> [String] {
+        guard let raw = value(name) else { return fallback }
+        let addresses = raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let invalid = addresses.filter { (try? SocketAddress(ipAddress: $0, port: 0)) == nil }
+        if !invalid.isEmpty { problems.append("\(name): not IP addresses: \(invalid.joined(separator: ", "))") }
+        return addresses
     }
 
     mutating func secret(_ name: String, minimumLength: Int) -> String? {

@@ -262,7 +262,7 @@ struct SubscriptionController: RouteCollection {
     }
 
     static func ipHash(_ req: Request) throws -> String {
-        let address = req.remoteAddress?.ipAddress ?? ""
+        let address = req.clientAddress
         let digest = HMAC<SHA256>.authenticationCode(
             for: Data(address.utf8), using: SymmetricKey(data: try req.application.focalConfig.sessionSecret))
         return Data(digest).prefix(16).map { String(format: "%02x", $0) }.joined()
