@@ -247,6 +247,30 @@ struct EditorialWorkflowTests {
         }
     }
 
+    @Test("Several instances run the scheduler at once: a due issue is published once, with one audit entry")
+    func scheduledPublicationOnce() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            let editor = try await signIn(app, as: Demo.editor)
+            let fixture = try await NewsletterFixtures.createIssue(app, editor, year: 2030, number: 4)
+            try await NewsletterFixtures.createArticle(app, editor, edition: try fixture.edition(.en), title: "Once", slug: "once")
+            _ = try await postForm(app, fixture.hub + "/editions/zh/status", fields: ["status": "awaiting_translation"], headers: editor)
+            let scheduled = try await postForm(
+                app, fixture.hub + "/schedule", fields: ["date": "2099-01-01", "time": "09:00", "time_zone": "UTC"], headers: editor)
+            try #require(scheduled.status == .seeOther)
+            let due = try #require(try await NewsletterFixtures.reload(fixture.issue, app).scheduledAt).addingTimeInterval(60)
+
+            let published = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<6 { group.addTask { try await IssueWorkflow.publishDue(on: app.db, now: due) } }
+                return try await group.reduce(0, +)
+            }
+            #expect(published == 1, "\(published) schedulers reported publishing the issue")
+            let entries = try await AuditEntry.query(on: app.db).filter(\.$entityID == fixture.issue.id!.uuidString)
+                .filter(\.$action == "publish").count()
+            #expect(entries == 1)
+            #expect(try await NewsletterFixtures.reload(fixture.issue, app).status == .published)
+        }
+    }
+
     @Test("Scheduling: a past time is refused; a future one is kept and publishDue publishes the issue once it is due")
     func scheduling() async throws {
         try await withApp(loadDemo: true) { app async throws in

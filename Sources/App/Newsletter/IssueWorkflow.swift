@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 
 /// The editorial states an issue moves through, and what must hold before each move.
 enum IssueWorkflow {
@@ -61,7 +62,12 @@ enum IssueWorkflow {
                 issue.status = .inReview
                 issue.scheduledAt = nil
             }
-            try await db.transaction { db in
+            let claimed = try await db.transaction { db -> Bool in
+                // Every instance runs the scheduler: the first to move the issue out of
+                // `scheduled` publishes it; the others find it gone and do nothing.
+                let moved = try await (try db.sql).update(NewsletterIssue.schema).set("status", to: issue.status.rawValue)
+                    .where("id", .equal, issue.id).where("status", .equal, IssueStatus.scheduled.rawValue).returning("id").all()
+                guard !moved.isEmpty else { return false }
                 try await issue.save(on: db)
                 try await AuditEntry(
                     actor: nil, actorLabel: "scheduler", action: issue.status == .published ? "publish" : "update",
@@ -70,8 +76,9 @@ enum IssueWorkflow {
                     before: [:],
                     after: ["status": issue.status.rawValue]
                 ).save(on: db)
+                return true
             }
-            if issue.status == .published { published += 1 }
+            if claimed, issue.status == .published { published += 1 }
         }
         return published
     }
