@@ -10,8 +10,12 @@ import VaporTesting
 @Suite("Several instances on PostgreSQL")
 struct SeveralInstancesTests {
     /// A second app on the first one's database and schema, as another instance would be.
-    static func secondInstance(of first: Application, environment: [String: String]) async throws -> Application {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("focal-second-" + UUID().uuidString).path
+    static func secondInstance(of first: Application, environment: [String: String], sharingData: Bool = false) async throws -> Application
+    {
+        let directory =
+            sharingData
+            ? try first.focalConfig.dataDirectory
+            : FileManager.default.temporaryDirectory.appendingPathComponent("focal-second-" + UUID().uuidString).path
         var config = try AppConfig.load(from: testEnvironment(dataDirectory: directory).merging(environment) { $1 }, demo: false)
         config.postgresSchema = try first.focalConfig.postgresSchema
         let app = try await Application.make(.testing)
@@ -55,6 +59,33 @@ struct SeveralInstancesTests {
                     if !seen { try await Task.sleep(for: .milliseconds(20)) }
                 }
                 #expect(seen, "the second instance still served the old page a second after the change")
+                try await second.asyncShutdown()
+            } catch {
+                try? await second.asyncShutdown()
+                throw error
+            }
+        }
+    }
+
+    @Test("Two instances on one data directory print the same PDF edition at once: both answer a whole PDF, one file is kept")
+    func sharedPDFCache() async throws {
+        try await withApp(loadDemo: true) { first async throws in
+            guard try PDFTests.requireChromium(first) else { return }
+            let second = try await Self.secondInstance(of: first, environment: [:], sharingData: true)
+            do {
+                let path = PDFTests.path
+                async let one = first.testing().sendRequest(.GET, path)
+                async let two = second.testing().sendRequest(.GET, path)
+                for response in try await [one, two] {
+                    #expect(response.status == .ok)
+                    let bytes = Data(response.body.readableBytesView)
+                    #expect(bytes.starts(with: Array("%PDF".utf8)), "not a PDF")
+                    #expect(String(decoding: bytes.suffix(32), as: UTF8.self).contains("%%EOF"), "a PDF cut short")
+                }
+                let folder = try first.focalConfig.dataDirectory + "/pdf-cache"
+                let files = try FileManager.default.contentsOfDirectory(atPath: folder)
+                #expect(files.filter { $0.hasSuffix(".pdf") }.count == 1, "\(files)")
+                #expect(files.filter { $0.hasSuffix(".part") }.isEmpty, "\(files)")
                 try await second.asyncShutdown()
             } catch {
                 try? await second.asyncShutdown()

@@ -115,10 +115,14 @@ actor PDFCache {
         defer { inFlight[key] = nil }
         let data = try await task.value
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let temporary = path(for: key) + ".part"
+        // Instances sharing the data directory may print the same edition at once: each writes a
+        // file of its own and renames it into place, which replaces atomically.
+        let temporary = path(for: key) + "." + UUID().uuidString + ".part"
         try data.write(to: URL(fileURLWithPath: temporary))
-        try? FileManager.default.removeItem(atPath: path(for: key))
-        try FileManager.default.moveItem(atPath: temporary, toPath: path(for: key))
+        guard rename(temporary, path(for: key)) == 0 else {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw Abort(.internalServerError, reason: "Cannot store the PDF edition (errno \(errno))")
+        }
         return path(for: key)
     }
 }
