@@ -27,7 +27,8 @@ enum Entrypoint {
         do {
             try await configure(app, config: config)
             let command = env.arguments.dropFirst().first ?? "serve"
-            if command == "serve" || command.hasPrefix("-") { try await prepareToServe(app) }
+            let askingForHelp = env.arguments.contains("--help") || env.arguments.contains("-h")
+            if command == "serve" || command.hasPrefix("-"), !askingForHelp { try await prepareToServe(app) }
             try await app.execute()
         } catch {
             FileHandle.standardError.write(Data("focal: \(error)\n".utf8))
