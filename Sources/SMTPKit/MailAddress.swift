@@ -21,15 +21,31 @@ public struct MailAddress: Sendable, Equatable {
     public static func isValidEnvelopeAddress(_ address: String) -> Bool {
         guard hasValidDomainLabels(address) else { return false }
         if let ascii = isValidASCIIAddress(address) { return ascii }
-        guard address.utf8.count <= 254, let at = address.lastIndex(of: "@") else { return false }
-        let local = address[..<at]
-        let domain = address[address.index(after: at)...]
-        guard !local.isEmpty, local.utf8.count <= 64, !domain.isEmpty, domain.contains("."), !domain.hasPrefix("."), !domain.hasSuffix("."),
-            !domain.contains(".."), !local.hasPrefix("."), !local.hasSuffix("."), !local.contains("..")
+        // Read by Unicode scalars, not characters: a combining mark after `@`, `<` or a space
+        // makes one character of them, and must not hide them.
+        let scalars = Array(address.unicodeScalars)
+        guard address.utf8.count <= 254, let at = scalars.lastIndex(of: "@") else { return false }
+        let local = scalars[..<at]
+        let domain = scalars[(at + 1)...]
+        func doubleDot(_ part: ArraySlice<Unicode.Scalar>) -> Bool { zip(part, part.dropFirst()).contains { $0 == "." && $1 == "." } }
+        guard !local.isEmpty, String(String.UnicodeScalarView(local)).utf8.count <= 64, !domain.isEmpty, domain.contains("."),
+            domain.first != ".", domain.last != ".", !doubleDot(domain), local.first != ".", local.last != ".", !doubleDot(local)
         else { return false }
-        let forbidden: Set<Character> = [" ", "\t", "\r", "\n", "<", ">", "(", ")", "[", "]", ",", ";", ":", "\\", "\"", "@", "\0"]
-        return !local.contains(where: forbidden.contains) && !domain.contains(where: forbidden.contains)
-            && domain.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." }
+        let forbidden: Set<Unicode.Scalar> = [" ", "\t", "\r", "\n", "<", ">", "(", ")", "[", "]", ",", ";", ":", "\\", "\"", "@", "\0"]
+        let joiners: Set<Unicode.Scalar> = ["\u{200C}", "\u{200D}"]
+        // Control characters and invisible format characters (bidi overrides) are never part of an address.
+        func isHidden(_ scalar: Unicode.Scalar) -> Bool {
+            let category = scalar.properties.generalCategory
+            return category == .control || (category == .format && !joiners.contains(scalar)) || category == .unassigned
+                || category == .surrogate || category == .privateUse || scalar.properties.isNoncharacterCodePoint
+        }
+        let isDomainScalar: (Unicode.Scalar) -> Bool = { scalar in
+            if scalar == "-" || scalar == "." { return true }
+            let category = scalar.properties.generalCategory
+            return scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+                || [.nonspacingMark, .spacingMark, .enclosingMark].contains(category)
+        }
+        return !local.contains(where: { forbidden.contains($0) || isHidden($0) }) && domain.allSatisfy(isDomainScalar)
     }
 
     /// Each label of the domain: 1 to 63 bytes, neither starting nor ending with a hyphen
@@ -60,7 +76,8 @@ public struct MailAddress: Sendable, Equatable {
         let isDomainByte: (UInt8) -> Bool = { byte in
             (byte >= 48 && byte <= 57) || (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122) || byte == 45 || byte == dot
         }
-        return !local.contains(where: forbidden.contains) && domain.allSatisfy(isDomainByte)
+        // Control characters (0-31, 127) are never part of an address.
+        return !local.contains(where: { forbidden.contains($0) || $0 < 32 || $0 == 127 }) && domain.allSatisfy(isDomainByte)
     }
 
     /// Spaces and tabs removed from both ends, without a trip through Foundation when there are

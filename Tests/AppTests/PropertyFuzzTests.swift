@@ -150,10 +150,11 @@ struct PropertyFuzzTests {
         return problems
     }
 
-    /// A cell whose first character makes a spreadsheet evaluate it.
+    /// A cell whose first character makes a spreadsheet evaluate it (OWASP's CSV injection list:
+    /// `=`, `+`, `-`, `@`, tab, carriage return), judged by its first Unicode scalar.
     static func startsLikeFormula(_ cell: String) -> Bool {
         guard let first = cell.unicodeScalars.first else { return false }
-        return "=+-@".unicodeScalars.contains(first)
+        return "=+-@\t\r".unicodeScalars.contains(first)
     }
 
     /// Rows through the application's CSV writer (every export) read back as written, each cell that
@@ -180,7 +181,8 @@ struct PropertyFuzzTests {
         }
         // A cell that already starts with ' and a formula character loses its ' on import (the
         // guard cannot tell it from its own); every other cell must come back unchanged.
-        for cell in input.rows.joined() where !(cell.hasPrefix("'") && startsLikeFormula(String(cell.dropFirst()))) {
+        for cell in input.rows.joined()
+        where !(cell.unicodeScalars.first == "'" && startsLikeFormula(String(String.UnicodeScalarView(cell.unicodeScalars.dropFirst())))) {
             let guarded = startsLikeFormula(cell) ? "'" + cell : cell
             if !SubscriberImport.unescaped(guarded).unicodeScalars.elementsEqual(cell.unicodeScalars) {
                 problems.append("the import does not undo the export's guard of \(cell.debugDescription)")
@@ -828,7 +830,7 @@ enum MarkdownFuzz {
 
     static func longLine(_ rng: inout RNG) -> String {
         let unit = Draw.pick(["a", "word ", "*", "_", "[", "<", "`", "&#", "\\", "<!--", "![", "www.", "|", "中", "e\u{301}", "> "], &rng)
-        return String(repeating: unit, count: Draw.int(1_000...6_000, &rng))
+        return String(repeating: unit, count: Draw.int(1_000...4_000, &rng))
     }
 
     // MARK: Documents whose plain words must survive
@@ -886,7 +888,7 @@ enum MarkdownFuzz {
         case 8: return Draw.pick(completeAutolinks, &rng)
         case 9:
             let text = newWord(&rng, &words)
-            return Draw.pick(["\\<script>alert(1)\\</script>", "\\[\(text)\\](javascript:alert(1))", "\\*\(text)\\*"], &rng)
+            return Draw.pick(["\\<script>\(text)\\</script>", "\\[\(text)\\](javascript:alert(1))", "\\*\(text)\\*"], &rng)
         case 10:
             var text = newWord(&rng, &words)
             for _ in 0..<Draw.int(1...6, &rng) { text = "[" + text + "]" }

@@ -40,10 +40,11 @@ struct SubscriberImport {
     let status: SubscriberStatus
 
     /// A cell as written before CSVWriter guarded it against spreadsheet formulas (a `'` before
-    /// a leading `=`, `+`, `-` or `@`).
+    /// a leading `=`, `+`, `-`, `@`, tab or carriage return).
     static func unescaped(_ cell: String) -> String {
-        guard cell.hasPrefix("'"), let second = cell.dropFirst().first, "=+-@".contains(second) else { return cell }
-        return String(cell.dropFirst())
+        let scalars = cell.unicodeScalars
+        guard scalars.first == "'", let second = scalars.dropFirst().first, CSVWriter.formulaStarts.contains(second) else { return cell }
+        return String(String.UnicodeScalarView(scalars.dropFirst()))
     }
     let source: String
     let defaultLists: [String]

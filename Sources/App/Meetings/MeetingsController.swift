@@ -163,8 +163,11 @@ struct MeetingsController: RouteCollection {
 }
 
 /// RFC 4180 CSV: fields quoted when they hold a comma, quote or line break; CRLF line ends.
-/// Cells starting with = + - @ are prefixed with ' so spreadsheets do not run them as formulas.
+/// Cells starting with = + - @, a tab or a carriage return are prefixed with ' so spreadsheets do
+/// not run them as formulas (OWASP's CSV injection list); the first Unicode scalar counts, so a
+/// combining mark after `=` does not hide it.
 struct CSVWriter {
+    static let formulaStarts: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r"]
     private(set) var text = ""
 
     mutating func row(_ cells: [String]) {
@@ -173,8 +176,10 @@ struct CSVWriter {
 
     static func cell(_ value: String) -> String {
         var value = value
-        if let first = value.first, "=+-@".contains(first) { value = "'" + value }
-        guard value.contains(where: { ",\"\r\n".contains($0) }) else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        if let first = value.unicodeScalars.first, formulaStarts.contains(first) { value = "'" + value }
+        // By scalars: "\r\n" is one Character, and a lone "\r" or "\n" would not match it.
+        guard value.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" }) else { return value }
+        // Literal: a quote followed by a combining mark is still a quote to double.
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"", options: .literal) + "\""
     }
 }
