@@ -84,9 +84,13 @@ struct LocalizationTests {
 
     @Test("Dates are written as each language's readers expect")
     func dates() {
-        #expect(LocalizedDate.format("2021-07-23", .en) == "23 July 2021")
-        #expect(LocalizedDate.format("2021-07-23", .zh) == "2021年7月23日")
-        #expect(LocalizedDate.format("2021-02-30", .en) == "2021-02-30")
+        // Typed: swift-property-based makes Date expressible by a string literal, which would pick
+        // the overload for instants.
+        let day: String = "2021-07-23"
+        let impossible: String = "2021-02-30"
+        #expect(LocalizedDate.format(day, .en) == "23 July 2021")
+        #expect(LocalizedDate.format(day, .zh) == "2021年7月23日")
+        #expect(LocalizedDate.format(impossible, .en) == "2021-02-30")
     }
 
     @Test("Accept-Language picks the first supported language by quality")
