@@ -18,19 +18,35 @@ final class FocalProcess: @unchecked Sendable {
     init(_ arguments: [String], environment: [String: String], directory: String, unprivileged: Bool = false) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         process = Process()
+        var settings = environment
+        var workingDirectory = ExactlyOnceTests.packageRoot
         if unprivileged, getuid() == 0 {
+            // `nobody` may not reach the checkout (CI clones into a private temporary folder, a
+            // clone under /root is private too): the binary, templates and files go to a folder it can read.
+            let staging = URL(fileURLWithPath: directory).appendingPathComponent("unprivileged-\(UUID().uuidString.prefix(6))")
+            try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+            for item in ["Resources", "Public"] {
+                try FileManager.default.copyItem(
+                    at: ExactlyOnceTests.packageRoot.appendingPathComponent(item), to: staging.appendingPathComponent(item))
+            }
+            let binary = staging.appendingPathComponent("focal")
+            try FileManager.default.copyItem(at: URL(fileURLWithPath: try ExactlyOnceTests.binary()), to: binary)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: binary.path)
+            _ = chmod(directory, 0o755)
+            settings["FOCAL_RESOURCES_DIR"] = staging.path
+            workingDirectory = staging
             process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", try ExactlyOnceTests.binary()] + arguments
+            process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", binary.path] + arguments
         } else {
             process.executableURL = URL(fileURLWithPath: try ExactlyOnceTests.binary())
             process.arguments = arguments
         }
-        process.currentDirectoryURL = ExactlyOnceTests.packageRoot
+        process.currentDirectoryURL = workingDirectory
         let inherited = ProcessInfo.processInfo.environment
         process.environment = [
             "PATH": inherited["PATH"] ?? "/usr/bin:/bin", "HOME": inherited["HOME"] ?? "/tmp", "LANG": "C.UTF-8",
             "SWIFT_BACKTRACE": "enable=no", "FOCAL_BCRYPT_COST": "4",
-        ].merging(environment) { $1 }
+        ].merging(settings) { $1 }
         let tag = UUID().uuidString.prefix(6)
         errorLog = directory + "/focal-\(arguments.first ?? "run")-\(tag).err"
         _ = FileManager.default.createFile(atPath: errorLog, contents: nil, attributes: [.posixPermissions: 0o666])
