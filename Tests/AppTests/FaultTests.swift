@@ -1,5 +1,6 @@
 import Foundation
 import MailTestSupport
+import NIOConcurrencyHelpers
 import Testing
 
 /// Faults an operator meets, each with real processes: the server killed while it writes.
@@ -40,6 +41,7 @@ struct FaultTests {
         try await session.signIn(email: Self.admin.email, password: Self.admin.password)
         let field = try await session.csrfField(at: "/admin/organisations/new")
 
+        let count = NIOLockedValueBox(0)
         let acknowledged = try await withThrowingTaskGroup(of: [String].self) { group in
             for writer in 0..<8 {
                 let client = session.copy()
@@ -50,11 +52,14 @@ struct FaultTests {
                         let form = ["_csrf": field, "name_en": name, "kind": "partner", "country_id": "", "parent_id": ""]
                         guard let response = try? await client.post("/admin/organisations", form: form) else { break }
                         if response.status == 303 { done.append(name) } else { break }
+                        count.withLockedValue { $0 += 1 }
                     }
                     return done
                 }
             }
-            try await Task.sleep(for: .seconds(3))
+            // Killed in the middle of the writes, however slow the machine is.
+            let deadline = Date().addingTimeInterval(120)
+            while count.withLockedValue({ $0 }) < 60, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
             kill(server.process.processIdentifier, SIGKILL)
             return try await group.reduce(into: [String]()) { $0 += $1 }
         }

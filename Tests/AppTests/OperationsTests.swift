@@ -64,7 +64,9 @@ struct OperationsTests {
 
     @Test("/metrics counts requests by route pattern (never by raw path), page-cache lookups, the send queue and the database")
     func metricsContent() async throws {
-        try await withApp(loadDemo: true, environment: ["FOCAL_METRICS_TOKEN": Self.token]) { app async throws in
+        // A long cache lifetime: on a slow machine the second read must still be a hit.
+        let environment = ["FOCAL_METRICS_TOKEN": Self.token, "FOCAL_PAGE_CACHE_SECONDS": "3600"]
+        try await withApp(loadDemo: true, environment: environment) { app async throws in
             let meeting = try #require(try await Meeting.query(on: app.db).first())
             for _ in 0..<3 { _ = try await app.testing().sendRequest(.GET, "/meetings/" + meeting.slug) }
             _ = try await app.testing().sendRequest(.GET, "/no-such-page-\(UUID().uuidString)")
