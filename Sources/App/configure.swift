@@ -59,12 +59,15 @@ private func configureDatabase(_ app: Application, _ config: AppConfig) throws {
     case .sqlite(let path):
         try FileManager.default.createDirectory(
             atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
-        app.databases.use(.sqlite(.file(path)), as: .sqlite)
+        app.databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(Int64(config.databaseWaitSeconds))), as: .sqlite)
         app.lifecycle.use(SQLiteWriteAheadLog())
     case .postgres(let url):
         var postgres = try SQLPostgresConfiguration(url: url)
         if let schema = config.postgresSchema { postgres.searchPath = [schema] }
-        app.databases.use(.postgres(configuration: postgres), as: .psql)
+        app.databases.use(
+            .postgres(
+                configuration: postgres, maxConnectionsPerEventLoop: config.databasePoolSize,
+                connectionPoolTimeout: .seconds(Int64(config.databaseWaitSeconds))), as: .psql)
         let broadcast = SiteCacheBroadcast(configuration: postgres.coreConfiguration, schema: config.postgresSchema)
         app.storage[Application.SiteCacheBroadcastKey.self] = broadcast
         app.lifecycle.use(broadcast)

@@ -112,9 +112,7 @@ struct ActivityResource: AdminResource {
         FieldErrors(["code": req.t("validation.plan_code_taken")])
     }
 
-    static func all(on db: any Database) async throws -> [Activity] {
-        try await Activity.query(on: db).with(\.$priorityArea).sort(\.$code).all()
-    }
+    static func listQuery(on db: any Database) -> QueryBuilder<Activity> { Activity.query(on: db).with(\.$priorityArea).sort(\.$code) }
 
     static func cells(of a: Activity, _ req: Request) -> [String] {
         [
@@ -166,8 +164,8 @@ struct ActivityParticipantResource: AdminResource {
         }
     }
 
-    static func all(on db: any Database) async throws -> [ActivityParticipant] {
-        try await ActivityParticipant.query(on: db).with(\.$activity).with(\.$country).with(\.$organisation).all()
+    static func listQuery(on db: any Database) -> QueryBuilder<ActivityParticipant> {
+        ActivityParticipant.query(on: db).with(\.$activity).with(\.$country).with(\.$organisation)
     }
 
     static func cells(of p: ActivityParticipant, _ req: Request) -> [String] {
@@ -214,9 +212,7 @@ struct ActivityEvidenceResource: AdminResource {
         FieldErrors(["evidence": req.t("validation.already_listed")])
     }
 
-    static func all(on db: any Database) async throws -> [ActivityEvidence] {
-        try await ActivityEvidence.query(on: db).with(\.$activity).all()
-    }
+    static func listQuery(on db: any Database) -> QueryBuilder<ActivityEvidence> { ActivityEvidence.query(on: db).with(\.$activity) }
 
     static func cells(of e: ActivityEvidence, _ req: Request) -> [String] {
         [e.activity.code, req.t("evidence_target." + e.target.rawValue) + (e.noteEn.isEmpty ? "" : ": " + e.noteEn)]

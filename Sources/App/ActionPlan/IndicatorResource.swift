@@ -84,7 +84,7 @@ struct IndicatorResource: AdminResource {
         FieldErrors(["code": req.t("validation.plan_code_taken")])
     }
 
-    static func all(on db: any Database) async throws -> [Indicator] { try await Indicator.query(on: db).sort(\.$code).all() }
+    static func listQuery(on db: any Database) -> QueryBuilder<Indicator> { Indicator.query(on: db).sort(\.$code) }
 
     static func cells(of i: Indicator, _ req: Request) -> [String] {
         [
@@ -182,8 +182,8 @@ struct IndicatorTargetResource: AdminResource {
         FieldErrors(["year": req.t("validation.target_exists")])
     }
 
-    static func all(on db: any Database) async throws -> [IndicatorTarget] {
-        try await IndicatorTarget.query(on: db).with(\.$indicator).sort(\.$year).range(..<2_000).all()
+    static func listQuery(on db: any Database) -> QueryBuilder<IndicatorTarget> {
+        IndicatorTarget.query(on: db).with(\.$indicator).sort(\.$year)
     }
 
     static func cells(of t: IndicatorTarget, _ req: Request) -> [String] {
@@ -242,8 +242,8 @@ struct IndicatorActualResource: AdminResource {
         }
     }
 
-    static func all(on db: any Database) async throws -> [IndicatorActual] {
-        try await IndicatorActual.query(on: db).with(\.$indicator).with(\.$country).sort(\.$year).range(..<2_000).all()
+    static func listQuery(on db: any Database) -> QueryBuilder<IndicatorActual> {
+        IndicatorActual.query(on: db).with(\.$indicator).with(\.$country).sort(\.$year)
     }
 
     static func cells(of a: IndicatorActual, _ req: Request) -> [String] {

@@ -56,7 +56,7 @@ struct StrategyResource: AdminResource {
         SlugCheck.taken(req)
     }
 
-    static func all(on db: any Database) async throws -> [Strategy] { try await Strategy.query(on: db).sort(\.$firstYear).all() }
+    static func listQuery(on db: any Database) -> QueryBuilder<Strategy> { Strategy.query(on: db).sort(\.$firstYear) }
 
     static func cells(of s: Strategy, _ req: Request) -> [String] {
         [s.title(req.language), "\(s.firstYear)–\(s.lastYear)", LocalizedDate.format(s.adoptedOn, req.language) ?? "", s.version]
@@ -125,7 +125,7 @@ struct PriorityAreaResource: AdminResource {
         FieldErrors(["code": req.t("validation.plan_code_taken")])
     }
 
-    static func all(on db: any Database) async throws -> [PriorityArea] { try await PriorityArea.query(on: db).sort(\.$position).all() }
+    static func listQuery(on db: any Database) -> QueryBuilder<PriorityArea> { PriorityArea.query(on: db).sort(\.$position) }
 
     static func cells(of a: PriorityArea, _ req: Request) -> [String] {
         [a.code, a.title(req.language), "\(a.position)", a.illustrative ? req.t("option.yes") : ""]

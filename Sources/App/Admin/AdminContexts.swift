@@ -116,6 +116,5 @@ struct AdminListContext: Encodable {
     let newHref: String
     let columns: [String]
     let rows: [Row]
-    let total: Int
-    let shown: Int
+    let paging: ListPaging
 }

@@ -18,6 +18,7 @@ struct AdminController: RouteCollection {
         let chrome: Chrome
         let query: String
         let recent: [AuditRow]
+        let paging: ListPaging
     }
 
     func boot(routes: any RoutesBuilder) throws {
@@ -51,15 +52,30 @@ struct AdminController: RouteCollection {
 
     func auditLog(req: Request) async throws -> View {
         let query = ((try? req.query.get(String.self, at: "q")) ?? "").trimmingCharacters(in: .whitespaces)
-        let entries = try await AuditEntry.query(on: req.db).sort(\.$occurredAt, .descending).range(..<2_000).all()
-        let rows = entries.map { AuditRow($0, req) }.filter { row in
-            query.isEmpty || [row.actor, row.summary, row.entity, row.action].contains { $0.localizedCaseInsensitiveContains(query) }
-                || row.changes.contains {
-                    $0.after.localizedCaseInsensitiveContains(query) || $0.before.localizedCaseInsensitiveContains(query)
-                }
+        let requested = ListPaging.requestedPage(req)
+        let paging: ListPaging
+        let rows: [AuditRow]
+        if query.isEmpty {
+            paging = ListPaging(
+                requested: requested, total: try await AuditEntry.query(on: req.db).count(), base: "/admin/audit", query: "")
+            let entries =
+                paging.total == 0
+                ? [] : try await AuditEntry.query(on: req.db).sort(\.$occurredAt, .descending).sort(\.$id).range(paging.range).all()
+            rows = entries.map { AuditRow($0, req) }
+        } else {
+            // A search reads the latest 2,000 changes, what they show (labels, before and after).
+            let entries = try await AuditEntry.query(on: req.db).sort(\.$occurredAt, .descending).sort(\.$id).range(..<2_000).all()
+            let matching = entries.map { AuditRow($0, req) }.filter { row in
+                [row.actor, row.summary, row.entity, row.action].contains { $0.localizedCaseInsensitiveContains(query) }
+                    || row.changes.contains {
+                        $0.after.localizedCaseInsensitiveContains(query) || $0.before.localizedCaseInsensitiveContains(query)
+                    }
+            }
+            paging = ListPaging(requested: requested, total: matching.count, base: "/admin/audit", query: query)
+            rows = Array(matching[paging.range])
         }
         let context = AuditLogContext(
-            chrome: try await Chrome.make(for: req, title: req.t("admin.audit")), query: query, recent: Array(rows.prefix(500)))
+            chrome: try await Chrome.make(for: req, title: req.t("admin.audit")), query: query, recent: rows, paging: paging)
         return try await req.view.render("admin/audit", context)
     }
 

@@ -17,7 +17,9 @@ protocol AdminResource: Sendable {
     static func apply(_ input: [String: String], to record: Record)
     /// Checks beyond the per-field ones: uniqueness, references, rules between records.
     static func check(_ input: [String: String], existing: Record?, req: Request, errors: inout FieldErrors) async throws
-    static func all(on db: any Database) async throws -> [Record]
+    /// The list's records in the list's order, with what its cells show loaded; the list reads one
+    /// page of it at a time.
+    static func listQuery(on db: any Database) -> QueryBuilder<Record>
     static var columnKeys: [String] { get }
     static func cells(of record: Record, _ req: Request) -> [String]
     static func label(of record: Record) -> String

@@ -5,7 +5,6 @@ import Vapor
 /// transaction as the change itself.
 struct AdminResourceController<Resource: AdminResource>: RouteCollection {
     static var base: String { "/admin/" + Resource.slug }
-    static var pageSize: Int { 200 }
 
     func boot(routes: any RoutesBuilder) throws {
         let admin = routes.requiring(Resource.requiredRole).grouped("admin", .constant(Resource.slug))
@@ -19,19 +18,35 @@ struct AdminResourceController<Resource: AdminResource>: RouteCollection {
 
     func list(req: Request) async throws -> View {
         let query = ((try? req.query.get(String.self, at: "q")) ?? "").trimmingCharacters(in: .whitespaces)
-        let records = try await Resource.all(on: req.db)
+        let requested = ListPaging.requestedPage(req)
+        let paging: ListPaging
+        let records: [Resource.Record]
+        if query.isEmpty {
+            paging = ListPaging(requested: requested, total: try await Resource.listQuery(on: req.db).count(), base: Self.base, query: "")
+            records = paging.total == 0 ? [] : try await Self.ordered(Resource.listQuery(on: req.db)).range(paging.range).all()
+        } else {
+            // A search matches what the cells show (names of linked records, translated labels), so it
+            // reads the whole list; the unsearched list, the common case, reads one page.
+            let matching = try await Self.ordered(Resource.listQuery(on: req.db)).all().filter { record in
+                Resource.cells(of: record, req).contains { $0.localizedCaseInsensitiveContains(query) }
+            }
+            paging = ListPaging(requested: requested, total: matching.count, base: Self.base, query: query)
+            records = Array(matching[paging.range])
+        }
         let rows = records.map { record in
             AdminListContext.Row(
-                cells: Resource.cells(of: record, req), editHref: Resource.rowHref(record),
-                ended: Resource.isEnded(record))
+                cells: Resource.cells(of: record, req), editHref: Resource.rowHref(record), ended: Resource.isEnded(record))
         }
-        let matching = query.isEmpty ? rows : rows.filter { $0.cells.contains { $0.localizedCaseInsensitiveContains(query) } }
         let heading = req.t("admin." + Resource.slug)
         let context = AdminListContext(
             chrome: try await Chrome.make(for: req, title: heading), heading: heading, slug: Resource.slug, query: query,
-            newHref: Self.base + "/new", columns: Resource.columnKeys.map(req.t), rows: Array(matching.prefix(Self.pageSize)),
-            total: matching.count, shown: min(matching.count, Self.pageSize))
+            newHref: Self.base + "/new", columns: Resource.columnKeys.map(req.t), rows: rows, paging: paging)
         return try await req.view.render("admin/list", context)
+    }
+
+    /// The record's id breaks ties, so that rows with equal sort keys keep their page.
+    private static func ordered(_ query: QueryBuilder<Resource.Record>) -> QueryBuilder<Resource.Record> {
+        query.sort(.path([.id], schema: Resource.Record.schemaOrAlias), .ascending)
     }
 
     /// Query parameters prefill the form, so other pages can link to "new agenda item for this meeting".

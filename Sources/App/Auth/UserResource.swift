@@ -66,9 +66,7 @@ struct UserResource: AdminResource {
         FieldErrors(["email": req.t("validation.email_taken")])
     }
 
-    static func all(on db: any Database) async throws -> [User] {
-        try await User.query(on: db).with(\.$person).sort(\.$email).all()
-    }
+    static func listQuery(on db: any Database) -> QueryBuilder<User> { User.query(on: db).with(\.$person).sort(\.$email) }
 
     static func cells(of user: User, _ req: Request) -> [String] {
         [

@@ -32,6 +32,10 @@ public struct AppConfig: Sendable {
     public var accessLog = true
     /// Proxies whose X-Forwarded-For is believed: the client's address is read from it.
     public var trustedProxies = ClientAddress.loopback
+    /// PostgreSQL connections each event loop keeps (the pool is this times the number of cores).
+    public var databasePoolSize = 4
+    /// How long a request waits for a database connection before it is answered 503.
+    public var databaseWaitSeconds = 10
 
     public var secureCookies: Bool { baseURL.scheme == "https" }
 
@@ -87,6 +91,8 @@ public struct AppConfig: Sendable {
         let metricsToken = reader.secret("FOCAL_METRICS_TOKEN", minimumLength: 24)
         let accessLog = reader.integer("FOCAL_ACCESS_LOG", default: 1, range: 0...1) == 1
         let trustedProxies = reader.addressList("FOCAL_TRUSTED_PROXIES", default: ClientAddress.loopback)
+        let databasePoolSize = reader.integer("FOCAL_DB_POOL_SIZE", default: 4, range: 1...64)
+        let databaseWaitSeconds = reader.integer("FOCAL_DB_WAIT_SECONDS", default: 10, range: 1...300)
         try reader.throwIfProblems()
 
         let sessionSecret = try secretText.map { Array($0.utf8) } ?? SecretFile.loadOrCreate(in: dataDirectory, demo: demo)
@@ -96,7 +102,7 @@ public struct AppConfig: Sendable {
             pageCacheSeconds: pageCacheSeconds, bcryptCost: bcryptCost, uploadMaxBytes: uploadMaxBytes, httpIdleSeconds: httpIdleSeconds,
             iatiReportingOrg: iatiReportingOrg,
             mail: mail, postgresSchema: postgresSchema, metricsToken: metricsToken, accessLog: accessLog,
-            trustedProxies: trustedProxies)
+            trustedProxies: trustedProxies, databasePoolSize: databasePoolSize, databaseWaitSeconds: databaseWaitSeconds)
     }
 }
 

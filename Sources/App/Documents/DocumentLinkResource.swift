@@ -57,7 +57,7 @@ struct DocumentLinkResource: AdminResource {
         FieldErrors(["document_id": req.t("validation.already_listed")])
     }
 
-    static func all(on db: any Database) async throws -> [DocumentLink] { try await DocumentLink.query(on: db).with(\.$document).all() }
+    static func listQuery(on db: any Database) -> QueryBuilder<DocumentLink> { DocumentLink.query(on: db).with(\.$document) }
 
     static func cells(of link: DocumentLink, _ req: Request) -> [String] {
         [link.document.title(req.language), req.t("link_target." + link.target.rawValue), link.targetID.uuidString]

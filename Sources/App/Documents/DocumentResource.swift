@@ -53,7 +53,7 @@ struct DocumentResource: AdminResource {
         SlugCheck.taken(req)
     }
 
-    static func all(on db: any Database) async throws -> [Document] { try await Document.query(on: db).sort(\.$titleEn).all() }
+    static func listQuery(on db: any Database) -> QueryBuilder<Document> { Document.query(on: db).sort(\.$titleEn) }
 
     static func cells(of d: Document, _ req: Request) -> [String] {
         [

@@ -84,7 +84,11 @@ struct CampaignController: RouteCollection {
     }
 
     func list(req: Request) async throws -> View {
-        let campaigns = try await Campaign.query(on: req.db).sort(\.$createdAt, .descending).all()
+        let total = try await Campaign.query(on: req.db).count()
+        let paging = ListPaging(requested: ListPaging.requestedPage(req), total: total, base: "/admin/campaigns", query: "")
+        let campaigns =
+            total == 0
+            ? [] : try await Campaign.query(on: req.db).sort(\.$createdAt, .descending).sort(\.$id).range(paging.range).all()
         let context = AdminListContext(
             chrome: try await Chrome.make(for: req, title: req.t("admin.campaigns")), heading: req.t("admin.campaigns"), slug: "campaigns",
             query: "",
@@ -97,7 +101,7 @@ struct CampaignController: RouteCollection {
                         req.t("campaign_status." + $0.status.rawValue), "\($0.total)",
                     ],
                     editHref: "/admin/campaigns/\($0.id!.uuidString)", ended: $0.status == .finished || $0.status == .cancelled)
-            }, total: campaigns.count, shown: campaigns.count)
+            }, paging: paging)
         return try await req.view.render("admin/list", context)
     }
 

@@ -85,9 +85,7 @@ struct SubscriberResource: AdminResource {
         ]
     }
 
-    static func all(on db: any Database) async throws -> [Subscriber] {
-        try await Subscriber.query(on: db).sort(\.$email).range(..<5_000).all()
-    }
+    static func listQuery(on db: any Database) -> QueryBuilder<Subscriber> { Subscriber.query(on: db).sort(\.$email) }
 
     static func cells(of s: Subscriber, _ req: Request) -> [String] {
         [s.email, s.name, req.t("mail_language." + s.language.rawValue), req.t("subscriber_status." + s.status.rawValue)]
@@ -132,7 +130,7 @@ struct MailingListResource: AdminResource {
         SlugCheck.taken(req)
     }
 
-    static func all(on db: any Database) async throws -> [MailingList] { try await MailingList.query(on: db).sort(\.$nameEn).all() }
+    static func listQuery(on db: any Database) -> QueryBuilder<MailingList> { MailingList.query(on: db).sort(\.$nameEn) }
     static func cells(of l: MailingList, _ req: Request) -> [String] { [l.nameEn, l.nameZh, l.slug] }
     static func label(of l: MailingList) -> String { l.slug }
 }

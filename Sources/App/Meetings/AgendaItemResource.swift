@@ -51,8 +51,8 @@ struct AgendaItemResource: AdminResource {
         }
     }
 
-    static func all(on db: any Database) async throws -> [AgendaItem] {
-        try await AgendaItem.query(on: db).with(\.$meeting).with(\.$presenter).sort(\.$position).all()
+    static func listQuery(on db: any Database) -> QueryBuilder<AgendaItem> {
+        AgendaItem.query(on: db).with(\.$meeting).with(\.$presenter).sort(\.$position)
     }
 
     static func cells(of item: AgendaItem, _ req: Request) -> [String] {

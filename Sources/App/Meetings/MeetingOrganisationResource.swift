@@ -42,8 +42,8 @@ struct MeetingOrganisationResource: AdminResource {
         FieldErrors(["organisation_id": req.t("validation.already_listed")])
     }
 
-    static func all(on db: any Database) async throws -> [MeetingOrganisation] {
-        try await MeetingOrganisation.query(on: db).with(\.$meeting).with(\.$organisation).all()
+    static func listQuery(on db: any Database) -> QueryBuilder<MeetingOrganisation> {
+        MeetingOrganisation.query(on: db).with(\.$meeting).with(\.$organisation)
     }
 
     static func cells(of m: MeetingOrganisation, _ req: Request) -> [String] {

@@ -57,8 +57,8 @@ struct MeetingOutcomeResource: AdminResource {
         }
     }
 
-    static func all(on db: any Database) async throws -> [MeetingOutcome] {
-        try await MeetingOutcome.query(on: db).with(\.$meeting).with(\.$ownerCountry).with(\.$ownerOrganisation).sort(\.$position).all()
+    static func listQuery(on db: any Database) -> QueryBuilder<MeetingOutcome> {
+        MeetingOutcome.query(on: db).with(\.$meeting).with(\.$ownerCountry).with(\.$ownerOrganisation).sort(\.$position)
     }
 
     static func cells(of o: MeetingOutcome, _ req: Request) -> [String] {

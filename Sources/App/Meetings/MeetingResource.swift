@@ -145,9 +145,7 @@ struct MeetingResource: AdminResource {
         SlugCheck.taken(req)
     }
 
-    static func all(on db: any Database) async throws -> [Meeting] {
-        try await Meeting.query(on: db).sort(\.$startsAt, .descending).all()
-    }
+    static func listQuery(on db: any Database) -> QueryBuilder<Meeting> { Meeting.query(on: db).sort(\.$startsAt, .descending) }
 
     static func cells(of meeting: Meeting, _ req: Request) -> [String] {
         [

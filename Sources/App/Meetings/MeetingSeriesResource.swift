@@ -32,7 +32,7 @@ struct MeetingSeriesResource: AdminResource {
         SlugCheck.taken(req)
     }
 
-    static func all(on db: any Database) async throws -> [MeetingSeries] { try await MeetingSeries.query(on: db).sort(\.$nameEn).all() }
+    static func listQuery(on db: any Database) -> QueryBuilder<MeetingSeries> { MeetingSeries.query(on: db).sort(\.$nameEn) }
 
     static func cells(of s: MeetingSeries, _ req: Request) -> [String] { [s.nameEn, s.nameZh, s.slug] }
 

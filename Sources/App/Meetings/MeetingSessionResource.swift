@@ -44,8 +44,8 @@ struct MeetingSessionResource: AdminResource {
         if input.text("day") < first || input.text("day") > last { errors["day"] = req.t("validation.day_outside_meeting") }
     }
 
-    static func all(on db: any Database) async throws -> [MeetingSession] {
-        try await MeetingSession.query(on: db).with(\.$meeting).sort(\.$day).sort(\.$position).all()
+    static func listQuery(on db: any Database) -> QueryBuilder<MeetingSession> {
+        MeetingSession.query(on: db).with(\.$meeting).sort(\.$day).sort(\.$position)
     }
 
     static func cells(of s: MeetingSession, _ req: Request) -> [String] {

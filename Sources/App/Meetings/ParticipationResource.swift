@@ -68,9 +68,11 @@ struct ParticipationResource: AdminResource {
         FieldErrors(["person_id": req.t("validation.duplicate_participation")])
     }
 
-    static func all(on db: any Database) async throws -> [Participation] {
-        try await Participation.query(on: db).with(\.$meeting).with(\.$person).with(\.$country).with(\.$organisation).all()
-            .sorted(by: MeetingRecord.participantOrder)
+    static func listQuery(on db: any Database) -> QueryBuilder<Participation> {
+        // Newest meeting first, then by name: the order of a list that spans every meeting.
+        Participation.query(on: db).join(Meeting.self, on: \Participation.$meeting.$id == \Meeting.$id)
+            .join(Person.self, on: \Participation.$person.$id == \Person.$id).sort(Meeting.self, \.$startsAt, .descending)
+            .sort(Person.self, \.$nameEn).with(\.$meeting).with(\.$person).with(\.$country).with(\.$organisation)
     }
 
     static func cells(of p: Participation, _ req: Request) -> [String] {

@@ -45,8 +45,8 @@ struct StatementResource: AdminResource {
         }
     }
 
-    static func all(on db: any Database) async throws -> [Statement] {
-        try await Statement.query(on: db).with(\.$meeting).with(\.$speaker).sort(\.$position).all()
+    static func listQuery(on db: any Database) -> QueryBuilder<Statement> {
+        Statement.query(on: db).with(\.$meeting).with(\.$speaker).sort(\.$position)
     }
 
     static func cells(of s: Statement, _ req: Request) -> [String] {

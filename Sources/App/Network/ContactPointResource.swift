@@ -56,8 +56,9 @@ struct ContactPointResource: AdminResource {
         try await FocalPointSubscribers.syncAll(on: db)
     }
 
-    static func all(on db: any Database) async throws -> [ContactPoint] {
-        try await ContactPoint.query(on: db).with(\.$person).all().sorted { $0.person.nameEn < $1.person.nameEn }
+    static func listQuery(on db: any Database) -> QueryBuilder<ContactPoint> {
+        ContactPoint.query(on: db).join(Person.self, on: \ContactPoint.$person.$id == \Person.$id).sort(Person.self, \.$nameEn)
+            .with(\.$person)
     }
 
     static func cells(of point: ContactPoint, _ req: Request) -> [String] {

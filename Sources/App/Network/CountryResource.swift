@@ -48,9 +48,7 @@ struct CountryResource: AdminResource {
         FieldErrors(["code": req.t("validation.code_taken")])
     }
 
-    static func all(on db: any Database) async throws -> [Country] {
-        try await Country.query(on: db).sort(\.$code).all()
-    }
+    static func listQuery(on db: any Database) -> QueryBuilder<Country> { Country.query(on: db).sort(\.$code) }
 
     static func cells(of country: Country, _ req: Request) -> [String] {
         [

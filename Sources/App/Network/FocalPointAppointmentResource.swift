@@ -92,11 +92,9 @@ struct FocalPointAppointmentResource: AdminResource {
         try await FocalPointSubscribers.syncAll(on: db)
     }
 
-    static func all(on db: any Database) async throws -> [FocalPointAppointment] {
-        try await FocalPointAppointment.query(on: db).with(\.$country).with(\.$person).all()
-            .sorted {
-                ($0.country.nameEn, $0.roleType.rawValue, $0.rank.rawValue) < ($1.country.nameEn, $1.roleType.rawValue, $1.rank.rawValue)
-            }
+    static func listQuery(on db: any Database) -> QueryBuilder<FocalPointAppointment> {
+        FocalPointAppointment.query(on: db).join(Country.self, on: \FocalPointAppointment.$country.$id == \Country.$id)
+            .sort(Country.self, \.$nameEn).sort(\.$roleType).sort(\.$rank).with(\.$country).with(\.$person)
     }
 
     static func cells(of appointment: FocalPointAppointment, _ req: Request) -> [String] {

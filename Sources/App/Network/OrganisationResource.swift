@@ -59,8 +59,8 @@ struct OrganisationResource: AdminResource {
         }
     }
 
-    static func all(on db: any Database) async throws -> [Organisation] {
-        try await Organisation.query(on: db).with(\.$country).with(\.$parent).sort(\.$nameEn).all()
+    static func listQuery(on db: any Database) -> QueryBuilder<Organisation> {
+        Organisation.query(on: db).with(\.$country).with(\.$parent).sort(\.$nameEn)
     }
 
     static func cells(of org: Organisation, _ req: Request) -> [String] {

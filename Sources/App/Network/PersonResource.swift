@@ -43,9 +43,7 @@ struct PersonResource: AdminResource {
         if let flag = input["illustrative"] { person.illustrative = flag == "yes" } else if person.id == nil { person.illustrative = false }
     }
 
-    static func all(on db: any Database) async throws -> [Person] {
-        try await Person.query(on: db).sort(\.$nameEn).all()
-    }
+    static func listQuery(on db: any Database) -> QueryBuilder<Person> { Person.query(on: db).sort(\.$nameEn) }
 
     static func cells(of person: Person, _ req: Request) -> [String] {
         [

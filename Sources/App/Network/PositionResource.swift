@@ -39,8 +39,9 @@ struct PositionResource: AdminResource {
         position.endDate = input["end_date"].nonEmpty
     }
 
-    static func all(on db: any Database) async throws -> [Position] {
-        try await Position.query(on: db).with(\.$person).with(\.$organisation).all().sorted { $0.person.nameEn < $1.person.nameEn }
+    static func listQuery(on db: any Database) -> QueryBuilder<Position> {
+        Position.query(on: db).join(Person.self, on: \Position.$person.$id == \Person.$id).sort(Person.self, \.$nameEn)
+            .with(\.$person).with(\.$organisation)
     }
 
     static func cells(of position: Position, _ req: Request) -> [String] {

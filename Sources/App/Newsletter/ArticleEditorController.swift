@@ -142,7 +142,11 @@ struct ArticleEditorController: RouteCollection {
     // MARK: handlers
 
     func list(req: Request) async throws -> View {
-        let articles = try await Article.query(on: req.db).sort(\.$updatedAt, .descending).all()
+        let total = try await Article.query(on: req.db).count()
+        let paging = ListPaging(requested: ListPaging.requestedPage(req), total: total, base: "/admin/articles", query: "")
+        let articles =
+            total == 0
+            ? [] : try await Article.query(on: req.db).sort(\.$updatedAt, .descending).sort(\.$id).range(paging.range).all()
         let context = AdminListContext(
             chrome: try await Chrome.make(for: req, title: req.t("admin.articles")), heading: req.t("admin.articles"), slug: "articles",
             query: "", newHref: "/admin/articles/new", columns: [req.t("field.title"), req.t("field.language"), req.t("field.version")],
@@ -150,7 +154,7 @@ struct ArticleEditorController: RouteCollection {
                 .init(
                     cells: [$0.title, req.t("language." + $0.language.rawValue), "\($0.version)"],
                     editHref: "/admin/articles/\($0.id!.uuidString)/edit", ended: false)
-            }, total: articles.count, shown: articles.count)
+            }, paging: paging)
         return try await req.view.render("admin/list", context)
     }
 

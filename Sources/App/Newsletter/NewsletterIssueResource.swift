@@ -65,8 +65,8 @@ struct NewsletterIssueResource: AdminResource {
         }
     }
 
-    static func all(on db: any Database) async throws -> [NewsletterIssue] {
-        try await NewsletterIssue.query(on: db).sort(\.$year, .descending).sort(\.$number, .descending).all()
+    static func listQuery(on db: any Database) -> QueryBuilder<NewsletterIssue> {
+        NewsletterIssue.query(on: db).sort(\.$year, .descending).sort(\.$number, .descending)
     }
 
     static func cells(of i: NewsletterIssue, _ req: Request) -> [String] {

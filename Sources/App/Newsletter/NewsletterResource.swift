@@ -38,7 +38,7 @@ struct NewsletterResource: AdminResource {
         SlugCheck.taken(req)
     }
 
-    static func all(on db: any Database) async throws -> [Newsletter] { try await Newsletter.query(on: db).sort(\.$nameEn).all() }
+    static func listQuery(on db: any Database) -> QueryBuilder<Newsletter> { Newsletter.query(on: db).sort(\.$nameEn) }
     static func cells(of n: Newsletter, _ req: Request) -> [String] { [n.nameEn, n.nameZh, n.mastheadEn, n.slug] }
     static func label(of n: Newsletter) -> String { n.nameEn }
 }

@@ -1,0 +1,49 @@
+import Vapor
+
+/// Which page of an admin list a request asks for, and the links to the pages around it. Lists
+/// fetch one page from the database and count the rest, so a list of 100,000 subscribers opens
+/// as fast as one of ten.
+struct ListPaging: Encodable, Sendable {
+    static let pageSize = 100
+
+    let page: Int
+    let pageCount: Int
+    let total: Int
+    /// Positions (from 1) of the first and last row shown; 0 and 0 on an empty list.
+    let first: Int
+    let last: Int
+    let previousHref: String?
+    let nextHref: String?
+
+    /// The page asked for (`?page=`), at least 1; a page past the end shows the last one.
+    static func requestedPage(_ req: Request) -> Int {
+        max(1, (try? req.query.get(Int.self, at: "page")) ?? 1)
+    }
+
+    init(requested: Int, total: Int, base: String, query: String) {
+        let pageCount = max(1, (total + Self.pageSize - 1) / Self.pageSize)
+        let page = min(max(1, requested), pageCount)
+        self.page = page
+        self.pageCount = pageCount
+        self.total = total
+        first = total == 0 ? 0 : (page - 1) * Self.pageSize + 1
+        last = min(total, page * Self.pageSize)
+        func href(_ target: Int) -> String {
+            var items: [String] = []
+            if !query.isEmpty { items.append("q=" + Self.encoded(query)) }
+            if target > 1 { items.append("page=\(target)") }
+            return items.isEmpty ? base : base + "?" + items.joined(separator: "&")
+        }
+        previousHref = page > 1 ? href(page - 1) : nil
+        nextHref = page < pageCount ? href(page + 1) : nil
+    }
+
+    /// The rows of this page, as offsets into the whole list.
+    var range: Range<Int> { total == 0 ? 0..<0 : (first - 1)..<last }
+
+    private static func encoded(_ text: String) -> String {
+        var allowed = CharacterSet.urlQueryAllowed
+        allowed.remove(charactersIn: "&=+#?")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+    }
+}
