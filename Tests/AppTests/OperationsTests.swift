@@ -84,6 +84,31 @@ struct OperationsTests {
         }
     }
 
+    @Test("Readers asking at once for a page nobody has cached yet wait for one render instead of each rendering it")
+    func oneRenderForConcurrentMisses() async throws {
+        let environment = ["FOCAL_METRICS_TOKEN": Self.token, "FOCAL_PAGE_CACHE_SECONDS": "3600"]
+        try await withApp(loadDemo: true, environment: environment) { app async throws in
+            let bodies = try await withThrowingTaskGroup(of: (HTTPStatus, String).self) { group in
+                for _ in 0..<24 {
+                    group.addTask {
+                        let page = try await app.testing().sendRequest(.GET, "/action-plan?lang=en")
+                        return (page.status, page.body.string)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(bodies.allSatisfy { $0.0 == .ok })
+            #expect(Set(bodies.map(\.1)).count == 1, "the readers got different pages")
+            let text = try await app.testing().sendRequest(.GET, "/metrics", headers: ["Authorization": "Bearer " + Self.token]).body.string
+            #expect(text.contains(#"focal_page_cache_lookups_total{result="miss"} 1"#), "more than one reader rendered the page")
+            let counted = ["hit", "wait"].compactMap { result in
+                text.split(separator: "\n").first { $0.hasPrefix(#"focal_page_cache_lookups_total{result="\#(result)"}"#) }
+                    .flatMap { $0.split(separator: " ").last }.flatMap { Int($0) }
+            }.reduce(0, +)
+            #expect(counted == 23, "the other 23 readers were not served the one render")
+        }
+    }
+
     @Test("A request's id comes from X-Request-Id when it is a plain token, is made up otherwise, and is echoed")
     func requestIDs() async throws {
         try await withApp { app async throws in

@@ -19,12 +19,16 @@ final class SiteCache: Sendable {
         /// Expired: this caller renders a new copy while others keep getting the old one, so an
         /// expiry under load costs one render, not one per waiting request.
         case refresh
+        /// Not cached: this caller renders it, and the others asking meanwhile wait for its page
+        /// (nil: it was not cacheable, render your own) instead of all rendering it at once.
         case miss
+        case pending(EventLoopFuture<Page?>)
     }
 
     private struct State {
         var pages: [String: Page] = [:]
         var profile: (snapshot: CentreSnapshot, storedAt: Date)?
+        var rendering: [String: EventLoopPromise<Page?>] = [:]
     }
 
     private let state = NIOLockedValueBox(State())
@@ -35,10 +39,15 @@ final class SiteCache: Sendable {
         self.timeToLive = timeToLive
     }
 
-    func lookup(_ key: String, now: Date = Date()) -> Lookup {
+    /// A `.miss` obliges the caller to `store` or `remove` the key, which releases those waiting.
+    func lookup(_ key: String, on eventLoop: any EventLoop, now: Date = Date()) -> Lookup {
         guard timeToLive > 0 else { return .miss }
         return state.withLockedValue { state in
-            guard let page = state.pages[key] else { return .miss }
+            guard let page = state.pages[key] else {
+                if let rendering = state.rendering[key] { return .pending(rendering.futureResult) }
+                state.rendering[key] = eventLoop.makePromise(of: Page?.self)
+                return .miss
+            }
             if now.timeIntervalSince(page.storedAt) < timeToLive || page.refreshing { return .fresh(page) }
             state.pages[key]?.refreshing = true
             return .refresh
@@ -47,10 +56,12 @@ final class SiteCache: Sendable {
 
     func store(_ page: Page, for key: String) {
         guard timeToLive > 0 else { return }
-        state.withLockedValue { state in
+        let waiting = state.withLockedValue { state in
             if state.pages.count >= Self.maximumPages { state.pages.removeAll(keepingCapacity: true) }
             state.pages[key] = page
+            return state.rendering.removeValue(forKey: key)
         }
+        waiting?.succeed(page)
     }
 
     func profile(now: Date = Date()) -> CentreSnapshot? {
@@ -65,11 +76,19 @@ final class SiteCache: Sendable {
     }
 
     func remove(_ key: String) {
-        _ = state.withLockedValue { $0.pages.removeValue(forKey: key) }
+        let waiting = state.withLockedValue { state in
+            state.pages.removeValue(forKey: key)
+            return state.rendering.removeValue(forKey: key)
+        }
+        waiting?.succeed(nil)
     }
 
+    /// Pages being rendered stay registered: their renderers still release those waiting.
     func invalidate() {
-        state.withLockedValue { $0 = State() }
+        state.withLockedValue { state in
+            state.pages = [:]
+            state.profile = nil
+        }
     }
 }
 

@@ -29,6 +29,8 @@ func testEnvironment(dataDirectory: String) -> [String: String] {
         "FOCAL_SESSION_SECRET": String(repeating: "s3cr3t-t3st-", count: 4).prefix(40).description,
         "FOCAL_BCRYPT_COST": "4",
         "FOCAL_ACCESS_LOG": "0",
+        // Several test apps share one PostgreSQL server and its ~100 connections.
+        "FOCAL_DB_POOL_SIZE": "2",
     ]
     if let url = TestEngine.databaseURL { env["DATABASE_URL"] = url }
     return env

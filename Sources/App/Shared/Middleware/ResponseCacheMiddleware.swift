@@ -12,10 +12,15 @@ struct ResponseCacheMiddleware: AsyncMiddleware {
         let cache = try request.application.siteCache
         let key = LanguageMiddleware.resolve(request).rawValue + " " + request.url.string
         let metrics = try request.application.metrics
-        switch cache.lookup(key) {
+        switch cache.lookup(key, on: request.eventLoop) {
         case .fresh(let page):
             metrics.recordPageCache(.hit)
             return Self.response(for: page, request: request)
+        case .pending(let rendering):
+            metrics.recordPageCache(.wait)
+            if let page = try await rendering.get() { return Self.response(for: page, request: request) }
+            // The page turned out not cacheable: this request gets its own answer.
+            return try await next.respond(to: request)
         case .refresh: metrics.recordPageCache(.refresh)
         case .miss: metrics.recordPageCache(.miss)
         }
