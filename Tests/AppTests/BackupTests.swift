@@ -76,7 +76,7 @@ struct BackupTests {
         let made = try await Self.focal(["backup", backup.path], dataDirectory: live, in: directory)
         #expect(made.status == 0, "focal backup: \(made.errors)")
         try await Task.sleep(for: .milliseconds(300))
-        FileManager.default.createFile(atPath: stopFile, contents: nil)
+        _ = FileManager.default.createFile(atPath: stopFile, contents: nil)
         writer.waitUntilExit()
 
         let restoredData = directory.appendingPathComponent("restored").path

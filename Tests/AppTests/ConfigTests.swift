@@ -83,7 +83,7 @@ struct ConfigTests {
         #expect(config.baseURL.absoluteString == "http://127.0.0.1:8080")
         #expect(config.loginMaxAttempts == 5)
         #expect(config.loginLockSeconds == 900)
-        #expect(config.pageCacheSeconds == 5)
+        #expect(config.pageCacheSeconds == 30)
         #expect(config.bcryptCost == 12)
         #expect(config.secureCookies == false)
         #expect(config.sessionSecret == Array(String(repeating: "x", count: 40).utf8))

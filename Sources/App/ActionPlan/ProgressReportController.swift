@@ -189,6 +189,8 @@ struct ProgressReportController: RouteCollection {
     }
 
     private func save(_ req: Request, report existing: ProgressReport?) async throws -> Response {
+        // Only drafts are saved here, and public pages count validated reports alone.
+        req.changesNoPublicPage = true
         let raw = (try? req.content.decode([String: String].self)) ?? [:]
         var activity: Activity?
         if let activityID = raw["activity_id"].flatMap(UUID.init(uuidString:)) {
@@ -304,6 +306,7 @@ struct ProgressReportController: RouteCollection {
 
     private func move(_ req: Request, _ report: ProgressReport, from: [ReportStatus], to: ReportStatus) async throws -> Response {
         guard from.contains(report.status) else { throw Abort(.conflict, reason: req.t("report.not_possible")) }
+        req.changesNoPublicPage = report.status != .validated && to != .validated
         if try await ReportingRules.isLocked(activityID: report.$activity.id, year: report.year, on: req.db) {
             throw Abort(.conflict, reason: req.t("validation.period_locked"))
         }

@@ -78,7 +78,7 @@ public struct AppConfig: Sendable {
         let baseURL = reader.httpURL("FOCAL_BASE_URL", default: "http://127.0.0.1:8080")
         let loginMaxAttempts = reader.integer("FOCAL_LOGIN_MAX_ATTEMPTS", default: 5, range: 1...100)
         let loginLockSeconds = reader.integer("FOCAL_LOGIN_LOCK_SECONDS", default: 900, range: 1...86_400)
-        let pageCacheSeconds = reader.integer("FOCAL_PAGE_CACHE_SECONDS", default: 5, range: 0...3_600)
+        let pageCacheSeconds = reader.integer("FOCAL_PAGE_CACHE_SECONDS", default: 30, range: 0...3_600)
         let httpIdleSeconds = reader.integer("FOCAL_HTTP_IDLE_SECONDS", default: 60, range: 1...3_600)
         let bcryptCost = reader.integer("FOCAL_BCRYPT_COST", default: 12, range: 4...31)
         let iatiReportingOrg = reader.identifier("FOCAL_IATI_REPORTING_ORG", default: "XI-FOCAL-DEMO")

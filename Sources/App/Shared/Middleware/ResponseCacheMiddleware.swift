@@ -67,18 +67,29 @@ struct ResponseCacheMiddleware: AsyncMiddleware {
     }
 }
 
-/// Drops cached pages after any successful change, so readers never see a page older than the
-/// change they (or anyone on this instance) just made.
+/// Drops cached pages after any change, so readers never see a page older than the change they
+/// (or anyone on this instance) just made; a handler whose change no public page shows (a draft
+/// report) says so with `req.changesNoPublicPage`, and the caches stay.
 struct ContentChangeMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let writes = ![.GET, .HEAD, .OPTIONS].contains(request.method)
         do {
             let response = try await next.respond(to: request)
-            if ![.GET, .HEAD, .OPTIONS].contains(request.method) { try await request.application.contentChanged() }
+            if writes, !request.changesNoPublicPage { try await request.application.contentChanged() }
             return response
         } catch {
-            if ![.GET, .HEAD, .OPTIONS].contains(request.method) { try await request.application.contentChanged() }
+            if writes { try await request.application.contentChanged() }
             throw error
         }
+    }
+}
+
+extension Request {
+    private struct ChangesNoPublicPageKey: StorageKey { typealias Value = Bool }
+
+    var changesNoPublicPage: Bool {
+        get { storage[ChangesNoPublicPageKey.self] ?? false }
+        set { storage[ChangesNoPublicPageKey.self] = newValue }
     }
 }
 
