@@ -47,8 +47,9 @@ struct MailFaultTests {
 
     @Test("The mail server down mid-campaign and back: nobody fails, everybody gets the message exactly once")
     func outageThenRecovery() async throws {
-        let first = try SMTPRecorder.start()
-        let port = first.port
+        // A port no other test's server can be given while this one's is away.
+        let port = try TestTools.portOutsideEphemeralRange()
+        let first = try SMTPRecorder.start(port: port)
         first.stop()
         var environment = first.environment
         environment["FOCAL_MAIL_OUTAGE_PAUSE_SECONDS"] = "300"
@@ -77,7 +78,7 @@ struct MailFaultTests {
 
     @Test("A server away for longer than FOCAL_MAIL_OUTAGE_PAUSE_SECONDS pauses the campaign saying so; nothing fails")
     func longOutagePauses() async throws {
-        let gone = try SMTPRecorder.start()
+        let gone = try SMTPRecorder.start(port: try TestTools.portOutsideEphemeralRange())
         gone.stop()
         var environment = gone.environment
         environment["FOCAL_MAIL_OUTAGE_PAUSE_SECONDS"] = "2"

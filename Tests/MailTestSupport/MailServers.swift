@@ -113,6 +113,17 @@ public enum TestTools {
         return fd
     }
 
+    /// A port nothing listens on, below Linux's ephemeral range (32768-60999): servers started on
+    /// port 0 are never given it, so a test that stops its mail server and leaves the port dead (an
+    /// outage) cannot have another test's server take it over. `range` keeps callers apart.
+    public static func portOutsideEphemeralRange(_ range: Range<Int> = 20_000..<26_000) throws -> Int {
+        for _ in 0..<50 {
+            let port = Int.random(in: range)
+            if !isListening(port) { return port }
+        }
+        throw MissingTool(description: "no free port in \(range)")
+    }
+
     /// Stops a process by its PID: SIGTERM, then SIGKILL if it does not end within two seconds.
     public static func stop(_ process: Process) {
         guard process.isRunning else { return }
@@ -205,8 +216,7 @@ public final class SMTPSink: @unchecked Sendable {
     public static func start(backlog: Int = 100) throws -> SMTPSink {
         try TestTools.requireExecutable("/usr/sbin/smtp-sink", install: "apt-get install postfix (it provides /usr/sbin/smtp-sink)")
         for _ in 0..<10 {
-            let port = Int.random(in: 20_000..<60_000)
-            if TestTools.isListening(port) { continue }
+            let port = try TestTools.portOutsideEphemeralRange(26_000..<32_000)
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/sbin/smtp-sink")
             // smtp-sink refuses to run as root unless told which user to become.
