@@ -111,4 +111,49 @@ struct AdminPagingTests {
             #expect(changes.count == 120, "a change appeared twice")
         }
     }
+
+    @Test("The progress reports list pages on the server: every report once across its pages, 100 to a page")
+    func reportsPage() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            let activity = try #require(try await Activity.query(on: app.db).first())
+            let countries = try await Country.query(on: app.db).all()
+            for n in 0..<130 {
+                let report = ProgressReport()
+                report.$activity.id = try activity.requireID()
+                report.$country.id = countries[n % countries.count].id
+                report.year = 1900 + n
+                report.narrativeEn = ""
+                report.narrativeZh = ""
+                report.status = .draft
+                report.author = "paging test"
+                report.validatedBy = ""
+                report.illustrative = true
+                try await report.create(on: app.db)
+            }
+            let total = try await ProgressReport.query(on: app.db).count()
+            let editor = try await signIn(app, as: Demo.editor)
+            var seen: [String] = []
+            var next: String? = "/action-plan/reports"
+            var pages = 0
+            while let path = next, pages < 10 {
+                let page = try await app.testing().sendRequest(.GET, path, headers: editor)
+                #expect(page.status == .ok)
+                let links = Self.matches(page.text, #"<a href="(/action-plan/reports/[0-9A-F-]{36})">"#)
+                #expect(links.count <= ListPaging.pageSize)
+                seen += links
+                next = Self.nextLink(page.text)
+                pages += 1
+            }
+            #expect(pages == (total + 99) / 100)
+            #expect(seen.count == total)
+            #expect(Set(seen).count == total, "a report was shown on two pages")
+        }
+    }
+
+    static func matches(_ html: String, _ pattern: String) -> [String] {
+        guard let regex = try? NSRegularExpression(pattern: pattern) else { return [] }
+        return regex.matches(in: html, range: NSRange(html.startIndex..., in: html)).compactMap { match in
+            Range(match.range(at: 1), in: html).map { String(html[$0]) }
+        }
+    }
 }

@@ -56,7 +56,7 @@ struct ActionPlanController: RouteCollection {
     }
 
     func overview(req: Request) async throws -> View {
-        let data = try await ActionPlanData.load(on: req.db)
+        let data = try await ActionPlanData.shared(req)
         var strategy: StrategyEntry?
         if let data { strategy = try await strategyEntry(data.strategy, req) }
         let context = ActionPlanPageContext(
@@ -68,7 +68,7 @@ struct ActionPlanController: RouteCollection {
     }
 
     func area(req: Request) async throws -> View {
-        guard let data = try await ActionPlanData.load(on: req.db),
+        guard let data = try await ActionPlanData.shared(req),
             let area = data.areas.first(where: { $0.code == (req.parameters.get("code") ?? "").uppercased() })
         else { throw Abort(.notFound, reason: req.t("error.not_found")) }
         let context = AreaPageContext(
@@ -228,7 +228,7 @@ struct ActionPlanController: RouteCollection {
     // MARK: dashboards
 
     func dashboards(req: Request) async throws -> View {
-        guard let data = try await ActionPlanData.load(on: req.db) else {
+        guard let data = try await ActionPlanData.shared(req) else {
             return try await req.view.render(
                 "action-plan/dashboards",
                 DashboardContext(

@@ -1,12 +1,13 @@
 import Fluent
 import Foundation
 import SQLKit
+import Vapor
 
 /// The strategy with its areas, activities and each indicator's yearly targets and actuals,
 /// read with a few aggregate queries so the overview and dashboards stay fast at thousands of
 /// activities.
-struct ActionPlanData {
-    struct ActivityRow {
+struct ActionPlanData: Sendable {
+    struct ActivityRow: Sendable {
         let id: UUID
         let code: String
         let titleEn: String
@@ -19,7 +20,7 @@ struct ActionPlanData {
         func title(_ language: Language) -> String { Bilingual.pick(en: titleEn, zh: titleZh, language) }
     }
 
-    struct IndicatorRow {
+    struct IndicatorRow: Sendable {
         let id: UUID
         let code: String
         let activityID: UUID?
@@ -56,6 +57,14 @@ struct ActionPlanData {
         activitiesByArea = Dictionary(grouping: activities, by: \.areaID)
         activitiesByID = Dictionary(activities.map { ($0.id, $0) }) { first, _ in first }
         self.indicatorsWithIllustrativeActuals = indicatorsWithIllustrativeActuals
+    }
+
+    /// The plan as the public pages show it, shared by them and kept with the page cache: a
+    /// change to the plan (or to everything) loads it anew; answers to meetings and draft reports,
+    /// which it does not count, keep it.
+    static func shared(_ req: Request) async throws -> ActionPlanData? {
+        let db = req.application.db
+        return try await req.application.siteCache.derived("action-plan", section: "action-plan") { try await load(on: db) }
     }
 
     static func load(on db: any Database) async throws -> ActionPlanData? {

@@ -2,7 +2,7 @@ import Foundation
 
 /// How far an indicator has come from its baseline towards its target, from 0 to 1.
 enum IndicatorProgress {
-    struct Point {
+    struct Point: Sendable {
         let year: Int
         let target: Double?
         let actual: Double?

@@ -15,6 +15,7 @@ struct ProgressReportController: RouteCollection {
         let chrome: Chrome
         let rows: [Row]
         let newHref: String
+        let paging: ListPaging
     }
 
     struct FormContext: Encodable {
@@ -144,9 +145,15 @@ struct ProgressReportController: RouteCollection {
     }
 
     func list(req: Request) async throws -> View {
-        var query = ProgressReport.query(on: req.db).with(\.$activity).with(\.$country).sort(\.$year, .descending)
+        var query = ProgressReport.query(on: req.db)
         if let allowed = try await allowedCountries(req) { query = query.filter(\.$country.$id ~~ Array(allowed)) }
-        let reports = try await query.range(..<1_000).all()
+        let total = try await query.count()
+        let paging = ListPaging(requested: ListPaging.requestedPage(req), total: total, base: "/action-plan/reports", query: "")
+        let reports =
+            total == 0
+            ? []
+            : try await query.copy().with(\.$activity).with(\.$country).sort(\.$year, .descending).sort(\.$updatedAt, .descending)
+                .sort(\.$id).range(paging.range).all()
         let context = ListContext(
             chrome: try await Chrome.make(for: req, title: req.t("report.title")),
             rows: reports.map {
@@ -155,7 +162,7 @@ struct ProgressReportController: RouteCollection {
                     country: $0.country?.name(req.language) ?? req.t("report.whole_activity"),
                     status: req.t("report_status." + $0.status.rawValue),
                     href: "/action-plan/reports/\($0.id!.uuidString)")
-            }, newHref: "/action-plan/reports/new")
+            }, newHref: "/action-plan/reports/new", paging: paging)
         return try await req.view.render("action-plan/reports", context)
     }
 
@@ -190,7 +197,7 @@ struct ProgressReportController: RouteCollection {
 
     private func save(_ req: Request, report existing: ProgressReport?) async throws -> Response {
         // Only drafts are saved here, and public pages count validated reports alone.
-        req.changesNoPublicPage = true
+        req.publicPagesChanged = nil
         let raw = (try? req.content.decode([String: String].self)) ?? [:]
         var activity: Activity?
         if let activityID = raw["activity_id"].flatMap(UUID.init(uuidString:)) {
@@ -306,7 +313,7 @@ struct ProgressReportController: RouteCollection {
 
     private func move(_ req: Request, _ report: ProgressReport, from: [ReportStatus], to: ReportStatus) async throws -> Response {
         guard from.contains(report.status) else { throw Abort(.conflict, reason: req.t("report.not_possible")) }
-        req.changesNoPublicPage = report.status != .validated && to != .validated
+        req.publicPagesChanged = report.status != .validated && to != .validated ? nil : .everything
         if try await ReportingRules.isLocked(activityID: report.$activity.id, year: report.year, on: req.db) {
             throw Abort(.conflict, reason: req.t("validation.period_locked"))
         }

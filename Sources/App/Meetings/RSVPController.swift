@@ -115,6 +115,7 @@ struct RSVPController: RouteCollection {
             var consent: String?
         }
         let form = try req.content.decode(Form.self)
+        req.publicPagesChanged = nil
         guard let answer = form.answer.flatMap(Answer.init(rawValue:)) else {
             return try await render(req, participation, action: action, error: req.t("rsvp.choose_answer"), status: .unprocessableEntity)
         }
@@ -132,6 +133,9 @@ struct RSVPController: RouteCollection {
         }
         participation.publicListConsent = answer == .register && form.consent == "yes"
         participation.respondedAt = Date()
+        // An answer shows on the meeting's pages (who is registered, the public list) and
+        // nowhere else: the plan's figures count attendance, which the secretariat records.
+        req.publicPagesChanged = .sections(["meetings", "meetings.ics"])
         try await req.db.transaction { db in
             try await participation.save(on: db)
             try await AuditEntry(

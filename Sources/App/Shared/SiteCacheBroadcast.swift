@@ -43,8 +43,9 @@ final class SiteCacheBroadcast: LifecycleHandler, Sendable {
                         // Whatever changed while this instance was not listening is unknown.
                         cache.invalidate()
                         delay = .milliseconds(250)
-                        for try await notification in notifications where notification.payload != instance {
-                            cache.invalidate()
+                        for try await notification in notifications {
+                            let (sender, change) = Self.decode(notification.payload)
+                            if sender != instance { cache.invalidate(change) }
                         }
                     }
                 } catch {
@@ -59,8 +60,24 @@ final class SiteCacheBroadcast: LifecycleHandler, Sendable {
         }
     }
 
-    func announce(on db: any Database) async {
-        try? await (try db.sql).raw("SELECT pg_notify(\(bind: channel), \(bind: instance))").run()
+    func announce(_ change: SiteCache.Change, on db: any Database) async {
+        try? await (try db.sql).raw("SELECT pg_notify(\(bind: channel), \(bind: Self.encode(instance, change)))").run()
+    }
+
+    /// "instance" for everything, "instance meetings meetings.ics" for sections (no section
+    /// contains a space: they are path components).
+    static func encode(_ instance: String, _ change: SiteCache.Change) -> String {
+        switch change {
+        case .everything: instance
+        case .sections(let sections): ([instance] + sections.sorted().map { $0.isEmpty ? "/" : $0 }).joined(separator: " ")
+        }
+    }
+
+    static func decode(_ payload: String) -> (instance: String, change: SiteCache.Change) {
+        let words = payload.split(separator: " ").map(String.init)
+        guard let instance = words.first else { return ("", .everything) }
+        if words.count == 1 { return (instance, .everything) }
+        return (instance, .sections(Set(words.dropFirst().map { $0 == "/" ? "" : $0 })))
     }
 }
 
@@ -68,8 +85,8 @@ extension Application {
     struct SiteCacheBroadcastKey: StorageKey { typealias Value = SiteCacheBroadcast }
 
     /// Content changed: this instance's cached pages go now, and the other instances' on notice.
-    func contentChanged() async throws {
-        try siteCache.invalidate()
-        await storage[SiteCacheBroadcastKey.self]?.announce(on: db)
+    func contentChanged(_ change: SiteCache.Change = .everything) async throws {
+        try siteCache.invalidate(change)
+        await storage[SiteCacheBroadcastKey.self]?.announce(change, on: db)
     }
 }

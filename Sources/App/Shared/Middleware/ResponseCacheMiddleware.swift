@@ -12,6 +12,7 @@ struct ResponseCacheMiddleware: AsyncMiddleware {
         let cache = try request.application.siteCache
         let key = LanguageMiddleware.resolve(request).rawValue + " " + request.url.string
         let metrics = try request.application.metrics
+        let renderedWith: SiteCache.Ticket
         switch cache.lookup(key, on: request.eventLoop) {
         case .fresh(let page):
             metrics.recordPageCache(.hit)
@@ -21,8 +22,12 @@ struct ResponseCacheMiddleware: AsyncMiddleware {
             if let page = try await rendering.get() { return Self.response(for: page, request: request) }
             // The page turned out not cacheable: this request gets its own answer.
             return try await next.respond(to: request)
-        case .refresh: metrics.recordPageCache(.refresh)
-        case .miss: metrics.recordPageCache(.miss)
+        case .refresh(let ticket):
+            metrics.recordPageCache(.refresh)
+            renderedWith = ticket
+        case .miss(let ticket):
+            metrics.recordPageCache(.miss)
+            renderedWith = ticket
         }
         // An expired page whose refresh fails or is no longer 200 (deleted, made restricted by
         // another instance) is dropped, never served again.
@@ -42,8 +47,9 @@ struct ResponseCacheMiddleware: AsyncMiddleware {
         response.headers.replaceOrAdd(name: .eTag, value: etag)
         response.headers.replaceOrAdd(name: .vary, value: "Accept-Language, Cookie")
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-cache")
-        cache.store(SiteCache.Page(headers: response.headers, body: body, etag: etag, storedAt: Date()), for: key)
-        return Self.response(for: SiteCache.Page(headers: response.headers, body: body, etag: etag, storedAt: Date()), request: request)
+        let page = SiteCache.Page(headers: response.headers, body: body, etag: etag, storedAt: Date())
+        cache.store(page, for: key, renderedWith: renderedWith)
+        return Self.response(for: page, request: request)
     }
 
     /// If-None-Match compares weakly (RFC 9110 §13.1.2): `W/"x"` matches `"x"`, as does `*`, in a list.
@@ -68,14 +74,15 @@ struct ResponseCacheMiddleware: AsyncMiddleware {
 }
 
 /// Drops cached pages after any change, so readers never see a page older than the change they
-/// (or anyone on this instance) just made; a handler whose change no public page shows (a draft
-/// report) says so with `req.changesNoPublicPage`, and the caches stay.
+/// (or anyone on this instance) just made. A handler that knows where its change shows narrows
+/// it with `req.publicPagesChanged`: a draft report no public page shows keeps every page, an
+/// RSVP only the meeting pages; a handler that fails empties everything.
 struct ContentChangeMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let writes = ![.GET, .HEAD, .OPTIONS].contains(request.method)
         do {
             let response = try await next.respond(to: request)
-            if writes, !request.changesNoPublicPage { try await request.application.contentChanged() }
+            if writes, let change = request.publicPagesChanged { try await request.application.contentChanged(change) }
             return response
         } catch {
             if writes { try await request.application.contentChanged() }
@@ -85,11 +92,13 @@ struct ContentChangeMiddleware: AsyncMiddleware {
 }
 
 extension Request {
-    private struct ChangesNoPublicPageKey: StorageKey { typealias Value = Bool }
+    private struct PublicPagesChangedKey: StorageKey { typealias Value = SiteCache.Change? }
 
-    var changesNoPublicPage: Bool {
-        get { storage[ChangesNoPublicPageKey.self] ?? false }
-        set { storage[ChangesNoPublicPageKey.self] = newValue }
+    /// What a write changes on the public pages: everything unless the handler says less; nil for
+    /// nothing.
+    var publicPagesChanged: SiteCache.Change? {
+        get { storage.contains(PublicPagesChangedKey.self) ? storage[PublicPagesChangedKey.self] ?? nil : .everything }
+        set { storage[PublicPagesChangedKey.self] = .some(newValue) }
     }
 }
 

@@ -1,0 +1,133 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import Testing
+import Vapor
+
+@testable import App
+
+@Suite("The page cache: sections, and renders overtaken by a change")
+struct SiteCacheTests {
+    static let loop = MultiThreadedEventLoopGroup.singleton.any()
+
+    static func page(_ text: String) -> SiteCache.Page {
+        SiteCache.Page(headers: [:], body: ByteBuffer(string: text), etag: "\"\(text)\"", storedAt: Date())
+    }
+
+    static func cached(_ cache: SiteCache, _ key: String) -> String? {
+        if case .fresh(let page) = cache.lookup(key, on: loop) { return String(buffer: page.body) }
+        // A miss registered a render: release it, as a renderer would.
+        cache.remove(key)
+        return nil
+    }
+
+    static func render(_ cache: SiteCache, _ key: String, _ text: String) throws {
+        guard case .miss(let ticket) = cache.lookup(key, on: loop) else {
+            Issue.record("\(key) was not a miss")
+            return
+        }
+        cache.store(page(text), for: key, renderedWith: ticket)
+    }
+
+    @Test("A key's section is the first component of its path, \"\" for the home page")
+    func sections() {
+        #expect(SiteCache.section(ofKey: "en /meetings/x/participants?lang=en") == "meetings")
+        #expect(SiteCache.section(ofKey: "zh /meetings.ics") == "meetings.ics")
+        #expect(SiteCache.section(ofKey: "en /?lang=zh") == "")
+        #expect(SiteCache.section(ofKey: "en /") == "")
+        #expect(SiteCache.section(ofKey: "en /action-plan?lang=en") == "action-plan")
+    }
+
+    @Test("A change to some sections empties their pages and keeps the others; a change to everything empties all")
+    func scopedInvalidation() throws {
+        let cache = SiteCache(timeToLive: 3600)
+        for key in ["en /meetings/a", "zh /meetings", "en /meetings.ics", "en /action-plan", "en /"] { try Self.render(cache, key, key) }
+        cache.invalidate(.sections(["meetings"]))
+        #expect(Self.cached(cache, "en /meetings/a") == nil)
+        #expect(Self.cached(cache, "zh /meetings") == nil)
+        #expect(Self.cached(cache, "en /meetings.ics") == "en /meetings.ics")
+        #expect(Self.cached(cache, "en /action-plan") == "en /action-plan")
+        #expect(Self.cached(cache, "en /") == "en /")
+        cache.invalidate()
+        #expect(Self.cached(cache, "en /action-plan") == nil)
+        #expect(Self.cached(cache, "en /") == nil)
+    }
+
+    @Test("A page whose render began before a change that covers it reaches those waiting but is not kept")
+    func renderOvertakenByChange() async throws {
+        let cache = SiteCache(timeToLive: 3600)
+        guard case .miss(let ticket) = cache.lookup("en /meetings", on: Self.loop) else {
+            Issue.record("not a miss")
+            return
+        }
+        guard case .pending(let waiting) = cache.lookup("en /meetings", on: Self.loop) else {
+            Issue.record("a second reader did not wait for the render")
+            return
+        }
+        cache.invalidate(.sections(["meetings"]))
+        cache.store(Self.page("old"), for: "en /meetings", renderedWith: ticket)
+        #expect(try await waiting.get().map { String(buffer: $0.body) } == "old")
+        #expect(Self.cached(cache, "en /meetings") == nil, "a page rendered before the change was kept after it")
+
+        // A change elsewhere does not cost the render its place.
+        guard case .miss(let next) = cache.lookup("en /meetings", on: Self.loop) else {
+            Issue.record("not a miss")
+            return
+        }
+        cache.invalidate(.sections(["action-plan"]))
+        cache.store(Self.page("new"), for: "en /meetings", renderedWith: next)
+        #expect(Self.cached(cache, "en /meetings") == "new")
+    }
+
+    @Test("What one instance tells the others: everything, or the sections, the home page's included")
+    func broadcastPayload() {
+        let everything = SiteCacheBroadcast.encode("instance-1", .everything)
+        #expect(SiteCacheBroadcast.decode(everything).instance == "instance-1")
+        #expect(SiteCacheBroadcast.decode(everything).change == .everything)
+        let sections = SiteCacheBroadcast.encode("instance-2", .sections(["meetings", "", "meetings.ics"]))
+        #expect(SiteCacheBroadcast.decode(sections).instance == "instance-2")
+        #expect(SiteCacheBroadcast.decode(sections).change == .sections(["meetings", "", "meetings.ics"]))
+    }
+
+    @Test("Shared data loads once for those asking at once, stays through changes elsewhere, and loads anew after a change to its section")
+    func derivedData() async throws {
+        let cache = SiteCache(timeToLive: 3600)
+        let loads = ManagedCounter()
+        @Sendable func load() async throws -> Int {
+            let n = loads.increment()
+            try await Task.sleep(for: .milliseconds(50))
+            return n
+        }
+        let values = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<8 { group.addTask { try await cache.derived("plan", section: "action-plan", load: load) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(values == Array(repeating: 1, count: 8))
+        #expect(loads.value == 1)
+        cache.invalidate(.sections(["meetings"]))
+        #expect(try await cache.derived("plan", section: "action-plan", load: load) == 1)
+        cache.invalidate(.sections(["action-plan"]))
+        #expect(try await cache.derived("plan", section: "action-plan", load: load) == 2)
+        cache.invalidate()
+        #expect(try await cache.derived("plan", section: "action-plan", load: load) == 3)
+
+        struct Failure: Error {}
+        await #expect(throws: Failure.self) {
+            try await cache.derived("broken", section: "action-plan") { () async throws -> Int in throw Failure() }
+        }
+        #expect(try await cache.derived("broken", section: "action-plan") { 7 } == 7, "a failed load was kept")
+    }
+}
+
+/// A counter tasks may share.
+final class ManagedCounter: Sendable {
+    private let count = NIOLockedValueBox(0)
+    var value: Int { count.withLockedValue { $0 } }
+    func increment() -> Int {
+        count.withLockedValue {
+            $0 += 1
+            return $0
+        }
+    }
+}
