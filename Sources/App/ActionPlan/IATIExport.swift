@@ -37,13 +37,12 @@ struct IATIExport {
             actuals[try row.decode(column: "indicator_id", as: UUID.self), default: []].append(try Value(row, country: country))
         }
         let codes = Dictionary(uniqueKeysWithValues: activities.map { ($0.id!, $0.code) })
-        let iso = ISO8601DateFormatter()
-        let now = iso.string(from: Date())
+        let now = Date().internetTimestamp
 
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<iati-activities version=\"2.03\" generated-datetime=\"\(now)\">\n"
         out.reserveCapacity(activities.count * 4_000)
         for activity in activities {
-            let updated = iso.string(from: activity.updatedAt ?? activity.createdAt ?? Date())
+            let updated = (activity.updatedAt ?? activity.createdAt ?? Date()).internetTimestamp
             out += " <iati-activity last-updated-datetime=\"\(updated)\" xml:lang=\"en\">\n"
             out += "  <iati-identifier>\(e(identifier(activity.code)))</iati-identifier>\n"
             out +=

@@ -52,11 +52,10 @@ struct MeetingAPIController: RouteCollection {
     }
 
     private func summary(_ meeting: Meeting, _ req: Request, parent: Meeting? = nil) throws -> MeetingAPI.Summary {
-        let iso = ISO8601DateFormatter()
         return MeetingAPI.Summary(
             slug: meeting.slug, title: BilingualText(en: meeting.titleEn, zh: meeting.titleZh), type: meeting.type.rawValue,
             status: meeting.status.rawValue, mode: meeting.mode.rawValue, timeZone: meeting.timeZone,
-            startsAt: meeting.startsAt.map(iso.string(from:)), endsAt: meeting.endsAt.map(iso.string(from:)), allDay: meeting.allDay,
+            startsAt: meeting.startsAt.map(\.internetTimestamp), endsAt: meeting.endsAt.map(\.internetTimestamp), allDay: meeting.allDay,
             venue: BilingualText(en: meeting.venueEn, zh: meeting.venueZh),
             languages: meeting.languages.split(separator: ",").map(String.init),
             parentSlug: (parent ?? meeting.$parent.value ?? nil)?.slug,

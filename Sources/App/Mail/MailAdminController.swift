@@ -38,10 +38,9 @@ struct MailAdminController: RouteCollection {
         let (subscriber, events) = try await events(req)
         var csv = CSVWriter()
         csv.row(["email", "occurred_at", "action", "text_version", "language", "source", "ip_hash", "detail"])
-        let iso = ISO8601DateFormatter()
         for event in events {
             csv.row([
-                subscriber.email, iso.string(from: event.occurredAt), event.action, event.textVersion, event.language, event.source,
+                subscriber.email, event.occurredAt.internetTimestamp, event.action, event.textVersion, event.language, event.source,
                 event.ipHash, event.detail,
             ])
         }

@@ -32,14 +32,13 @@ struct AtomFeed {
     let emptySince: Date
 
     func render() -> String {
-        let formatter = ISO8601DateFormatter()
         let updated = entries.map(\.updated).max() ?? emptySince
         var xml = """
             <?xml version="1.0" encoding="utf-8"?>
             <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="\(language.htmlTag)">
             <id>\(escape(id))</id>
             <title>\(escape(title))</title>
-            <updated>\(formatter.string(from: updated))</updated>
+            <updated>\(updated.internetTimestamp)</updated>
             <link rel="self" type="application/atom+xml" href="\(escape(selfLink))"/>
             \(render(alternateLink))
             <author><name>\(escape(author))</name></author>
@@ -52,8 +51,8 @@ struct AtomFeed {
                 <id>\(escape(entry.id))</id>
                 <title>\(escape(entry.title))</title>
                 \(entry.links.map(render).joined(separator: "\n"))
-                <published>\(formatter.string(from: entry.published))</published>
-                <updated>\(formatter.string(from: entry.updated))</updated>
+                <published>\(entry.published.internetTimestamp)</published>
+                <updated>\(entry.updated.internetTimestamp)</updated>
                 <summary>\(escape(entry.summary))</summary>
                 <content type="html">\(escape(entry.contentHTML))</content>
                 </entry>

@@ -159,7 +159,7 @@ struct IssueAdminController: RouteCollection {
                 req, record.issue, action: record.issue.status == .published ? "publish" : "update", before: ["status": before],
                 after: [
                     "status": record.issue.status.rawValue,
-                    "scheduled_at": record.issue.scheduledAt.map { ISO8601DateFormatter().string(from: $0) } ?? "",
+                    "scheduled_at": record.issue.scheduledAt.map(\.internetTimestamp) ?? "",
                 ], on: db)
         }
         return req.redirect(to: "/admin/newsletter-issues/\(record.issue.id!.uuidString)?notice=" + record.issue.status.rawValue)

@@ -45,7 +45,7 @@ struct Readiness: Content {
     static func mailState(_ app: Application) -> Check {
         guard let engine = app.mailEngine else { return Check(ok: true, detail: "not configured (FOCAL_SMTP_URL unset)") }
         if let since = engine.health.failingSince {
-            return Check(ok: false, detail: "failing since " + ISO8601DateFormatter().string(from: since))
+            return Check(ok: false, detail: "failing since " + since.internetTimestamp)
         }
         return Check(ok: true, detail: "ready")
     }

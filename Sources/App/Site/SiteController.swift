@@ -36,7 +36,7 @@ struct SiteController: RouteCollection {
             whatsNew: try await recent.map { entry in
                 HomePageContext.NewsItem(
                     date: LocalizedDate.format(entry.occurredAt, req.language),
-                    datetime: ISO8601DateFormatter().string(from: entry.occurredAt),
+                    datetime: entry.occurredAt.internetTimestamp,
                     text: req.t("audit.action." + entry.action) + " · " + req.t("entity." + entry.entityType) + ": " + entry.summary)
             })
         return try await req.view.render("site/home", context)

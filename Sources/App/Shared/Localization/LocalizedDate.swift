@@ -19,8 +19,8 @@ enum LocalizedDate {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone.gmt
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: instant)
-        let time = String(format: "%02d:%02d UTC", c.hour!, c.minute!)
-        let day = String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+        let time = String(format: "%02d:%02d UTC", c.hour ?? 0, c.minute ?? 0)
+        let day = String(format: "%04d-%02d-%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0)
         return (format(day, language) ?? day) + " " + time
     }
 }
