@@ -30,7 +30,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     // Vapor's timer counts reads and writes: it closes a connection whose request never completes
     // or which idles between requests, as nginx's client_header/body and keepalive timeouts do.
     app.http.server.configuration.idleTimeout = .seconds(Int64(config.httpIdleSeconds))
-    app.sessions.use(.fluent)
+    app.sessions.use { UnchangedSessionsStayUnwritten(base: $0.fluent.sessions.driver(nil)) }
     app.sessions.configuration = SessionsConfiguration(cookieName: "focal_session") { id in
         HTTPCookies.Value(string: id.string, maxAge: 8 * 3600, path: "/", isSecure: config.secureCookies, isHTTPOnly: true, sameSite: .lax)
     }
@@ -59,7 +59,13 @@ private func configureDatabase(_ app: Application, _ config: AppConfig) throws {
     case .sqlite(let path):
         try FileManager.default.createDirectory(
             atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
-        app.databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(Int64(config.databaseWaitSeconds))), as: .sqlite)
+        // SQLite runs each query on a blocking thread: as many threads as connections, so that a
+        // short query is not queued behind a long one while a core is free (WAL lets them read at once).
+        app.threadPool = NIOThreadPool(numberOfThreads: config.databasePoolSize * System.coreCount)
+        app.databases.use(
+            .sqlite(
+                .file(path), maxConnectionsPerEventLoop: config.databasePoolSize,
+                connectionPoolTimeout: .seconds(Int64(config.databaseWaitSeconds))), as: .sqlite)
         app.lifecycle.use(SQLiteWriteAheadLog())
     case .postgres(let url):
         var postgres = try SQLPostgresConfiguration(url: url)

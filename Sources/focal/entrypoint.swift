@@ -3,9 +3,14 @@ import Foundation
 import Logging
 import Vapor
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 @main
 enum Entrypoint {
     static func main() async throws {
+        limitMemoryArenas()
         var env = try Environment.detect()
         // `serve --demo` is Focal's own flag: take it out before Vapor parses the command line.
         let demo = env.arguments.contains("--demo")
@@ -36,5 +41,18 @@ enum Entrypoint {
             exit(1)
         }
         try await app.asyncShutdown()
+    }
+
+    /// glibc gives threads that allocate at the same moment arenas of their own, up to eight per
+    /// core, and keeps what is freed in each. Under the load benchmark that took the peak resident
+    /// size from 131 MB to 190 MB, at no gain in throughput; two arenas keep it near the live data.
+    /// MALLOC_ARENA_MAX, when set, decides instead. (Swift's Glibc module leaves out malloc.h.)
+    private static func limitMemoryArenas() {
+        #if canImport(Glibc)
+            typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+            let arenaMaximum: Int32 = -8  // M_ARENA_MAX in malloc.h
+            guard ProcessInfo.processInfo.environment["MALLOC_ARENA_MAX"] == nil, let mallopt = dlsym(nil, "mallopt") else { return }
+            _ = unsafeBitCast(mallopt, to: Mallopt.self)(arenaMaximum, 2)
+        #endif
     }
 }
