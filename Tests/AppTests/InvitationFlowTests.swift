@@ -365,28 +365,23 @@ struct InvitationFlowTests {
         try await withApp(loadDemo: true, environment: ["FOCAL_METRICS_TOKEN": token, "FOCAL_PAGE_CACHE_SECONDS": "3600"]) {
             app async throws in
             let fixture = try await Self.inviteThree(app)
-            func lookups(_ result: String) async throws -> Int {
-                let text = try await app.testing().sendRequest(.GET, "/metrics", headers: ["Authorization": "Bearer " + token]).body.string
-                let line = text.split(separator: "\n").first { $0.hasPrefix("focal_page_cache_lookups_total{result=\"\(result)\"}") }
-                return line.flatMap { $0.split(separator: " ").last }.flatMap { Int($0) } ?? 0
-            }
             let name = "Illustrative focal point, Myanmar"
             let before = try await app.testing().sendRequest(.GET, "/meetings/flow-meeting/participants")
             #expect(before.status == .ok)
             #expect(!before.text.contains(name))
             #expect(try await app.testing().sendRequest(.GET, "/action-plan").status == .ok)
-            let misses = try await lookups("miss")
+            let misses = try await pageCacheLookups(app, "miss", token: token)
 
             let myanmar = try await Self.participation(app, fixture.meeting, personName: name)
             let link = MeetingLinks.rsvp(for: myanmar, meeting: fixture.meeting, secret: try app.focalConfig.sessionSecret)
             #expect(try await postForm(app, link, fields: ["answer": "register", "consent": "yes"]).status == .ok)
 
-            let hits = try await lookups("hit")
+            let hits = try await pageCacheLookups(app, "hit", token: token)
             #expect(try await app.testing().sendRequest(.GET, "/action-plan").status == .ok)
-            #expect(try await lookups("hit") == hits + 1, "the answer emptied the action plan's cached page")
+            #expect(try await pageCacheLookups(app, "hit", token: token) == hits + 1, "the answer emptied the action plan's cached page")
             let after = try await app.testing().sendRequest(.GET, "/meetings/flow-meeting/participants")
             #expect(after.text.contains(name), "the cached list of participants outlived the answer")
-            #expect(try await lookups("miss") == misses + 1)
+            #expect(try await pageCacheLookups(app, "miss", token: token) == misses + 1)
         }
     }
 }

@@ -99,12 +99,9 @@ struct OperationsTests {
             }
             #expect(bodies.allSatisfy { $0.0 == .ok })
             #expect(Set(bodies.map(\.1)).count == 1, "the readers got different pages")
-            let text = try await app.testing().sendRequest(.GET, "/metrics", headers: ["Authorization": "Bearer " + Self.token]).body.string
-            #expect(text.contains(#"focal_page_cache_lookups_total{result="miss"} 1"#), "more than one reader rendered the page")
-            let counted = ["hit", "wait"].compactMap { result in
-                text.split(separator: "\n").first { $0.hasPrefix(#"focal_page_cache_lookups_total{result="\#(result)"}"#) }
-                    .flatMap { $0.split(separator: " ").last }.flatMap { Int($0) }
-            }.reduce(0, +)
+            #expect(try await pageCacheLookups(app, "miss", token: Self.token) == 1, "more than one reader rendered the page")
+            let counted =
+                try await pageCacheLookups(app, "hit", token: Self.token) + pageCacheLookups(app, "wait", token: Self.token)
             #expect(counted == 23, "the other 23 readers were not served the one render")
         }
     }

@@ -115,22 +115,17 @@ struct ProgressReportTests {
         try await withApp(loadDemo: true, environment: ["FOCAL_METRICS_TOKEN": token, "FOCAL_PAGE_CACHE_SECONDS": "3600"]) {
             app async throws in
             let setup = try await Setup.make(app)
-            func misses() async throws -> Int {
-                let text = try await app.testing().sendRequest(.GET, "/metrics", headers: ["Authorization": "Bearer " + token]).body.string
-                let line = text.split(separator: "\n").first { $0.hasPrefix(#"focal_page_cache_lookups_total{result="miss"}"#) }
-                return line.flatMap { $0.split(separator: " ").last }.flatMap { Int($0) } ?? 0
-            }
             _ = try await app.testing().sendRequest(.GET, "/action-plan/activities/CC-1")
-            let rendered = try await misses()
+            let rendered = try await pageCacheLookups(app, "miss", token: token)
             let id = try await Self.create(app, setup, setup.fields())
             let submit = try await postForm(app, "/action-plan/reports/\(id.uuidString)/submit", fields: [:], headers: setup.focalPoint)
             #expect(submit.status == .seeOther)
             _ = try await app.testing().sendRequest(.GET, "/action-plan/activities/CC-1")
-            #expect(try await misses() == rendered, "a draft or a submission emptied the page cache")
+            #expect(try await pageCacheLookups(app, "miss", token: token) == rendered, "a draft or a submission emptied the page cache")
             let validate = try await postForm(app, "/action-plan/reports/\(id.uuidString)/validate", fields: [:], headers: setup.editor)
             #expect(validate.status == .seeOther)
             let page = try await app.testing().sendRequest(.GET, "/action-plan/activities/CC-1")
-            #expect(try await misses() == rendered + 1, "the validation did not empty the page cache")
+            #expect(try await pageCacheLookups(app, "miss", token: token) == rendered + 1, "the validation did not empty the page cache")
             #expect(page.status == .ok)
         }
     }

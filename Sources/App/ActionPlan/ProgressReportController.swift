@@ -147,13 +147,9 @@ struct ProgressReportController: RouteCollection {
     func list(req: Request) async throws -> View {
         var query = ProgressReport.query(on: req.db)
         if let allowed = try await allowedCountries(req) { query = query.filter(\.$country.$id ~~ Array(allowed)) }
-        let total = try await query.count()
-        let paging = ListPaging(requested: ListPaging.requestedPage(req), total: total, base: "/action-plan/reports", query: "")
-        let reports =
-            total == 0
-            ? []
-            : try await query.copy().with(\.$activity).with(\.$country).sort(\.$year, .descending).sort(\.$updatedAt, .descending)
-                .sort(\.$id).range(paging.range).all()
+        let (paging, reports) = try await ListPaging.page(of: query, req, base: "/action-plan/reports") {
+            $0.with(\.$activity).with(\.$country).sort(\.$year, .descending).sort(\.$updatedAt, .descending)
+        }
         let context = ListContext(
             chrome: try await Chrome.make(for: req, title: req.t("report.title")),
             rows: reports.map {

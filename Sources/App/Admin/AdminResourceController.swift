@@ -22,8 +22,7 @@ struct AdminResourceController<Resource: AdminResource>: RouteCollection {
         let paging: ListPaging
         let records: [Resource.Record]
         if query.isEmpty {
-            paging = ListPaging(requested: requested, total: try await Resource.listQuery(on: req.db).count(), base: Self.base, query: "")
-            records = paging.total == 0 ? [] : try await Self.ordered(Resource.listQuery(on: req.db)).range(paging.range).all()
+            (paging, records) = try await ListPaging.page(of: Resource.listQuery(on: req.db), req, base: Self.base)
         } else {
             // A search matches what the cells show (names of linked records, translated labels), so it
             // reads the whole list; the unsearched list, the common case, reads one page.

@@ -1,3 +1,4 @@
+import Fluent
 import Vapor
 
 /// Which page of an admin list a request asks for, and the links to the pages around it. Lists
@@ -45,5 +46,20 @@ struct ListPaging: Encodable, Sendable {
         var allowed = CharacterSet.urlQueryAllowed
         allowed.remove(charactersIn: "&=+#?")
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+    }
+}
+
+extension ListPaging {
+    /// The page of `query` a request asks for, and the paging around it: the rows are counted, then
+    /// only that page is read, in `order` with the record's id breaking ties so rows keep their page.
+    static func page<Record: Model>(
+        of query: QueryBuilder<Record>, _ req: Request, base: String,
+        order: (QueryBuilder<Record>) -> QueryBuilder<Record> = { $0 }
+    ) async throws -> (paging: ListPaging, rows: [Record]) {
+        let total = try await query.copy().count()
+        let paging = ListPaging(requested: requestedPage(req), total: total, base: base, query: "")
+        guard total > 0 else { return (paging, []) }
+        let ordered = order(query.copy()).sort(.path([.id], schema: Record.schemaOrAlias), .ascending)
+        return (paging, try await ordered.range(paging.range).all())
     }
 }

@@ -84,11 +84,9 @@ struct CampaignController: RouteCollection {
     }
 
     func list(req: Request) async throws -> View {
-        let total = try await Campaign.query(on: req.db).count()
-        let paging = ListPaging(requested: ListPaging.requestedPage(req), total: total, base: "/admin/campaigns", query: "")
-        let campaigns =
-            total == 0
-            ? [] : try await Campaign.query(on: req.db).sort(\.$createdAt, .descending).sort(\.$id).range(paging.range).all()
+        let (paging, campaigns) = try await ListPaging.page(of: Campaign.query(on: req.db), req, base: "/admin/campaigns") {
+            $0.sort(\.$createdAt, .descending)
+        }
         let context = AdminListContext(
             chrome: try await Chrome.make(for: req, title: req.t("admin.campaigns")), heading: req.t("admin.campaigns"), slug: "campaigns",
             query: "",

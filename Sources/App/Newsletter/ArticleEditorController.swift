@@ -142,11 +142,9 @@ struct ArticleEditorController: RouteCollection {
     // MARK: handlers
 
     func list(req: Request) async throws -> View {
-        let total = try await Article.query(on: req.db).count()
-        let paging = ListPaging(requested: ListPaging.requestedPage(req), total: total, base: "/admin/articles", query: "")
-        let articles =
-            total == 0
-            ? [] : try await Article.query(on: req.db).sort(\.$updatedAt, .descending).sort(\.$id).range(paging.range).all()
+        let (paging, articles) = try await ListPaging.page(of: Article.query(on: req.db), req, base: "/admin/articles") {
+            $0.sort(\.$updatedAt, .descending)
+        }
         let context = AdminListContext(
             chrome: try await Chrome.make(for: req, title: req.t("admin.articles")), heading: req.t("admin.articles"), slug: "articles",
             query: "", newHref: "/admin/articles/new", columns: [req.t("field.title"), req.t("field.language"), req.t("field.version")],

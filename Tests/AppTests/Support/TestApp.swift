@@ -114,3 +114,11 @@ actor AppLimiter {
         if waiting.isEmpty { available += 1 } else { waiting.removeFirst().resume() }
     }
 }
+
+/// How many page-cache lookups of a kind ("hit", "miss", "wait", "refresh") the app's /metrics
+/// counts, read with its metrics token.
+func pageCacheLookups(_ app: Application, _ result: String, token: String) async throws -> Int {
+    let text = try await app.testing().sendRequest(.GET, "/metrics", headers: ["Authorization": "Bearer " + token]).body.string
+    let line = text.split(separator: "\n").first { $0.hasPrefix(#"focal_page_cache_lookups_total{result="\#(result)"}"#) }
+    return line.flatMap { $0.split(separator: " ").last }.flatMap { Int($0) } ?? 0
+}
