@@ -59,13 +59,9 @@ private func configureDatabase(_ app: Application, _ config: AppConfig) throws {
     case .sqlite(let path):
         try FileManager.default.createDirectory(
             atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
-        // SQLite runs each query on a blocking thread: as many threads as connections, so that a
-        // short query is not queued behind a long one while a core is free (WAL lets them read at once).
-        app.threadPool = NIOThreadPool(numberOfThreads: config.databasePoolSize * System.coreCount)
-        app.databases.use(
-            .sqlite(
-                .file(path), maxConnectionsPerEventLoop: config.databasePoolSize,
-                connectionPoolTimeout: .seconds(Int64(config.databaseWaitSeconds))), as: .sqlite)
+        // One connection per event loop: SQLiteNIO's busy handler retries without pause, so writers
+        // on more connections spin on each other's lock instead of queueing.
+        app.databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(Int64(config.databaseWaitSeconds))), as: .sqlite)
         app.lifecycle.use(SQLiteWriteAheadLog())
     case .postgres(let url):
         var postgres = try SQLPostgresConfiguration(url: url)
