@@ -23,7 +23,7 @@ struct AuthTests {
             #expect(editor.location == "/admin")
             let member = try await Self.attemptLogin(app, email: Demo.focalPoint.email.uppercased(), password: Demo.focalPoint.password)
             #expect(member.status == .seeOther)
-            #expect(member.location == "/account/profile")
+            #expect(member.location == "/account")
             let user = try await User.query(on: app.db).filter(\.$email == Demo.editor.email).first()
             #expect(user?.lastLoginAt != nil)
         }

@@ -31,7 +31,7 @@ struct RegistryAdminTests {
             #expect(country.nameZh == "日本")
             #expect(country.group == .observer)
             #expect(country.membershipSince == "2020-01-02")
-            #expect(response.location == "/admin/countries/\(country.id!.uuidString)/edit")
+            #expect(response.location == "/admin/countries/\(country.id!.uuidString)/edit?done=created")
             let entry = try #require(
                 try await AuditEntry.query(on: app.db).filter(\.$entityType == "country").filter(\.$entityID == country.id!.uuidString)
                     .first())

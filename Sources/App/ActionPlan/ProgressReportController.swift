@@ -16,6 +16,8 @@ struct ProgressReportController: RouteCollection {
         let rows: [Row]
         let newHref: String
         let paging: ListPaging
+        /// The list by status, each a link; the current one marked.
+        let statuses: [Chrome.NavItem]
     }
 
     struct FormContext: Encodable {
@@ -147,7 +149,10 @@ struct ProgressReportController: RouteCollection {
     func list(req: Request) async throws -> View {
         var query = ProgressReport.query(on: req.db)
         if let allowed = try await allowedCountries(req) { query = query.filter(\.$country.$id ~~ Array(allowed)) }
-        let (paging, reports) = try await ListPaging.page(of: query, req, base: "/action-plan/reports") {
+        let status = (try? req.query.get(String.self, at: "status")).flatMap(ReportStatus.init(rawValue:))
+        if let status { query = query.filter(\.$status == status) }
+        let filters = status.map { [(name: "status", value: $0.rawValue)] } ?? []
+        let (paging, reports) = try await ListPaging.page(of: query, req, base: "/action-plan/reports", filters: filters) {
             $0.with(\.$activity).with(\.$country).sort(\.$year, .descending).sort(\.$updatedAt, .descending)
         }
         let context = ListContext(
@@ -158,8 +163,19 @@ struct ProgressReportController: RouteCollection {
                     country: $0.country?.name(req.language) ?? req.t("report.whole_activity"),
                     status: req.t("report_status." + $0.status.rawValue),
                     href: "/action-plan/reports/\($0.id!.uuidString)")
-            }, newHref: "/action-plan/reports/new", paging: paging)
+            }, newHref: "/action-plan/reports/new", paging: paging,
+            statuses: statusFilters(req, current: status))
         return try await req.view.render("action-plan/reports", context)
+    }
+
+    /// The list's status filter: all reports, then each status.
+    private func statusFilters(_ req: Request, current: ReportStatus?) -> [Chrome.NavItem] {
+        let choices: [ReportStatus?] = [nil] + ReportStatus.allCases.map { $0 }
+        return choices.map { choice in
+            let label = choice.map { req.t("report_status." + $0.rawValue) } ?? req.t("report.all_statuses")
+            let href = "/action-plan/reports" + (choice.map { "?status=" + $0.rawValue } ?? "")
+            return Chrome.NavItem(href: href, label: label, current: choice == current)
+        }
     }
 
     func new(req: Request) async throws -> View {

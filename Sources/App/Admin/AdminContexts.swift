@@ -63,6 +63,8 @@ struct AuditRow: Encodable {
     let entity: String
     let summary: String
     let changes: [Change]
+    /// The names of the changed fields, the summary the changes fold under.
+    var changedFields: String { changes.map(\.field).joined(separator: ", ") }
 
     init(_ entry: AuditEntry, _ req: Request) {
         when = LocalizedDate.format(entry.occurredAt, req.language)

@@ -1,19 +1,8 @@
 import Fluent
 import Vapor
 
-/// The staff dashboard, the centre's profile and the audit log.
+/// The centre's profile and the audit log.
 struct AdminController: RouteCollection {
-    struct DashboardContext: Encodable {
-        struct Tile: Encodable {
-            let href: String
-            let label: String
-            let count: Int
-        }
-        let chrome: Chrome
-        let tiles: [Tile]
-        let recent: [AuditRow]
-    }
-
     struct AuditLogContext: Encodable {
         let chrome: Chrome
         let query: String
@@ -23,31 +12,9 @@ struct AdminController: RouteCollection {
 
     func boot(routes: any RoutesBuilder) throws {
         let staff = routes.requiring(.editor)
-        staff.get("admin", use: dashboard)
         staff.get("admin", "centre", use: editCentre)
         staff.post("admin", "centre", use: updateCentre)
         staff.get("admin", "audit", use: auditLog)
-    }
-
-    func dashboard(req: Request) async throws -> View {
-        let db = req.db
-        var tiles: [DashboardContext.Tile] = [
-            .init(href: "/admin/countries", label: req.t("admin.countries"), count: try await Country.query(on: db).count()),
-            .init(href: "/admin/organisations", label: req.t("admin.organisations"), count: try await Organisation.query(on: db).count()),
-            .init(href: "/admin/people", label: req.t("admin.people"), count: try await Person.query(on: db).count()),
-            .init(href: "/admin/positions", label: req.t("admin.positions"), count: try await Position.query(on: db).count()),
-            .init(
-                href: "/admin/focal-points", label: req.t("admin.focal-points"),
-                count: try await FocalPointAppointment.query(on: db).count()),
-            .init(href: "/admin/contact-points", label: req.t("admin.contact-points"), count: try await ContactPoint.query(on: db).count()),
-        ]
-        if req.role == .admin {
-            tiles.append(.init(href: "/admin/users", label: req.t("admin.users"), count: try await User.query(on: db).count()))
-        }
-        let recent = try await AuditEntry.query(on: db).sort(\.$occurredAt, .descending).range(..<10).all()
-        let context = DashboardContext(
-            chrome: try await Chrome.make(for: req, title: req.t("admin.title")), tiles: tiles, recent: recent.map { AuditRow($0, req) })
-        return try await req.view.render("admin/dashboard", context)
     }
 
     func auditLog(req: Request) async throws -> View {
@@ -106,7 +73,7 @@ struct AdminController: RouteCollection {
                 summary: profile.nameEn, before: before, after: CentreProfileForm.values(of: profile)
             ).save(on: db)
         }
-        return req.redirect(to: "/admin/centre")
+        return req.redirect(to: "/admin/centre", confirming: "saved")
     }
 
     private func renderCentre(

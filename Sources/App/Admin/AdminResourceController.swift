@@ -75,7 +75,7 @@ struct AdminResourceController<Resource: AdminResource>: RouteCollection {
             try await record.save(on: db)
             try await audit(req, action: "end", record: record, before: before, on: db)
         }
-        return req.redirect(to: "\(Self.base)/\(record.id!.uuidString)/edit")
+        return req.redirect(to: "\(Self.base)/\(record.id!.uuidString)/edit", confirming: "ended")
     }
 
     private func save(_ req: Request, record existing: Resource.Record?) async throws -> Response {
@@ -96,9 +96,9 @@ struct AdminResourceController<Resource: AdminResource>: RouteCollection {
             if case .password = spec.kind { return !input.text(spec.name).isEmpty }
             return false
         }
-        if existing != nil, !typesPassword, Resource.values(of: record) == before {
-            if let back = raw["_return"].flatMap(AuthController.safeDestination) { return req.redirect(to: back) }
-            return req.redirect(to: "\(Self.base)/\(record.id!.uuidString)/edit")
+        if let existing, !typesPassword, Resource.values(of: record) == before {
+            let back = raw["_return"].flatMap(AuthController.safeDestination) ?? Resource.rowHref(existing)
+            return req.redirect(to: back, confirming: "unchanged")
         }
         try await Resource.beforeSave(record, input: input, req: req)
         do {
@@ -111,8 +111,9 @@ struct AdminResourceController<Resource: AdminResource>: RouteCollection {
             guard let explained = Resource.explain(constraintFailure: error, input: input, req: req) else { throw error }
             return try await renderForm(req, record: existing, values: input, errors: explained, status: .conflict)
         }
-        if let back = raw["_return"].flatMap(AuthController.safeDestination) { return req.redirect(to: back) }
-        return req.redirect(to: "\(Self.base)/\(record.id!.uuidString)/edit")
+        // The record's hub (a meeting's, an issue's) or its form, saying what was done.
+        let back = raw["_return"].flatMap(AuthController.safeDestination) ?? Resource.rowHref(record)
+        return req.redirect(to: back, confirming: existing == nil ? "created" : "saved")
     }
 
     private func audit(_ req: Request, action: String, record: Resource.Record, before: [String: String], on db: any Database) async throws

@@ -21,7 +21,8 @@ struct ListPaging: Encodable, Sendable {
         max(1, (try? req.query.get(Int.self, at: "page")) ?? 1)
     }
 
-    init(requested: Int, total: Int, base: String, query: String) {
+    /// `filters` are the list's other query parameters (`status=submitted`), kept on every page link.
+    init(requested: Int, total: Int, base: String, query: String, filters: [(name: String, value: String)] = []) {
         let pageCount = max(1, (total + Self.pageSize - 1) / Self.pageSize)
         let page = min(max(1, requested), pageCount)
         self.page = page
@@ -32,6 +33,7 @@ struct ListPaging: Encodable, Sendable {
         func href(_ target: Int) -> String {
             var items: [String] = []
             if !query.isEmpty { items.append("q=" + Self.encoded(query)) }
+            items += filters.map { $0.name + "=" + Self.encoded($0.value) }
             if target > 1 { items.append("page=\(target)") }
             return items.isEmpty ? base : base + "?" + items.joined(separator: "&")
         }
@@ -53,11 +55,11 @@ extension ListPaging {
     /// The page of `query` a request asks for, and the paging around it: the rows are counted, then
     /// only that page is read, in `order` with the record's id breaking ties so rows keep their page.
     static func page<Record: Model>(
-        of query: QueryBuilder<Record>, _ req: Request, base: String,
+        of query: QueryBuilder<Record>, _ req: Request, base: String, filters: [(name: String, value: String)] = [],
         order: (QueryBuilder<Record>) -> QueryBuilder<Record> = { $0 }
     ) async throws -> (paging: ListPaging, rows: [Record]) {
         let total = try await query.copy().count()
-        let paging = ListPaging(requested: requestedPage(req), total: total, base: base, query: "")
+        let paging = ListPaging(requested: requestedPage(req), total: total, base: base, query: "", filters: filters)
         guard total > 0 else { return (paging, []) }
         let ordered = order(query.copy()).sort(.path([.id], schema: Record.schemaOrAlias), .ascending)
         return (paging, try await ordered.range(paging.range).all())

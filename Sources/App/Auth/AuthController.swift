@@ -62,7 +62,7 @@ struct AuthController: RouteCollection {
         user.lastLoginAt = Date()
         try await user.save(on: req.db)
         await SessionFreshnessMiddleware.begin(req, as: user)
-        return req.redirect(to: Self.safeDestination(next) ?? (user.role.isStaff ? "/admin" : "/account/profile"))
+        return req.redirect(to: Self.safeDestination(next) ?? (user.role.isStaff ? "/admin" : "/account"))
     }
 
     func logout(req: Request) async throws -> Response {

@@ -37,6 +37,15 @@ struct Chrome: Encodable {
     let csrf: String?
     let centre: CentreContext
     let showsIllustrativeNote: Bool
+    /// The staff menu by area, on staff pages.
+    var adminNav: AdminNavigation? = nil
+    /// The confirmation after a change (`?done=saved`), for the signed-in person who made it.
+    var confirmation: String? = nil
+
+    /// Confirmations a redirect may ask for; anything else in `done` is ignored.
+    static let confirmations: Set<String> = [
+        "created", "saved", "unchanged", "ended", "published", "scheduled", "sent", "cancelled", "locked",
+    ]
 
     static func make(for request: Request, title: String, showsIllustrativeNote: Bool = false) async throws -> Chrome {
         let language = request.language
@@ -49,8 +58,8 @@ struct Chrome: Encodable {
             ("/contact", "nav.contact"),
         ]
         if let user, user.role.isStaff { nav.append(("/admin", "nav.admin")) }
-        if let user, user.role == .focalPoint { nav.append(("/account/profile", "nav.my_profile")) }
-        return Chrome(
+        if let user, user.role == .focalPoint { nav.append(("/account", "nav.my_work")) }
+        var chrome = Chrome(
             lang: language.rawValue,
             htmlLang: language.htmlTag,
             title: title,
@@ -73,6 +82,15 @@ struct Chrome: Encodable {
             csrf: user == nil ? nil : request.csrfToken(),
             centre: CentreContext(centre, language),
             showsIllustrativeNote: showsIllustrativeNote)
+        if let user {
+            if user.role.isStaff, AdminNavigation.covers(path) {
+                chrome.adminNav = AdminNavigation(path: path, includesUsers: user.role == .admin, t: request.t)
+            }
+            if let done = try? request.query.get(String.self, at: "done"), confirmations.contains(done) {
+                chrome.confirmation = request.t("done." + done)
+            }
+        }
+        return chrome
     }
 }
 
