@@ -220,7 +220,7 @@ def submit(page, form):
     there fails the step with its words."""
     with page.expect_navigation():
         form.locator("button[type=submit], input[type=submit]").first.click()
-    refused = [text.strip() for text in page.locator(".form-error, .field-error").all_inner_texts() if text.strip()]
+    refused = [text.strip() for text in page.locator(".form-error, .field-error, .error-summary").all_inner_texts() if text.strip()]
     if refused:
         raise StepFailed(f"refused at {path_of(page.url)}: " + " ".join(refused))
 
@@ -503,6 +503,12 @@ def send_campaign(page, kind, choices, texts=None):
     for name, value in (texts or {}).items():
         page.fill(f"[name={name}]", value)
     submit(page, form_to(page, "/admin/campaigns"))
+    # Send now leads to a check page: recipients per language and the message as each will get it.
+    click_link(page, "main a[href$='/start']", "Send now")
+    if "recipient" not in text_of(page, "main .check-consequences"):
+        raise StepFailed("the check page before sending does not say how many recipients")
+    if page.locator("main iframe.mail-preview, main .mail-preview iframe").count() == 0:
+        raise StepFailed("the check page before sending shows no preview of the message")
     submit(page, form_to(page, "/start"))
     progress = wait_until("the campaign to finish sending", lambda: finished_progress(page))
     if progress["failed"] != "0" or progress["sent"] == "0":
@@ -640,6 +646,11 @@ def edit_article(page, editor, title, paragraph):
 
 def move_issue(page, hub, action, status):
     visit(page, hub + "?lang=en")
+    if action == "/publish":
+        # Publish leads to a check page that says what will become public, then publishes.
+        click_link(page, "main a[href$='/publish']", "Publish now")
+        if "public" not in text_of(page, "main .check-consequences"):
+            raise StepFailed("the check page before publishing does not say what becomes public")
     submit(page, form_to(page, action))
     expect_text(page, "main p.muted strong", status, "the issue's status")
 

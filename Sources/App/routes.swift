@@ -8,6 +8,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: AccountController())
     try app.register(collection: AdminController())
     try app.register(collection: WorkspaceController())
+    try app.register(collection: CampaignCheckController())
     for resource in AdminResources.all { try app.register(adminResource: resource) }
     try app.register(collection: NetworkAPIController())
     try app.register(collection: MeetingsController())

@@ -49,6 +49,7 @@ struct ProgressReportController: RouteCollection {
         let staff = routes.requiring(.editor)
         staff.post("action-plan", "reports", ":id", "validate", use: validate)
         staff.post("action-plan", "reports", ":id", "return", use: sendBack)
+        staff.get("action-plan", "activities", ":code", "lock", use: lockCheck)
         staff.post("action-plan", "activities", ":code", "lock", use: lock)
     }
 
@@ -339,6 +340,36 @@ struct ProgressReportController: RouteCollection {
     }
 
     /// Locks a year of an activity once every report for it is validated.
+    /// The page before a year is locked: what it freezes, and why it cannot be locked yet if so.
+    func lockCheck(req: Request) async throws -> View {
+        guard let activity = try await Activity.query(on: req.db).filter(\.$code == (req.parameters.get("code") ?? "")).first() else {
+            throw Abort(.notFound, reason: req.t("error.not_found"))
+        }
+        let activityID = try activity.requireID()
+        guard let year = try? req.query.get(Int.self, at: "year") else { throw Abort(.badRequest, reason: req.t("validation.year")) }
+        let open = try await ProgressReport.query(on: req.db).filter(\.$activity.$id == activityID).filter(\.$year == year)
+            .filter(\.$status != .validated).count()
+        let validated = try await ProgressReport.query(on: req.db).filter(\.$activity.$id == activityID).filter(\.$year == year)
+            .filter(\.$status == .validated).count()
+        var refusal: String? = open > 0 ? req.t("report.unvalidated_reports") : nil
+        if try await ReportingRules.isLocked(activityID: activityID, year: year, on: req.db) { refusal = req.t("check.lock.already") }
+        let heading = req.t("check.lock.heading", ["year": "\(year)"])
+        let back = "/action-plan/activities/" + activity.code
+        return try await req.view.render(
+            "admin/check",
+            CheckPageContext(
+                chrome: try await Chrome.make(for: req, title: heading), heading: heading,
+                facts: [
+                    .init(label: req.t("field.activity"), value: activity.code + " · " + activity.title(req.language)),
+                    .init(label: req.t("field.year"), value: "\(year)"),
+                    .init(label: req.t("check.lock.validated"), value: "\(validated)"),
+                ],
+                consequences: [req.t("check.lock.frozen", ["year": "\(year)"]), req.t("check.lock.final")], refusal: refusal,
+                action: "/action-plan/activities/\(activity.code)/lock", csrf: req.csrfToken(),
+                hidden: [.init(name: "year", value: "\(year)")],
+                confirmLabel: req.t("check.lock.confirm", ["year": "\(year)"]), backHref: back))
+    }
+
     func lock(req: Request) async throws -> Response {
         guard let activity = try await Activity.query(on: req.db).filter(\.$code == (req.parameters.get("code") ?? "")).first() else {
             throw Abort(.notFound, reason: req.t("error.not_found"))
@@ -361,7 +392,7 @@ struct ProgressReportController: RouteCollection {
                 before: [:], after: ["locked_year": "\(year)"]
             ).save(on: db)
         }
-        return req.redirect(to: "/action-plan/activities/" + activity.code)
+        return req.redirect(to: "/action-plan/activities/" + activity.code, confirming: "locked")
     }
 
     private func find(_ req: Request) async throws -> ProgressReport {

@@ -366,7 +366,14 @@ struct CampaignController: RouteCollection {
     }
 
     private func message(_ problem: CampaignPreparation.Problem, _ req: Request) -> String {
-        switch problem {
+        problem.explained(req)
+    }
+}
+
+extension CampaignPreparation.Problem {
+    /// The reason in the reader's language.
+    func explained(_ req: Request) -> String {
+        switch self {
         case .notFound: return req.t("error.not_found")
         case .nothingToSend: return req.t("mail.nothing_to_send")
         case .noRecipients: return req.t("mail.no_recipients")

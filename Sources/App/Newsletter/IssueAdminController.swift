@@ -42,6 +42,7 @@ struct IssueAdminController: RouteCollection {
         staff.get(use: hub)
         staff.get("preview", use: preview)
         staff.post("submit", use: submit)
+        staff.get("publish", use: publishCheck)
         staff.post("publish", use: publish)
         staff.post("schedule", use: schedule)
         staff.post("draft", use: draft)
@@ -72,6 +73,14 @@ struct IssueAdminController: RouteCollection {
     func submit(req: Request) async throws -> Response {
         let record = try await record(req)
         return try await change(req, record) { () throws(IssueWorkflow.Refusal) in try IssueWorkflow.submitForReview(record.issue) }
+    }
+
+    /// The page before Publish: what will become public where, and what will not happen (no mail).
+    func publishCheck(req: Request) async throws -> View {
+        let record = try await record(req)
+        var refusal = IssueWorkflow.checkPublishable(record).map { message($0, req) }
+        if record.issue.status == .published { refusal = message(.notAllowed(from: .published), req) }
+        return try await req.view.render("admin/check", try await IssuePublishCheck.context(req, record, refusal: refusal))
     }
 
     func publish(req: Request) async throws -> Response {

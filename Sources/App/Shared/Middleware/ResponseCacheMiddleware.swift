@@ -117,6 +117,8 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         }
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
+        // A response with a policy of its own (a mail preview shown in a frame) keeps it.
+        guard !response.headers.contains(name: "Content-Security-Policy") else { return response }
         response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
         response.headers.replaceOrAdd(
             name: "Content-Security-Policy",
