@@ -55,7 +55,11 @@ struct SubscriptionController: RouteCollection {
     }
 
     func form(req: Request) async throws -> View {
-        try await render(req, values: ["language": req.language.rawValue, "lists": "newsletter"], errors: FieldErrors(), notice: nil)
+        // The home page's subscribe box brings the address along; it is checked when the form is sent.
+        let email = String(
+            ((try? req.query.get(String.self, at: "email")) ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(254))
+        return try await render(
+            req, values: ["language": req.language.rawValue, "lists": "newsletter", "email": email], errors: FieldErrors(), notice: nil)
     }
 
     func subscribe(req: Request) async throws -> Response {

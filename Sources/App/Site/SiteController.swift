@@ -20,25 +20,17 @@ struct SiteController: RouteCollection {
             \.$illustrative == true
         ).count()
         async let illustrative = Person.query(on: req.db).filter(\.$illustrative == true).count()
-        async let recent = AuditEntry.query(on: req.db)
-            .filter(\.$entityType ~~ HomePageContext.publicEntityTypes)
-            .sort(\.$occurredAt, .descending).range(..<8).all()
+        async let latest = FrontPage.latestIssue(req)
+        async let meetings = FrontPage.meetings(req)
+        async let plan = FrontPage.plan(req)
+        async let countries = FrontPage.memberStates(req)
         let chrome = try await Chrome.make(for: req, title: req.t("home.title"), showsIllustrativeNote: try await illustrative > 0)
         let centre = try await CentreSnapshot.current(req)
-        let context = HomePageContext(
-            chrome: chrome,
-            nameEn: centre.nameEn,
-            nameZh: centre.nameZh,
-            memberStates: try await memberStates,
-            organisations: try await organisations,
-            activeFocalPoints: try await focalPoints,
-            illustrativeFocalPoints: try await illustrativeFocalPoints,
-            whatsNew: try await recent.map { entry in
-                HomePageContext.NewsItem(
-                    date: LocalizedDate.format(entry.occurredAt, req.language),
-                    datetime: entry.occurredAt.internetTimestamp,
-                    text: req.t("audit.action." + entry.action) + " · " + req.t("entity." + entry.entityType) + ": " + entry.summary)
-            })
+        let context = FrontPageContext(
+            chrome: chrome, nameEn: centre.nameEn, nameZh: centre.nameZh, memberStates: try await memberStates,
+            organisations: try await organisations, activeFocalPoints: try await focalPoints,
+            illustrativeFocalPoints: try await illustrativeFocalPoints, latest: try await latest, upcoming: try await meetings.upcoming,
+            recent: try await meetings.recent, plan: try await plan, countries: try await countries)
         return try await req.view.render("site/home", context)
     }
 
@@ -46,28 +38,6 @@ struct SiteController: RouteCollection {
         try await req.view.render(
             "site/contact", ContactPageContext(chrome: try await Chrome.make(for: req, title: req.t("contact.title"))))
     }
-}
-
-struct HomePageContext: Encodable {
-    /// Records the public network shows. Not people as such: a person record may be a meeting
-    /// delegate who did not consent to be listed (their positions and appointments are shown).
-    static let publicEntityTypes = ["country", "organisation", "position", "focal_point"]
-
-    struct NewsItem: Encodable {
-        let date: String
-        /// The same instant for machines (a valid `<time datetime>`).
-        let datetime: String
-        let text: String
-    }
-
-    let chrome: Chrome
-    let nameEn: String
-    let nameZh: String
-    let memberStates: Int
-    let organisations: Int
-    let activeFocalPoints: Int
-    let illustrativeFocalPoints: Int
-    let whatsNew: [NewsItem]
 }
 
 struct ContactPageContext: Encodable {
