@@ -130,4 +130,27 @@ final class ManagedCounter: Sendable {
             return $0
         }
     }
+
+    @Test("A page from the cache remembers ?lang= in the reader's cookie, whatever the first reader had, and keeps no one's cookies")
+    func languageCookieOnCachedPages() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            // The first reader already chose Chinese: the render sets no cookie.
+            var first = HTTPHeaders()
+            first.add(name: .cookie, value: "lang=zh")
+            let render = try await app.testing().sendRequest(.GET, "/network?lang=zh", headers: first)
+            #expect(render.status == .ok)
+            #expect(render.headers[.setCookie].isEmpty, "a reader whose cookie says zh is told zh again")
+            // A new reader gets the same cached page and the cookie remembering the choice.
+            let hit = try await app.testing().sendRequest(.GET, "/network?lang=zh")
+            #expect(hit.headers.first(name: .eTag) == render.headers.first(name: .eTag), "the second reader did not get the cached page")
+            let cookies = hit.headers[.setCookie]
+            #expect(cookies.count == 1 && cookies.first?.hasPrefix("lang=zh") == true, "cookies on the cached page: \(cookies)")
+            // A page first rendered for a reader without the cookie does not replay that reader's cookie.
+            let fresh = try await app.testing().sendRequest(.GET, "/meetings?lang=zh")
+            #expect(fresh.headers[.setCookie].contains { $0.hasPrefix("lang=zh") })
+            let remembered = try await app.testing().sendRequest(.GET, "/meetings?lang=zh", headers: first)
+            #expect(remembered.headers.first(name: .eTag) == fresh.headers.first(name: .eTag))
+            #expect(remembered.headers[.setCookie].isEmpty, "the stored page replays a cookie: \(remembered.headers[.setCookie])")
+        }
+    }
 }

@@ -10,11 +10,15 @@ struct LanguageMiddleware: AsyncMiddleware {
         let chosen = Self.explicitChoice(request)
         request.language = chosen ?? Self.remembered(request) ?? .en
         let response = try await next.respond(to: request)
-        if let chosen, request.cookies[Self.cookieName]?.string != chosen.rawValue {
-            response.cookies[Self.cookieName] = HTTPCookies.Value(
-                string: chosen.rawValue, maxAge: 31_536_000, path: "/", isSecure: secureCookies, isHTTPOnly: true, sameSite: .lax)
-        }
+        Self.remember(request, in: response, secure: secureCookies)
         return response
+    }
+
+    /// An explicit `?lang=` the reader's cookie does not hold yet is remembered in it.
+    static func remember(_ request: Request, in response: Response, secure: Bool) {
+        guard let chosen = explicitChoice(request), request.cookies[cookieName]?.string != chosen.rawValue else { return }
+        response.cookies[cookieName] = HTTPCookies.Value(
+            string: chosen.rawValue, maxAge: 31_536_000, path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)
     }
 
     static func explicitChoice(_ request: Request) -> Language? {

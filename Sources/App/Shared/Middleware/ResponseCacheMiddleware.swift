@@ -47,9 +47,16 @@ struct ResponseCacheMiddleware: AsyncMiddleware {
         response.headers.replaceOrAdd(name: .eTag, value: etag)
         response.headers.replaceOrAdd(name: .vary, value: "Accept-Language, Cookie")
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-cache")
-        let page = SiteCache.Page(headers: response.headers, body: body, etag: etag, storedAt: Date())
+        // Cookies belong to the request that was answered, never to the page kept for everyone.
+        var kept = response.headers
+        kept.remove(name: .setCookie)
+        let page = SiteCache.Page(headers: kept, body: body, etag: etag, storedAt: Date())
         cache.store(page, for: key, renderedWith: renderedWith)
-        return Self.response(for: page, request: request)
+        let answer = Self.response(for: page, request: request)
+        for cookie in response.headers[.setCookie] where !cookie.hasPrefix(LanguageMiddleware.cookieName + "=") {
+            answer.headers.add(name: .setCookie, value: cookie)
+        }
+        return answer
     }
 
     /// If-None-Match compares weakly (RFC 9110 §13.1.2): `W/"x"` matches `"x"`, as does `*`, in a list.
@@ -64,12 +71,18 @@ struct ResponseCacheMiddleware: AsyncMiddleware {
     }
 
     private static func response(for page: SiteCache.Page, request: Request) -> Response {
+        let response: Response
         if matches(request.headers[.ifNoneMatch], page.etag) {
             var headers = page.headers
             headers.remove(name: .contentLength)
-            return Response(status: .notModified, headers: headers)
+            response = Response(status: .notModified, headers: headers)
+        } else {
+            response = Response(status: .ok, headers: page.headers, body: .init(buffer: page.body))
         }
-        return Response(status: .ok, headers: page.headers, body: .init(buffer: page.body))
+        // The language middleware runs after the cache, so a page served from it remembers the
+        // reader's choice here.
+        LanguageMiddleware.remember(request, in: response, secure: (try? request.application.focalConfig.secureCookies) ?? false)
+        return response
     }
 }
 
