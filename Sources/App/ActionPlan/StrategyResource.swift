@@ -42,6 +42,10 @@ struct StrategyResource: AdminResource {
         s.$document.id = input.uuid("document_id")
     }
 
+    static func prepare(_ input: inout [String: String], existing: Strategy?, on db: any Database) async throws {
+        try await SlugCheck.fillIn(&input, from: "title_en", \Strategy.$slug, existing: existing, on: db)
+    }
+
     static func check(_ input: [String: String], existing: Strategy?, req: Request, errors: inout FieldErrors) async throws {
         let first = Int(input.text("first_year"))
         let last = Int(input.text("last_year"))

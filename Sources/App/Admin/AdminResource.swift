@@ -15,6 +15,8 @@ protocol AdminResource: Sendable {
     static func fields(_ req: Request, editing record: Record?) async throws -> [FieldSpec]
     static func values(of record: Record) -> [String: String]
     static func apply(_ input: [String: String], to record: Record)
+    /// Completes the input before it is checked (a slug made from the title when none is typed).
+    static func prepare(_ input: inout [String: String], existing: Record?, on db: any Database) async throws
     /// Checks beyond the per-field ones: uniqueness, references, rules between records.
     static func check(_ input: [String: String], existing: Record?, req: Request, errors: inout FieldErrors) async throws
     /// The list's records in the list's order, with what its cells show loaded; the list reads one
@@ -49,6 +51,7 @@ extension AdminResource {
     static func beforeSave(_ record: Record, input: [String: String], req: Request) async throws {}
     static func rowHref(_ record: Record) -> String { "/admin/\(slug)/\(record.id!.uuidString)/edit" }
     static func afterSave(_ record: Record, input: [String: String], req: Request, on db: any Database) async throws {}
+    static func prepare(_ input: inout [String: String], existing: Record?, on db: any Database) async throws {}
     static func loadExtras(_ record: Record, on db: any Database) async throws {}
     static func relatedLinks(of record: Record, _ req: Request) -> [RelatedLink] { [] }
 }

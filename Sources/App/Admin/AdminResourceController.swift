@@ -81,7 +81,9 @@ struct AdminResourceController<Resource: AdminResource>: RouteCollection {
     private func save(_ req: Request, record existing: Resource.Record?) async throws -> Response {
         let specs = try await Resource.fields(req, editing: existing)
         let raw = (try? req.content.decode([String: String].self)) ?? [:]
-        let input = FormValidator.normalise(raw, fields: specs)
+        var prepared = FormValidator.normalise(raw, fields: specs)
+        try await Resource.prepare(&prepared, existing: existing, on: req.db)
+        let input = prepared
         var errors = FormValidator.validate(input, fields: specs, t: req.t)
         try await Resource.check(input, existing: existing, req: req, errors: &errors)
         guard errors.isEmpty else {

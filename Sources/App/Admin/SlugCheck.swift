@@ -9,6 +9,18 @@ enum SlugCheck {
     }
 
     /// Puts an error under "slug" when the slug is malformed or another record of the model has it.
+    /// The slug a new record gets when none is typed: made from `source` and followed by -2, -3...
+    /// when another record has it. A typed slug is left as typed (and refused if taken).
+    static func fillIn<M: Model>(
+        _ input: inout [String: String], from source: String, _ field: KeyPath<M, FieldProperty<M, String>>, existing: M?,
+        on db: any Database
+    ) async throws {
+        guard existing == nil, input.text("slug").isEmpty else { return }
+        let made = Slug.make(from: input.text(source))
+        guard Slug.isValid(made) else { return }
+        input["slug"] = try await Slug.firstFree(made) { try await M.query(on: db).filter(field == $0).count() > 0 }
+    }
+
     static func check<M: Model>(
         _ slug: String, _ field: KeyPath<M, FieldProperty<M, String>>, existing: M?, req: Request, errors: inout FieldErrors
     ) async throws {

@@ -41,6 +41,10 @@ struct DocumentResource: AdminResource {
         d.descriptionZh = input.text("description_zh")
     }
 
+    static func prepare(_ input: inout [String: String], existing: Document?, on db: any Database) async throws {
+        try await SlugCheck.fillIn(&input, from: "title_en", \Document.$slug, existing: existing, on: db)
+    }
+
     static func check(_ input: [String: String], existing: Document?, req: Request, errors: inout FieldErrors) async throws {
         if !input.text("adopted_on").isEmpty, input["lifecycle"] != DocumentLifecycle.adopted.rawValue {
             errors["adopted_on"] = req.t("validation.adopted_only")

@@ -121,6 +121,10 @@ struct MailingListResource: AdminResource {
         l.focalPoints = input["focal_points"] == "yes"
     }
 
+    static func prepare(_ input: inout [String: String], existing: MailingList?, on db: any Database) async throws {
+        try await SlugCheck.fillIn(&input, from: "name_en", \MailingList.$slug, existing: existing, on: db)
+    }
+
     static func check(_ input: [String: String], existing: MailingList?, req: Request, errors: inout FieldErrors) async throws {
         try await SlugCheck.check(
             SlugCheck.requested(in: input, from: "name_en"), \MailingList.$slug, existing: existing, req: req, errors: &errors)

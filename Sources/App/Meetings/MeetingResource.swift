@@ -101,6 +101,10 @@ struct MeetingResource: AdminResource {
         meeting.discussionZh = input.text("discussion_zh")
     }
 
+    static func prepare(_ input: inout [String: String], existing: Meeting?, on db: any Database) async throws {
+        try await SlugCheck.fillIn(&input, from: "title_en", \Meeting.$slug, existing: existing, on: db)
+    }
+
     static func check(_ input: [String: String], existing: Meeting?, req: Request, errors: inout FieldErrors) async throws {
         let zoneName = input.text("time_zone")
         if errors["time_zone"] == nil, TimeZone(identifier: zoneName) == nil || !zoneName.contains("/") && zoneName != "UTC" {

@@ -23,6 +23,10 @@ struct MeetingSeriesResource: AdminResource {
         s.slug = SlugCheck.requested(in: input, from: "name_en")
     }
 
+    static func prepare(_ input: inout [String: String], existing: MeetingSeries?, on db: any Database) async throws {
+        try await SlugCheck.fillIn(&input, from: "name_en", \MeetingSeries.$slug, existing: existing, on: db)
+    }
+
     static func check(_ input: [String: String], existing: MeetingSeries?, req: Request, errors: inout FieldErrors) async throws {
         try await SlugCheck.check(
             SlugCheck.requested(in: input, from: "name_en"), \MeetingSeries.$slug, existing: existing, req: req, errors: &errors)

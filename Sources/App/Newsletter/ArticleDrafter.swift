@@ -90,7 +90,7 @@ struct ArticleDrafter {
         }
         if !actions.isEmpty { closing.append("Action items: " + actions.joined(separator: "; ") + ".") }
         if !closing.isEmpty { paragraphs.append(closing.joined(separator: " ")) }
-        return Draft(title: title, markdown: paragraphs.joined(separator: "\n\n") + "\n")
+        return Draft(title: title, markdown: paragraphs.map(MarkdownEscape.text).joined(separator: "\n\n") + "\n")
     }
 
     private func englishMode() -> String {
@@ -182,7 +182,7 @@ struct ArticleDrafter {
         }
         if !outcomes.isEmpty { closing.append("会议结论：" + outcomes.joined(separator: "；") + "。") }
         if !closing.isEmpty { paragraphs.append(closing.joined(separator: "\n\n")) }
-        return Draft(title: title, markdown: paragraphs.joined(separator: "\n\n") + "\n")
+        return Draft(title: title, markdown: paragraphs.map(MarkdownEscape.text).joined(separator: "\n\n") + "\n")
     }
 
     /// Joins Chinese text without spaces, setting off parts that fell back to English.

@@ -172,7 +172,12 @@ struct ArticleEditorController: RouteCollection {
 
     func create(req: Request) async throws -> Response {
         let specs = try await Self.fields(req, editing: nil)
-        let input = FormValidator.normalise((try? req.content.decode([String: String].self)) ?? [:], fields: specs)
+        var input = FormValidator.normalise((try? req.content.decode([String: String].self)) ?? [:], fields: specs)
+        // An address made from the title never clashes: another article's is followed by -2, -3...
+        let made = Slug.make(from: input.text("title"))
+        if input.text("slug").isEmpty, Slug.isValid(made) {
+            input["slug"] = try await Slug.firstFree(made) { try await Article.query(on: req.db).filter(\.$slug == $0).count() > 0 }
+        }
         var errors = FormValidator.validate(input, fields: specs, t: req.t)
         try await check(input, existing: nil, req: req, errors: &errors)
         guard errors.isEmpty else {

@@ -29,6 +29,10 @@ struct NewsletterResource: AdminResource {
         n.slug = SlugCheck.requested(in: input, from: "name_en")
     }
 
+    static func prepare(_ input: inout [String: String], existing: Newsletter?, on db: any Database) async throws {
+        try await SlugCheck.fillIn(&input, from: "name_en", \Newsletter.$slug, existing: existing, on: db)
+    }
+
     static func check(_ input: [String: String], existing: Newsletter?, req: Request, errors: inout FieldErrors) async throws {
         try await SlugCheck.check(
             SlugCheck.requested(in: input, from: "name_en"), \Newsletter.$slug, existing: existing, req: req, errors: &errors)
