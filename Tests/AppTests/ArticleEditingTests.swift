@@ -59,11 +59,8 @@ struct ArticleEditingTests {
             #expect(
                 page.contains(HTMLEntities.escape("Bob's replacement text, written without seeing Alice's.")), "the refused text is lost")
             #expect(page.contains(#"<pre class="theirs">"#))
-            #expect(
-                page.contains(#"<span class="diff-removed">- Alice&#39;s added closing line.</span>"#), "the diff does not show their line")
-            #expect(
-                page.contains(#"<span class="diff-added">+ Bob&#39;s replacement text, written without seeing Alice&#39;s.</span>"#),
-                "the diff does not show the refused line")
+            #expect(page.contains("added closing line</del>"), "the diff does not show their line")
+            #expect(page.contains("<ins>Bob&#39;s"), "the diff does not show the refused text")
             #expect(page.contains(Demo.editor.email), "the conflict does not say who saved")
             // The form now carries the current version, so a deliberate re-save can go through.
             #expect(editorVersion(page) == "\(article.version + 1)")
@@ -81,7 +78,7 @@ struct ArticleEditingTests {
         }
     }
 
-    @Test("Each save adds a revision; the revisions page shows the lines added and removed between two of them")
+    @Test("Each save adds a revision; the revisions page shows the words added and removed between two of them")
     func revisions() async throws {
         try await withApp(loadDemo: true) { app async throws in
             let editor = try await signIn(app, as: Demo.editor)
@@ -105,16 +102,15 @@ struct ArticleEditingTests {
                 .GET, "/admin/articles/\(article.id!.uuidString)/revisions?from=1&to=2", headers: editor)
             #expect(page.status == .ok)
             let html = page.text
-            #expect(html.contains(#"<span class="diff-removed">- Line two.</span>"#))
-            #expect(html.contains(#"<span class="diff-added">+ Line 2, rewritten.</span>"#))
-            #expect(html.contains(#"<span class="diff-added">+ Line four.</span>"#))
-            #expect(html.contains(#"<span class="diff-same">  Line one.</span>"#))
-            #expect(!html.contains(#"<span class="diff-removed">- Line one.</span>"#))
+            // Word by word: only "two" became "2, rewritten", and a line was added.
+            #expect(html.contains("Line one.\nLine <del>two</del><ins>2, rewritten</ins>."), "\(html)")
+            #expect(html.contains("Line three<ins>.\nLine four</ins>."), "\(html)")
+            #expect(!html.contains("<del>Line one."))
             #expect(html.contains("<del>Revised</del> → <ins>Revised twice</ins>"))
             // The reverse comparison swaps them.
             let reverse = try await app.testing().sendRequest(
                 .GET, "/admin/articles/\(article.id!.uuidString)/revisions?from=2&to=1", headers: editor)
-            #expect(reverse.text.contains(#"<span class="diff-added">+ Line two.</span>"#))
+            #expect(reverse.text.contains("<del>2, rewritten</del><ins>two</ins>"), "\(reverse.text)")
             // Revisions are for staff only.
             let anonymous = try await app.testing().sendRequest(.GET, "/admin/articles/\(article.id!.uuidString)/revisions?from=1&to=2")
             #expect(anonymous.status != .ok)

@@ -57,3 +57,52 @@ struct NamesAndAddressesTests {
         #expect(MarkdownEscape.text("东盟，2021年。") == "东盟，2021年。")
     }
 }
+
+@Suite("Prose differences by word")
+struct WordDiffTests {
+    static func marked(_ pieces: [WordDiff.Piece]) -> String {
+        pieces.map { piece in
+            switch piece.kind {
+            case .same: return piece.text
+            case .added: return "{+" + piece.text + "+}"
+            case .removed: return "[-" + piece.text + "-]"
+            }
+        }.joined()
+    }
+
+    @Test("A two-word change shows as two words, in English and in Chinese")
+    func twoWords() {
+        let old = "The meeting was held by video on 23 July 2021 during the week."
+        let new = "The meeting was held in Nanning on 23 July 2021 during the week."
+        #expect(Self.marked(WordDiff.diff(old, new)) == "The meeting was held [-by video-]{+in Nanning+} on 23 July 2021 during the week.")
+        #expect(Self.marked(WordDiff.diff("东盟环境合作中心", "东盟生态合作中心")) == "东盟[-环境-]{+生态+}合作中心")
+        #expect(WordDiff.diff("same", "same") == [WordDiff.Piece(kind: .same, text: "same")])
+    }
+
+    @Test("Joining the pieces gives back both texts, whatever they are")
+    func roundTrip() {
+        let samples = ["", "a", "a b c", "Line one.\nLine two.\n", "中文，English; 混合 text!", "  spaced  out  ", "x\r\ny"]
+        for old in samples {
+            for new in samples {
+                let pieces = WordDiff.diff(old, new)
+                #expect(pieces.filter { $0.kind != .added }.map(\.text).joined() == old)
+                #expect(pieces.filter { $0.kind != .removed }.map(\.text).joined() == new)
+            }
+        }
+    }
+
+    @Test("A text too long to compare unit by unit still diffs, its changed middle shown whole")
+    func longText() {
+        let old = String(repeating: "word ", count: 3_000) + "end"
+        let new = String(repeating: "mot ", count: 3_000) + "end"
+        let pieces = WordDiff.diff(old, new)
+        #expect(pieces.filter { $0.kind != .added }.map(\.text).joined() == old)
+        #expect(pieces.last == WordDiff.Piece(kind: .same, text: " end"))
+    }
+
+    @Test("A textarea's CR LF line endings are stored as LF")
+    func lineEndings() {
+        let spec = FieldSpec(name: "body", labelKey: "field.body", kind: .textarea)
+        #expect(FormValidator.normalise(["body": "one\r\ntwo\rthree\n"], fields: [spec])["body"] == "one\ntwo\nthree")
+    }
+}

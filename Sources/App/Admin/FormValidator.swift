@@ -12,7 +12,10 @@ enum FormValidator {
             } else if case .password = field.kind {
                 input[field.name] = value
             } else {
-                input[field.name] = value.trimmingCharacters(in: .whitespacesAndNewlines)
+                // Browsers send a textarea's lines ending in CR LF; text is kept with LF alone, so
+                // an unchanged line never differs from its stored self.
+                input[field.name] = value.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
             }
         }
         return input

@@ -40,7 +40,7 @@ struct ArticleEditorController: RouteCollection {
         let theirBody: String
         let theirVersion: Int
         let theirEditor: String
-        let diff: [LineDiff.Line]
+        let diff: [WordDiff.Piece]
     }
 
     struct RevisionsContext: Encodable {
@@ -56,7 +56,7 @@ struct ArticleEditorController: RouteCollection {
         let rows: [Row]
         let from: Int
         let to: Int
-        let diff: [LineDiff.Line]
+        let diff: [WordDiff.Piece]
         let titleChanged: Bool
         let fromTitle: String
         let toTitle: String
@@ -277,7 +277,7 @@ struct ArticleEditorController: RouteCollection {
                 .first()?.editor ?? ""
             let conflict = Conflict(
                 theirTitle: current.title, theirBody: current.bodyMarkdown, theirVersion: current.version, theirEditor: editorOfCurrent,
-                diff: LineDiff.diff(current.bodyMarkdown, input.text("body")))
+                diff: WordDiff.diff(current.bodyMarkdown, input.text("body")))
             return try await render(
                 req, article: current, values: input, errors: FieldErrors(), version: current.version, conflict: conflict
             )
@@ -301,7 +301,7 @@ struct ArticleEditorController: RouteCollection {
                     number: $0.number, editor: $0.editor, when: $0.createdAt.map { LocalizedDate.format($0, req.language) } ?? "",
                     title: $0.title)
             },
-            from: from, to: to, diff: LineDiff.diff(old?.bodyMarkdown ?? "", new?.bodyMarkdown ?? ""),
+            from: from, to: to, diff: WordDiff.diff(old?.bodyMarkdown ?? "", new?.bodyMarkdown ?? ""),
             titleChanged: old?.title != new?.title,
             fromTitle: old?.title ?? "", toTitle: new?.title ?? "")
         return try await req.view.render("newsletters/revisions", context)
