@@ -162,7 +162,7 @@ struct ProgressReportController: RouteCollection {
                 .init(
                     activity: $0.activity.code + " " + $0.activity.title(req.language), year: $0.year,
                     country: $0.country?.name(req.language) ?? req.t("report.whole_activity"),
-                    status: req.t("report_status." + $0.status.rawValue),
+                    status: req.t("report_status." + $0.status.rawValue).capitalisingFirstLetter,
                     href: "/action-plan/reports/\($0.id!.uuidString)")
             }, newHref: "/action-plan/reports/new", paging: paging,
             statuses: statusFilters(req, current: status))

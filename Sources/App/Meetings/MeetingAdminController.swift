@@ -162,7 +162,7 @@ struct MeetingAdminController: RouteCollection {
             participants: try record.participations.map { p in
                 .init(
                     id: p.id!.uuidString, name: p.person.name(l), represents: p.country?.name(l) ?? p.organisation?.name(l) ?? "",
-                    roles: p.roles.map { req.t("participant_role." + $0.rawValue) }.joined(separator: ", "),
+                    roles: p.roles.map { req.t("participant_role." + $0.rawValue) }.joined(separator: req.t("punct.list")),
                     registration: req.t("registration." + p.registration.rawValue),
                     attendance: p.attendance.map { req.t("attendance." + $0.rawValue) } ?? "—",
                     editHref: "/admin/participations/\(p.id!.uuidString)/edit" + back,

@@ -18,7 +18,7 @@ struct MeetingPresenter {
             name: participation.person.name(language), honorific: participation.person.honorific,
             position: record.describe(participation, language),
             represents: participation.country?.name(language) ?? participation.organisation?.name(language) ?? "",
-            roles: participation.roles.map { t("participant_role." + $0.rawValue) }.joined(separator: ", "),
+            roles: participation.roles.map { t("participant_role." + $0.rawValue) }.joined(separator: t("punct.list")),
             registration: t("registration." + participation.registration.rawValue),
             attendance: participation.attendance.map { t("attendance." + $0.rawValue) },
             consent: participation.publicListConsent, illustrative: participation.illustrative || participation.person.illustrative)

@@ -79,7 +79,7 @@ struct ParticipationResource: AdminResource {
         [
             p.meeting.title(req.language), p.person.name(req.language) + (p.illustrative ? " (" + req.t("illustrative.badge") + ")" : ""),
             p.country?.name(req.language) ?? p.organisation?.name(req.language) ?? "",
-            p.roles.map { req.t("participant_role." + $0.rawValue) }.joined(separator: ", "),
+            p.roles.map { req.t("participant_role." + $0.rawValue) }.joined(separator: req.t("punct.list")),
             req.t("registration." + p.registration.rawValue),
             p.attendance.map { req.t("attendance." + $0.rawValue) } ?? "",
         ]

@@ -10,3 +10,11 @@ extension String {
         return trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
+
+extension String {
+    /// "validated" -> "Validated", for a status standing alone in a table cell; Chinese is unchanged.
+    var capitalisingFirstLetter: String {
+        guard let first else { return self }
+        return first.uppercased() + dropFirst()
+    }
+}
