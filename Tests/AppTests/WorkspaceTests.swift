@@ -68,6 +68,12 @@ struct WorkspaceTests {
             try await terms[1].save(on: app.db)
 
             let editor = try await signIn(app, as: Demo.editor)
+            var countryFields = CountryResource.values(of: myanmar)
+            countryFields["name_zh"] = "缅甸联邦共和国"
+            #expect(
+                try await postForm(app, "/admin/countries/\(try myanmar.requireID().uuidString)", fields: countryFields, headers: editor)
+                    .status
+                    == .seeOther)
             let home = try await app.testing().sendRequest(.GET, "/admin", headers: editor)
             #expect(home.status == .ok)
             let reports = Self.queue("reports", in: home.text)
@@ -81,6 +87,9 @@ struct WorkspaceTests {
             #expect(termQueue.contains(terms[0].person.nameEn), "the term ending in 60 days is missing: \(termQueue)")
             #expect(!termQueue.contains(terms[1].person.nameEn), "a term ending in 200 days is listed: \(termQueue)")
 
+            // Each recent change folds its fields under their names.
+            #expect(home.text.contains("<details class=\"changes\"><summary>name_zh</summary>"), "the change is not folded under its field")
+            #expect(!home.text.contains("<summary></summary>"), "a change folds under an empty summary")
             let chinese = try await app.testing().sendRequest(.GET, "/admin?lang=zh", headers: editor)
             #expect(Self.queue("reports", in: chinese.text).contains("待审核"))
         }

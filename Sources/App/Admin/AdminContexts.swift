@@ -64,7 +64,7 @@ struct AuditRow: Encodable {
     let summary: String
     let changes: [Change]
     /// The names of the changed fields, the summary the changes fold under.
-    var changedFields: String { changes.map(\.field).joined(separator: ", ") }
+    let changedFields: String
 
     init(_ entry: AuditEntry, _ req: Request) {
         when = LocalizedDate.format(entry.occurredAt, req.language)
@@ -79,6 +79,7 @@ struct AuditRow: Encodable {
             let new = after[key] ?? ""
             return old == new ? nil : Change(field: key, before: old, after: new)
         }
+        changedFields = changes.map(\.field).joined(separator: ", ")
     }
 }
 
