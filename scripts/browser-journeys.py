@@ -20,7 +20,7 @@ confirmation, unsubscribe) are used as the server wrote them, so FOCAL_BASE_URL 
 Journeys, in this order (a later one may use what an earlier one made):
   public-site      the pages linked from the home page's navigation, a meeting, an issue, an
                    article and the action plan's area, activity and dashboards, in English and
-                   Chinese (<html lang>, a visible <h1>), 1280 and 390 px wide, failing on
+                   Chinese (<html lang>, a visible <h1>), 1280, 390 and 320 px wide, failing on
                    horizontal scrolling
   meeting          staff create a meeting, invite two member states, send the invitations; an
                    invitee answers from the link in the mail; staff record attendance and see the
@@ -70,6 +70,7 @@ TIMEOUT = float(os.environ.get("FOCAL_JOURNEY_TIMEOUT", "20"))
 STAMP = time.strftime("%Y%m%d-%H%M%S")
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
+SMALL_PHONE = {"width": 320, "height": 640}  # the narrowest width that must not scroll sideways
 LANGS = {"en": {"en"}, "zh": {"zh-Hans", "zh"}}  # ?lang= -> accepted <html lang>
 ACCOUNTS = {
     "staff": ("editor@demo.focal.example", "focal-demo-editor"),
@@ -348,7 +349,7 @@ def public_site(j, state):
     page = j.open()
     with j.step("discover the public pages from the home page", page):
         pages = discover_public_pages(page)
-    for viewport in (DESKTOP, PHONE):
+    for viewport in (DESKTOP, PHONE, SMALL_PHONE):
         page.set_viewport_size(viewport)
         for path in pages:
             for lang in LANGS:

@@ -2,13 +2,13 @@
 """Accessibility audit of a running Focal: axe-core on the main pages, and no sideways scrolling on a phone.
 
 Usage: PYTHON scripts/ci/accessibility.py BASE_URL OUTDIR [--chromium PATH] [--only REGEX] [--jobs N]
-                                          [--widths 1280,390]
+                                          [--widths 1280,390,320]
 
 PYTHON is a venv holding playwright and axe-playwright-python (python=$(scripts/ci/python-venv));
 axe-core is the copy axe-playwright-python carries. Playwright drives the system Chromium
 (--chromium, else $FOCAL_CHROMIUM, else `chromium` on PATH); it never downloads a browser.
 
-The pages, each in English and in Chinese (?lang=en, ?lang=zh) and at 1280 and 390 CSS pixels wide:
+The pages, each in English and in Chinese (?lang=en, ?lang=zh) and at 1280, 390 and 320 CSS pixels wide:
   anonymous    home, network, a country, meetings, a meeting, documents, a document, newsletters, an
                issue, an article, the action plan, an area, an activity, the dashboards, contact,
                subscribe, sign-in, the error page
@@ -46,7 +46,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import async_playwright
 
 LANGUAGES = ("en", "zh")
-WIDTHS = (1280, 390)
+WIDTHS = (1280, 390, 320)
 PHONE = 390
 FAILING_IMPACTS = ("serious", "critical")
 ACCOUNTS = {
