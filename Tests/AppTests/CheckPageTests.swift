@@ -48,7 +48,17 @@ struct CheckPageTests {
             #expect(!again.text.contains("action=\"\(fixture.hub)/publish\""))
 
             let zh = try await app.testing().sendRequest(.GET, fixture.hub + "/publish?lang=zh", headers: editor)
-            #expect(zh.text.contains("将会发生什么"))
+            #expect(zh.text.contains("若执行将会发生什么"), "a refused action still says what will happen")
+
+            // Taking a published issue back to draft takes it off the site: a check page first.
+            let hubAfter = try await app.testing().sendRequest(.GET, fixture.hub + "?lang=en", headers: editor)
+            #expect(hubAfter.text.contains("href=\"\(fixture.hub)/draft\""), "Back to draft is still one click")
+            let unpublish = try await app.testing().sendRequest(.GET, fixture.hub + "/draft?lang=en", headers: editor)
+            #expect(Self.consequences(unpublish.text).contains("leaves the public site"))
+            #expect(unpublish.text.contains("class=\"button danger\""))
+            #expect(try await NewsletterFixtures.reload(fixture.issue, app).status == .published, "looking took it offline")
+            #expect(try await postForm(app, fixture.hub + "/draft", fields: [:], headers: editor).status == .seeOther)
+            #expect(try await NewsletterFixtures.reload(fixture.issue, app).status == .draft)
         }
     }
 

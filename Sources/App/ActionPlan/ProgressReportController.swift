@@ -364,7 +364,9 @@ struct ProgressReportController: RouteCollection {
                     .init(label: req.t("field.year"), value: "\(year)"),
                     .init(label: req.t("check.lock.validated"), value: "\(validated)"),
                 ],
-                consequences: [req.t("check.lock.frozen", ["year": "\(year)"]), req.t("check.lock.final")], refusal: refusal,
+                consequences: [req.t("check.lock.frozen", ["year": "\(year)"])]
+                    + (validated == 0 ? [req.t("check.lock.nothing_validated", ["year": "\(year)"])] : []) + [req.t("check.lock.final")],
+                refusal: refusal,
                 action: "/action-plan/activities/\(activity.code)/lock", csrf: req.csrfToken(),
                 hidden: [.init(name: "year", value: "\(year)")],
                 confirmLabel: req.t("check.lock.confirm", ["year": "\(year)"]), backHref: back))

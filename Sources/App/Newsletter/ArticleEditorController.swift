@@ -190,7 +190,7 @@ struct ArticleEditorController: RouteCollection {
             translationOf: input.uuid("translation_of_id"), illustrative: input["illustrative"] == "yes",
             editor: req.currentUser?.email ?? "",
             user: req.currentUser, on: req.db)
-        return req.redirect(to: "/admin/articles/\(article.id!.uuidString)/edit")
+        return req.redirect(to: "/admin/articles/\(article.id!.uuidString)/edit", confirming: "created")
     }
 
     /// Creates an article with its first revision, placed last in its edition.
@@ -283,7 +283,7 @@ struct ArticleEditorController: RouteCollection {
             )
             .encodeResponse(status: .conflict, for: req)
         }
-        return req.redirect(to: "/admin/articles/\(article.id!.uuidString)/edit")
+        return req.redirect(to: "/admin/articles/\(article.id!.uuidString)/edit", confirming: "saved")
     }
 
     func revisions(req: Request) async throws -> View {

@@ -45,6 +45,7 @@ struct IssueAdminController: RouteCollection {
         staff.get("publish", use: publishCheck)
         staff.post("publish", use: publish)
         staff.post("schedule", use: schedule)
+        staff.get("draft", use: unpublishCheck)
         staff.post("draft", use: draft)
         staff.post("editions", ":language", "status", use: editionStatus)
         staff.post("articles", ":articleID", "move", ":direction", use: move)
@@ -81,6 +82,12 @@ struct IssueAdminController: RouteCollection {
         var refusal = IssueWorkflow.checkPublishable(record).map { message($0, req) }
         if record.issue.status == .published { refusal = message(.notAllowed(from: .published), req) }
         return try await req.view.render("admin/check", try await IssuePublishCheck.context(req, record, refusal: refusal))
+    }
+
+    /// The page before a published issue goes back to draft, and so off the public site.
+    func unpublishCheck(req: Request) async throws -> View {
+        let record = try await record(req)
+        return try await req.view.render("admin/check", try await IssuePublishCheck.unpublishContext(req, record))
     }
 
     func publish(req: Request) async throws -> Response {

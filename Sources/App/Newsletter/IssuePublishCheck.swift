@@ -33,4 +33,26 @@ enum IssuePublishCheck {
             refusal: refusal, action: base + "/publish", csrf: req.csrfToken(), confirmLabel: req.t("issue_hub.publish_now"),
             backHref: base)
     }
+
+    /// What taking a published issue back to draft does: it leaves the public site.
+    static func unpublishContext(_ req: Request, _ record: IssueRecord) async throws -> CheckPageContext {
+        let issue = record.issue
+        let line = IssueRecord.issueLine(year: issue.year, number: issue.number, req.language)
+        let base = "/admin/newsletter-issues/" + (issue.id?.uuidString ?? "")
+        let address = try req.application.focalConfig.baseURL.absoluteString.trimmingSuffix("/") + issue.path
+        let heading = req.t("check.unpublish.heading", ["issue": line])
+        return CheckPageContext(
+            chrome: try await Chrome.make(for: req, title: heading), heading: heading,
+            facts: [
+                .init(label: req.t("field.newsletter"), value: record.newsletter.name(req.language)),
+                .init(label: req.t("field.status"), value: req.t("issue_status." + issue.status.rawValue)),
+            ],
+            consequences: [
+                req.t("check.unpublish.offline", ["address": address]), req.t("check.unpublish.mail"),
+                req.t("check.unpublish.kept"),
+            ],
+            refusal: issue.status == .draft ? req.t("issue_hub.not_allowed", ["status": req.t("issue_status.draft")]) : nil,
+            action: base + "/draft", csrf: req.csrfToken(), confirmLabel: req.t("issue_hub.back_to_draft"), destructive: true,
+            backHref: base)
+    }
 }

@@ -90,7 +90,11 @@ enum FrontPage {
     static func memberStates(_ req: Request) async throws -> [FrontPageContext.CountryLink] {
         try await Country.query(on: req.db).filter(\.$group == .aseanMemberState).all()
             .map { FrontPageContext.CountryLink(name: $0.name(req.language), href: "/network/countries/" + $0.code) }
-            .sorted { $0.name.localizedStandardCompare($1.name) == .orderedAscending }
+            // In Chinese by pinyin, as readers look them up.
+            .sorted {
+                $0.name.compare($1.name, locale: Locale(identifier: req.language == .zh ? "zh@collation=pinyin" : "en"))
+                    == .orderedAscending
+            }
     }
 
     /// The first words of an article, as text: tags removed, entities read, cut at a word (or, in

@@ -83,7 +83,7 @@ enum MemberHome {
             let activities = try await query.sort(\.$code, .ascending).range(..<shown).all()
             items = activities.map { activity in
                 WorkItem(
-                    href: "/action-plan/reports/new?activity=" + activity.code, title: activity.code + " · " + activity.title(req.language),
+                    href: "/action-plan/activities/" + activity.code, title: activity.code + " · " + activity.title(req.language),
                     detail: req.t("activity_status." + activity.status.rawValue), illustrative: activity.illustrative)
             }
         }
