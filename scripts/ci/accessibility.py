@@ -1,5 +1,6 @@
 # venv requirements: scripts/ci/requirements-journeys.txt (run by the python of scripts/ci/python-venv)
-"""Accessibility audit of a running Focal: axe-core on the main pages, and no sideways scrolling on a phone.
+"""Accessibility audit of a running Focal: axe-core on the main pages, no sideways scrolling on a phone,
+and a full-page screenshot of each page.
 
 Usage: PYTHON scripts/ci/accessibility.py BASE_URL OUTDIR [--chromium PATH] [--only REGEX] [--jobs N]
                                           [--widths 1280,390,320]
@@ -14,20 +15,30 @@ The pages, each in English and in Chinese (?lang=en, ?lang=zh) and at 1280, 390 
                subscribe, sign-in, the error page
   admin        admin home, every list the admin menu links to, a record's edit form, a new-record
                form, a meeting's workflow page and its attendance page, a newsletter issue's page, the
-               article editor, a campaign's page, progress reports, a report, a new report, own profile
-  focal point  own profile (the home after sign-in), progress reports, a report, a new report,
-               meetings and a meeting as seen signed in
+               article editor, a campaign's page, progress reports, a report, a new report, own
+               profile, and the check pages before an action: publishing an issue (one not yet
+               published if the list has one; else the refusal an issue already out gets), taking an
+               issue back to draft, sending a campaign, cancelling it, locking a year of an activity
+  editor       admin home
+  focal point  own home (/account, where sign-in leads), own profile, progress reports, a report, a
+               new report, meetings and a meeting as seen signed in
 Record pages are found by following links from the lists (the first link of the right shape), never
 by database ids. The demo sign-ins are those of README.md. Each page is loaded once at the widest
 width and checked again after the window is narrowed; --jobs pages (default 2) are checked at once.
+Check pages are only loaded (GET), never confirmed, so the audit changes nothing.
+
+At 1280 and 390 px (those of --widths) each page is also saved as a full-page PNG,
+OUTDIR/screens/ROLE/PAGE-LANGUAGE-WIDTH.png (e.g. screens/admin/send-check-zh-390.png), for a person
+to look at the layout; how many were saved is printed at the end.
 
 A page fails on any axe violation of impact serious or critical, on a status other than the one
 expected (200; 404 for the error page) or a page that does not load, and at 390 px or less when the
 document is wider than the window (document.documentElement.scrollWidth > innerWidth): the elements
 where the overflow starts are named. Every violation of every impact goes to OUTDIR/axe-report.json,
-with counts by rule and impact. Prints one line per page (role, language, path; all widths), then
-the counts and a summary. Exits 0 when nothing fails, 1 when something does, 2 when it cannot run
-(no browser, a sign-in failed, a list or a required link not found).
+with counts by rule and impact and each screenshot's path. Prints one line per page (role, language,
+path; all widths), then the counts, a summary and the number of screenshots. Exits 0 when nothing
+fails, 1 when something does, 2 when it cannot run (no browser, a sign-in failed, a list or a
+required link not found).
 """
 
 import argparse
@@ -48,9 +59,11 @@ from playwright.async_api import async_playwright
 LANGUAGES = ("en", "zh")
 WIDTHS = (1280, 390, 320)
 PHONE = 390
+SCREENSHOT_WIDTHS = (1280, 390)
 FAILING_IMPACTS = ("serious", "critical")
 ACCOUNTS = {
     "admin": ("admin@demo.focal.example", "focal-demo-admin"),
+    "editor": ("editor@demo.focal.example", "focal-demo-editor"),
     "focal_point": ("focalpoint.mm@demo.focal.example", "focal-demo-focalpoint"),
 }
 
@@ -68,6 +81,17 @@ def found(name, on, shape, optional=False):
 def every(name, on, selector):
     """Every link matched by the CSS `selector` on page `on`, one page each."""
     return {"name": name, "on": on, "selector": selector}
+
+
+def through(name, on, via, shape=None, otherwise=None, optional=False):
+    """The first link matching `shape` on one of the pages that page `on` links to by `via` (tried in
+    order); failing that, the first of those pages' path followed by `otherwise`."""
+    return {"name": name, "on": on, "via": re.compile(via), "shape": shape and re.compile(shape),
+            "otherwise": otherwise, "optional": optional}
+
+
+# Pages a `through` looks into before it gives up: a long list must not make the audit crawl it all.
+THROUGH_LIMIT = 10
 
 
 ID = r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
@@ -100,14 +124,28 @@ PAGES = {
         found("meeting workflow", "/admin/meetings", rf"^/admin/meetings/{ID}$"),
         found("attendance", "meeting workflow", rf"^/admin/meetings/{ID}/attendance$", optional=True),
         found("newsletter issue", "/admin/newsletter-issues", rf"^/admin/newsletter-issues/{ID}$"),
-        found("article editor", "newsletter issue", rf"^/admin/articles/{ID}/edit$", optional=True),
+        found("article editor", "newsletter issue", rf"^/admin/articles/{ID}/edit$"),
+        # An issue's page links to its publish check only while the issue is not out; the check of one
+        # already published still answers, with the refusal.
+        through("publish check", "/admin/newsletter-issues", rf"^/admin/newsletter-issues/{ID}$",
+                rf"^/admin/newsletter-issues/{ID}/publish$", otherwise="/publish"),
+        found("back-to-draft check", "newsletter issue", rf"^/admin/newsletter-issues/{ID}/draft$", optional=True),
         found("campaign", "/admin/campaigns", rf"^/admin/campaigns/{ID}$"),
+        through("send check", "/admin/campaigns", rf"^/admin/campaigns/{ID}$", rf"^/admin/campaigns/{ID}/start$"),
+        through("cancel check", "/admin/campaigns", rf"^/admin/campaigns/{ID}$", rf"^/admin/campaigns/{ID}/cancel$",
+                optional=True),
+        # Locking is a GET form on the activity's page (the year picked in a list), not a link.
+        through("lock-year check", "/action-plan", r"^/action-plan/activities/[^/?]+$", otherwise="/lock?year=2021"),
         page("reports", "/action-plan/reports"),
         found("report", "reports", rf"^/action-plan/reports/{ID}$", optional=True),
         page("new report", "/action-plan/reports/new"),
         page("profile", "/account/profile"),
     ],
+    "editor": [
+        page("admin home", "/admin"),
+    ],
     "focal_point": [
+        page("home", "/account"),
         page("profile", "/account/profile"),
         page("reports", "/action-plan/reports"),
         found("report", "reports", rf"^/action-plan/reports/{ID}$", optional=True),
@@ -135,6 +173,9 @@ OVERFLOW_SCRIPT = """() => {
   }
   return {scrollWidth: document.documentElement.scrollWidth, innerWidth: width, culprits: out};
 }"""
+
+
+NEXT_FRAME = "() => new Promise(done => requestAnimationFrame(() => done()))"
 
 
 class CannotRun(Exception):
@@ -192,30 +233,58 @@ class Links:
 async def resolve(role, links):
     """[(name, path, expected status)] of a role, following links to find the record pages."""
     resolved, by_name, missing = [], {}, []
+
+    def add(name, path, status=200):
+        # A page reached twice (a list the menu links to and the same list named) is audited once.
+        if path not in {p for _, p, _ in resolved}:
+            resolved.append((name, path, status))
+
     for spec in PAGES[role]:
         if "path" in spec:
             by_name[spec["name"]] = spec["path"]
-            resolved.append((spec["name"], spec["path"], spec["status"]))
+            add(spec["name"], spec["path"], spec["status"])
             continue
         on = by_name.get(spec["on"], spec["on"])
         if "selector" in spec:
             for path in await links.of(on, spec["selector"]):
-                if path not in {p for _, p, _ in resolved}:
-                    resolved.append((spec["name"], path, 200))
+                add(f"{spec['name']} {path}", path)
             continue
-        match = next((p for p in await links.of(on) if spec["shape"].search(p)), None)
+        if "via" in spec:
+            match = await look_through(links, on, spec)
+        else:
+            match = next((p for p in await links.of(on) if spec["shape"].search(p)), None)
         if match is None:
             if spec["optional"]:
                 missing.append(f"{role}: no link to a {spec['name']} on {on}")
                 continue
             raise CannotRun(f"{role}: no link to a {spec['name']} on {on}")
         by_name[spec["name"]] = match
-        resolved.append((spec["name"], match, 200))
+        add(spec["name"], match)
     return resolved, missing
 
 
-async def audit(browser_page, axe, url, expected_status):
-    """One page, loaded once and checked at each width: axe violations, status, overflow on a phone."""
+async def look_through(links, on, spec):
+    """The page a `through` spec names, or None."""
+    pages = [p for p in await links.of(on) if spec["via"].search(p)]
+    if spec["shape"]:
+        for path in pages[:THROUGH_LIMIT]:
+            match = next((p for p in await links.of(path) if spec["shape"].search(p)), None)
+            if match:
+                return match
+    if spec["otherwise"] and pages:
+        return pages[0] + spec["otherwise"]
+    return None
+
+
+def screenshot_path(outdir, role, name, language, width):
+    """OUTDIR/screens/ROLE/PAGE-LANGUAGE-WIDTH.png, the page's name made fit for a file name."""
+    stem = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return os.path.join(outdir, "screens", role.replace("_", "-"), f"{stem}-{language}-{width}.png")
+
+
+async def audit(browser_page, axe, url, expected_status, screenshot=None):
+    """One page, loaded once and checked at each width: axe violations, status, overflow on a phone;
+    saved at the widths of SCREENSHOT_WIDTHS to screenshot(width), a path, when given."""
     results = []
     await browser_page.set_viewport_size({"width": WIDTHS[0], "height": 900})
     response = await browser_page.goto(url, wait_until="load")
@@ -224,7 +293,7 @@ async def audit(browser_page, axe, url, expected_status):
         if width != WIDTHS[0]:
             # Media queries and layout follow the new size; the next frame has it laid out.
             await browser_page.set_viewport_size({"width": width, "height": 844 if width <= PHONE else 900})
-            await browser_page.evaluate("() => new Promise(done => requestAnimationFrame(() => done()))")
+            await browser_page.evaluate(NEXT_FRAME)
         result = {"width": width, "status": status, "status_ok": status == expected_status, "violations": [],
                   "overflow": None}
         found_violations = (await axe.run(browser_page, options={"resultTypes": ["violations"]})).response
@@ -243,8 +312,27 @@ async def audit(browser_page, axe, url, expected_status):
             measure = await browser_page.evaluate(OVERFLOW_SCRIPT)
             if measure["scrollWidth"] > measure["innerWidth"]:
                 result["overflow"] = measure
+        if screenshot and width in SCREENSHOT_WIDTHS:
+            result["screenshot"] = await save_screenshot(browser_page, screenshot(width))
         results.append(result)
     return results
+
+
+async def save_screenshot(browser_page, path):
+    """A full-page PNG of the page as it is laid out now, saved to `path`."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    window = browser_page.viewport_size
+    height = await browser_page.evaluate(
+        "() => document.querySelector('iframe') && document.documentElement.scrollHeight")
+    if height and height > window["height"]:
+        # Chromium paints no iframe below the window in a full-page shot (the mail previews of a send
+        # check came out blank), so such a page is shot through a window as tall as the page.
+        await browser_page.set_viewport_size({"width": window["width"], "height": height})
+        await browser_page.evaluate(NEXT_FRAME)
+    await browser_page.screenshot(path=path, full_page=True)
+    if height and height > window["height"]:
+        await browser_page.set_viewport_size(window)
+    return path
 
 
 def failures(result):
@@ -286,7 +374,8 @@ async def audit_role(browser, role, base, options, axe, report_pages, notes):
                 name, path, expected, language = queue.popleft()
                 url = base + with_language(path, language)
                 try:
-                    results = await audit(tab, axe, url, expected)
+                    results = await audit(tab, axe, url, expected,
+                                          lambda width: screenshot_path(options.outdir, role, name, language, width))
                 except PlaywrightError as error:
                     # A page that times out or crashes the tab fails; the others are still checked.
                     message = str(error).splitlines()[0]
@@ -337,7 +426,7 @@ def main():
     global WIDTHS
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("base", help="the running Focal, e.g. http://127.0.0.1:8090")
-    parser.add_argument("outdir", help="where axe-report.json is written")
+    parser.add_argument("outdir", help="where axe-report.json and the screens/ directory are written")
     parser.add_argument("--chromium", default=os.environ.get("FOCAL_CHROMIUM") or shutil.which("chromium"),
                         help="the browser (default $FOCAL_CHROMIUM, else chromium on PATH)")
     parser.add_argument("--only", help="audit only pages whose role, name or path matches this regular expression")
@@ -373,12 +462,14 @@ def main():
         for result in entry["widths"]:
             for violation in result["violations"]:
                 by_rule[(violation["id"], violation["impact"])] += len(violation["nodes"])
+    screenshots = sum(1 for entry in report_pages for result in entry["widths"] if result.get("screenshot"))
     report = {
         "base": base,
         "seconds": round(elapsed, 1),
         "widths": list(WIDTHS),
         "pages_audited": len(report_pages),
         "pages_failed": failed,
+        "screenshots": screenshots,
         "notes": notes,
         "violations_by_rule": [{"rule": rule, "impact": impact, "nodes": count}
                                for (rule, impact), count in sorted(by_rule.items(), key=lambda i: -i[1])],
@@ -393,6 +484,7 @@ def main():
         print(f"  {count:5d} × {rule} ({impact})")
     print(f"{failed} of {len(report_pages)} pages fail (role × language, each at {' and '.join(map(str, WIDTHS))} px); "
           f"{elapsed:.0f} s; report {path}")
+    print(f"{screenshots} screenshots in {os.path.join(options.outdir, 'screens')}")
     return 1 if failed else 0
 
 
