@@ -25,6 +25,7 @@ let package = Package(
     targets: [
         // GitHub's CommonMark (Debian's libcmark-gfm-dev), safe by default, for article Markdown.
         .systemLibrary(name: "CCmarkGFM", pkgConfig: "libcmark-gfm", providers: [.apt(["libcmark-gfm-dev"])]),
+        .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         // SMTP client, MIME and DKIM: needs nothing from App, tested against real servers.
         .target(
             name: "SMTPKit",
@@ -41,6 +42,7 @@ let package = Package(
             name: "App",
             dependencies: [
                 .target(name: "CCmarkGFM"),
+                .target(name: "CQREncode"),
                 .target(name: "SMTPKit"),
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),

@@ -74,6 +74,8 @@ SMALL_PHONE = {"width": 320, "height": 640}  # the narrowest width that must not
 LANGS = {"en": {"en"}, "zh": {"zh-Hans", "zh"}}  # ?lang= -> accepted <html lang>
 ACCOUNTS = {
     "staff": ("editor@demo.focal.example", "focal-demo-editor"),
+    # Another editor approves what "staff" submitted for review (review means review).
+    "reviewer": ("admin@demo.focal.example", "focal-demo-admin"),
     "focal point": ("focalpoint.mm@demo.focal.example", "focal-demo-focalpoint"),
 }
 
@@ -584,8 +586,15 @@ def article(j, state):
         edit_article(staff, editor, title, paragraph)
     with j.step("submit the issue for review", staff):
         move_issue(staff, issue["hub"], "/submit", "in review")
-    with j.step("publish the issue", staff):
-        move_issue(staff, issue["hub"], "/publish", "published")
+    with j.step("the submitter is not offered Publish on the check page", staff):
+        visit(staff, issue["hub"] + "/publish?lang=en")
+        if "another editor" not in text_of(staff, "main"):
+            raise StepFailed("the check page does not say that another editor publishes")
+    reviewer = j.open()
+    with j.step("sign in as another editor", reviewer):
+        sign_in(reviewer, "reviewer")
+    with j.step("publish the issue as the reviewer", reviewer):
+        move_issue(reviewer, issue["hub"], "/publish", "published")
         state["issue"] = issue
     visitor = j.open()
     with j.step("read the article as a visitor", visitor):

@@ -8,6 +8,8 @@ import Vapor
 public func configure(_ app: Application, config: AppConfig) async throws {
     app.storage[Application.ConfigKey.self] = config
     try configureDatabase(app, config)
+    app.databases.middleware.use(IssueAddressMiddleware())
+    app.databases.middleware.use(NewsletterAddressMiddleware())
     app.registerMigrations()
 
     app.views.use(.leaf)

@@ -149,7 +149,7 @@ struct AtomFeedTests {
     func feedsFollowLanguageAndStatus() async throws {
         try await withApp(loadDemo: true) { app async throws in
             let editor = try await signIn(app, as: Demo.editor)
-            let issue = try #require(try await IssueRecord.find(year: 2021, number: 7, on: app.db))
+            let issue = try #require(try await IssueAddress.find(newsletter: nil, year: 2021, number: 7, on: app.db))
             let zh = try #require(try await Edition.query(on: app.db).filter(\.$issue.$id == issue.id!).filter(\.$language == .zh).first())
             let created = try await postForm(
                 app, "/admin/articles",

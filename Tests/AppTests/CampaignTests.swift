@@ -72,7 +72,7 @@ struct CampaignTests {
             #expect(mail.parts.map(\.content_type) == ["text/plain", "text/html"])
             let html = try #require(mail.part("text/html"))
             #expect(html.size < 102 * 1024, "the HTML part is \(html.size) bytes: Gmail clips it")
-            let issue = try #require(try await IssueRecord.find(year: 2021, number: 7, on: app.db))
+            let issue = try #require(try await IssueAddress.find(newsletter: nil, year: 2021, number: 7, on: app.db))
             let title = try #require(
                 try await IssueRecord.load(issue, on: app.db).articles(.en).first?.title, "Issue 7 has no English article")
             #expect(html.text.contains(HTMLEntities.escape(title)), "the HTML part lacks the article \(title)")

@@ -21,6 +21,7 @@ struct CheckPageTests {
     func publishCheck() async throws {
         try await withApp(loadDemo: true) { app async throws in
             let editor = try await signIn(app, as: Demo.editor)
+            try await NewsletterFixtures.allowSelfApproval(app)
             let fixture = try await NewsletterFixtures.createIssue(app, editor, year: 2031, number: 4)
             _ = try await NewsletterFixtures.createArticle(
                 app, editor, edition: try fixture.edition(.en), title: "Checked", slug: "checked")

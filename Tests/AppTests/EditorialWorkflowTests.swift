@@ -150,8 +150,7 @@ struct EditorialWorkflowTests {
             #expect(
                 preview.text.contains(#"<div class="article-body">"# + article.bodyHTML + "</div>"), "the preview differs from the draft")
             #expect(article.bodyHTML.contains("<em>emphasis</em>"))
-            #expect(preview.text.contains(#"<p class="issue-line">Issue 1, 2030</p>"#))
-            #expect(preview.text.contains(#"<p class="issue-date">15 June 2030</p>"#))
+            #expect(preview.text.contains(#"<p class="issue-line">Issue 1, 2030 · <span class="issue-date">15 June 2030</span></p>"#))
             #expect(preview.text.contains("Preview: this is exactly what readers will see once the issue is published"))
             let chinese = try await app.testing().sendRequest(.GET, fixture.hub + "/preview?lang=zh", headers: editor)
             #expect(chinese.status == .ok)
@@ -179,6 +178,7 @@ struct EditorialWorkflowTests {
     func publishNow() async throws {
         try await withApp(loadDemo: true) { app async throws in
             let editor = try await signIn(app, as: Demo.editor)
+            try await NewsletterFixtures.allowSelfApproval(app)
             let fixture = try await NewsletterFixtures.createIssue(app, editor, year: 2030, number: 1)
             try await NewsletterFixtures.createArticle(app, editor, edition: try fixture.edition(.en), title: "Out now", slug: "out-now")
 
@@ -251,6 +251,7 @@ struct EditorialWorkflowTests {
     func scheduledPublicationOnce() async throws {
         try await withApp(loadDemo: true) { app async throws in
             let editor = try await signIn(app, as: Demo.editor)
+            try await NewsletterFixtures.allowSelfApproval(app)
             let fixture = try await NewsletterFixtures.createIssue(app, editor, year: 2030, number: 4)
             try await NewsletterFixtures.createArticle(app, editor, edition: try fixture.edition(.en), title: "Once", slug: "once")
             _ = try await postForm(app, fixture.hub + "/editions/zh/status", fields: ["status": "awaiting_translation"], headers: editor)
@@ -275,6 +276,7 @@ struct EditorialWorkflowTests {
     func scheduling() async throws {
         try await withApp(loadDemo: true) { app async throws in
             let editor = try await signIn(app, as: Demo.editor)
+            try await NewsletterFixtures.allowSelfApproval(app)
             let fixture = try await NewsletterFixtures.createIssue(app, editor, year: 2030, number: 3)
             try await NewsletterFixtures.createArticle(app, editor, edition: try fixture.edition(.en), title: "Later", slug: "later")
             _ = try await postForm(app, fixture.hub + "/editions/zh/status", fields: ["status": "awaiting_translation"], headers: editor)
@@ -325,6 +327,7 @@ struct EditorialWorkflowTests {
     func scheduledButBroken() async throws {
         try await withApp(loadDemo: true) { app async throws in
             let editor = try await signIn(app, as: Demo.editor)
+            try await NewsletterFixtures.allowSelfApproval(app)
             let fixture = try await NewsletterFixtures.createIssue(app, editor, year: 2030, number: 4)
             try await NewsletterFixtures.createArticle(app, editor, edition: try fixture.edition(.en), title: "Soon", slug: "soon")
             _ = try await postForm(app, fixture.hub + "/editions/zh/status", fields: ["status": "awaiting_translation"], headers: editor)
@@ -346,6 +349,7 @@ struct EditorialWorkflowTests {
     func chineseOnlyIssue() async throws {
         try await withApp(loadDemo: true) { app async throws in
             let editor = try await signIn(app, as: Demo.editor)
+            try await NewsletterFixtures.allowSelfApproval(app)
             let fixture = try await NewsletterFixtures.createIssue(app, editor, year: 2030, number: 5)
             try await NewsletterFixtures.createArticle(app, editor, edition: try fixture.edition(.zh), title: "中文文章", slug: "zh-only")
             _ = try await postForm(app, fixture.hub + "/editions/en/status", fields: ["status": "awaiting_translation"], headers: editor)

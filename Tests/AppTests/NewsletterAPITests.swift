@@ -75,6 +75,7 @@ struct NewsletterAPITests {
     func unpublished() async throws {
         try await withApp(loadDemo: true) { app async throws in
             let editor = try await signIn(app, as: Demo.editor)
+            try await NewsletterFixtures.allowSelfApproval(app)
             let fixture = try await NewsletterFixtures.createIssue(app, editor, year: 2030, number: 1)
             let english = try await NewsletterFixtures.createArticle(
                 app, editor, edition: try fixture.edition(.en), title: "Embargoed", slug: "embargoed")

@@ -46,11 +46,12 @@ struct NewsletterDemoTests {
             #expect(response.status == .ok)
             let html = response.text
             let text = proseText(html)
-            #expect(html.contains(#"<p class="masthead-zh" lang="zh-Hans">中国-东盟环境保护合作中心</p>"#))
-            #expect(html.contains(#"<p class="masthead-en" lang="en">China-ASEAN Environmental Cooperation Center</p>"#))
+            #expect(
+                html.contains(
+                    #"<p class="issue-publisher"><span lang="zh-Hans">中国-东盟环境保护合作中心</span> <span lang="en">China-ASEAN Environmental Cooperation Center</span></p>"#
+                ))
             #expect(html.contains(#"<h1 class="issue-name">Newsletter</h1>"#))
-            #expect(html.contains(#"<p class="issue-line">Issue 7, 2021</p>"#))
-            #expect(html.contains(#"<p class="issue-date">22 August 2021</p>"#))
+            #expect(html.contains(#"<p class="issue-line">Issue 7, 2021 · <span class="issue-date">22 August 2021</span></p>"#))
             #expect(!text.contains("22th"), "the date must not copy the seed's \"22th\"")
             #expect(!text.contains("awaiting translation"), "the English edition has its text")
             #expect(html.contains(">" + Self.articleTitle + "</a></h2>"))
@@ -65,7 +66,7 @@ struct NewsletterDemoTests {
             let paragraphs = body.matches(#"<p>(.*?)</p>"#).map(proseText)
             #expect(Array(paragraphs.prefix(5)) == (try Self.seedParagraphs()))
 
-            let contact = try #require(html.components(separatedBy: #"<section class="issue-contact">"#).dropFirst().first)
+            let contact = try #require(html.components(separatedBy: #"<section class="issue-contact colophon">"#).dropFirst().first)
             let contactText = proseText(contact)
             #expect(contactText.lowercased().hasPrefix("contact us"), "\(contactText.prefix(60))")
             for line in try SeedDemoTests.contactLines() {
@@ -87,9 +88,8 @@ struct NewsletterDemoTests {
             let response = try await app.testing().sendRequest(.GET, Self.issuePath + "?lang=zh")
             #expect(response.status == .ok)
             let html = response.text
-            #expect(html.contains(#"<p class="issue-line">2021年第7期</p>"#))
-            #expect(html.contains(#"<p class="issue-date">2021年8月22日</p>"#))
-            #expect(html.contains(#"<p class="masthead-zh" lang="zh-Hans">中国-东盟环境保护合作中心</p>"#))
+            #expect(html.contains(#"<p class="issue-line">2021年第7期 · <span class="issue-date">2021年8月22日</span></p>"#))
+            #expect(html.contains(#"<span lang="zh-Hans">中国-东盟环境保护合作中心</span>"#))
             let notice = try #require(html.matches(#"<div class="notice">(.*?)</div>"#).first, "no notice on the Chinese edition")
             #expect(proseText(notice).contains("翻译"), "the notice does not say the edition awaits translation: \(notice)")
             #expect(notice.contains(#"href="/newsletters/2021/7?lang=en""#), "the notice points to the English edition")
@@ -140,7 +140,7 @@ struct NewsletterDemoTests {
             // With a translation, both pages name each other with hreflang.
             let editor = try await signIn(app, as: Demo.editor)
             let english = try #require(try await Article.query(on: app.db).filter(\.$slug == SeedNewsletter.articleSlug).first())
-            let issue = try #require(try await IssueRecord.find(year: 2021, number: 7, on: app.db))
+            let issue = try #require(try await IssueAddress.find(newsletter: nil, year: 2021, number: 7, on: app.db))
             let zhEdition = try #require(
                 try await Edition.query(on: app.db).filter(\.$issue.$id == issue.id!).filter(\.$language == .zh).first())
             let created = try await postForm(

@@ -93,6 +93,31 @@ struct PDFTests {
         }
     }
 
+    @Test("The PDF edition carries a QR code that a reader (zbarimg) decodes to the issue's web address")
+    func qrCodeToWebAddress() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            guard try Self.requireChromium(app) else { return }
+            let response = try await app.testing().sendRequest(.GET, Self.path)
+            #expect(response.status == .ok)
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("focal-qr-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let file = folder.appendingPathComponent("edition.pdf")
+            try Data(response.bytes).write(to: file)
+            _ = try #require(try Self.poppler("pdftoppm", ["-r", "150", "-png", file.path, folder.appendingPathComponent("page").path]))
+            let pages = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".png") }.sorted()
+            let zbarimg = "/usr/bin/zbarimg"
+            guard FileManager.default.isExecutableFile(atPath: zbarimg) else {
+                Issue.record("zbarimg is not installed; install zbar-tools (scripts/system-packages lists it).")
+                return
+            }
+            let result = try TestTools.run(zbarimg, ["-q", "--raw"] + pages.map { folder.appendingPathComponent($0).path })
+            let decoded = String(decoding: result.stdout, as: UTF8.self).components(separatedBy: .newlines).filter { $0.hasPrefix("http") }
+            let base = try app.focalConfig.baseURL.absoluteString.trimmingSuffix("/")
+            #expect(decoded == [base + "/newsletters/2021/7?lang=en"], "zbarimg read \(decoded) (\(result.stderr.prefix(200)))")
+        }
+    }
+
     @Test("The second request is served from the PDF cache, with the same bytes and ETag, and If-None-Match gives 304")
     func cache() async throws {
         try await withApp(loadDemo: true) { app async throws in

@@ -54,8 +54,9 @@ struct AdminController: RouteCollection {
     func updateCentre(req: Request) async throws -> Response {
         let profile = try await CentreProfile.query(on: req.db).first() ?? CentreProfile.blank()
         let raw = (try? req.content.decode([String: String].self)) ?? [:]
-        let input = FormValidator.normalise(raw, fields: CentreProfileForm.fields)
-        var errors = FormValidator.validate(input, fields: CentreProfileForm.fields, t: req.t)
+        let fields = CentreProfileForm.fields(req)
+        let input = FormValidator.normalise(raw, fields: fields)
+        var errors = FormValidator.validate(input, fields: fields, t: req.t)
         for field in ["telephone", "fax"]
         where errors[field] == nil && !input.text(field).isEmpty && !FormValidator.isPhone(input.text(field)) {
             errors[field] = req.t("validation.phone")
@@ -87,7 +88,7 @@ struct AdminController: RouteCollection {
         let context = AdminFormContext(
             chrome: try await Chrome.make(for: req, title: req.t("admin.centre")), heading: req.t("admin.centre"), action: "/admin/centre",
             csrf: req.csrfToken(),
-            form: FormFields(fields: FieldView.make(CentreProfileForm.fields, values: values, errors: errors, t: req.t)),
+            form: FormFields(fields: FieldView.make(CentreProfileForm.fields(req), values: values, errors: errors, t: req.t)),
             hasErrors: !errors.isEmpty, listHref: "/admin", endAction: nil, isEnded: false, recent: history.map { AuditRow($0, req) })
         let response = try await req.view.render("admin/form", context).encodeResponse(for: req)
         response.status = status

@@ -1,6 +1,12 @@
+import Vapor
+
 /// The fields of the centre's profile and how they map onto the record.
 enum CentreProfileForm {
-    static let fields: [FieldSpec] = [
+    static func fields(_ req: Request) -> [FieldSpec] {
+        textFields + [.yesNo("issues_self_approval", "field.issues_self_approval", req: req)]
+    }
+
+    static let textFields: [FieldSpec] = [
         FieldSpec(name: "name_en", labelKey: "field.name_en", kind: .text, required: true, maxLength: 200),
         FieldSpec(name: "name_zh", labelKey: "field.name_zh", kind: .text, maxLength: 200),
         FieldSpec(name: "affiliation_en", labelKey: "field.affiliation_en", kind: .textarea, maxLength: 500, hintKey: "hint.affiliation"),
@@ -22,6 +28,7 @@ enum CentreProfileForm {
             "name_en": p.nameEn, "name_zh": p.nameZh, "affiliation_en": p.affiliationEn, "affiliation_zh": p.affiliationZh,
             "address_en": p.addressEn, "address_zh": p.addressZh, "postal_code": p.postalCode, "telephone": p.telephone, "fax": p.fax,
             "email": p.email, "website": p.website, "wechat": p.wechat, "mission_en": p.missionEn, "mission_zh": p.missionZh,
+            "issues_self_approval": p.issuesSelfApproval ? "yes" : "no",
         ]
     }
 
@@ -40,5 +47,6 @@ enum CentreProfileForm {
         p.wechat = input.text("wechat")
         p.missionEn = input.text("mission_en")
         p.missionZh = input.text("mission_zh")
+        p.issuesSelfApproval = input["issues_self_approval"] == "yes"
     }
 }

@@ -106,12 +106,28 @@ enum OpenAPIDocument {
                     "listNewsletterIssues", "Published newsletter issues, newest first, with their editions' article titles",
                     arrayOf("NewsletterIssue"),
                     links: [
-                        "Issue": link("getNewsletterIssue", ["year": "$response.body#/0/year", "number": "$response.body#/0/number"]),
+                        "Issue": link(
+                            "getNewsletterIssueOfNewsletter",
+                            [
+                                "newsletter": "$response.body#/0/newsletterSlug", "year": "$response.body#/0/year",
+                                "number": "$response.body#/0/number",
+                            ]),
                         "Article": link("getArticle", ["slug": "$response.body#/0/editions/0/articles/0/slug"]),
                     ]),
                 "/newsletters/{year}/{number}": get(
-                    "getNewsletterIssue", "One published issue with its editions and their articles in full", ref("NewsletterIssue"),
+                    "getNewsletterIssue",
+                    "One published issue of the first newsletter with its editions and their articles in full", ref("NewsletterIssue"),
                     parameters: [
+                        ["name": "year", "in": "path", "required": true, "schema": ["type": "integer"]],
+                        ["name": "number", "in": "path", "required": true, "schema": ["type": "integer"]],
+                    ],
+                    links: ["Article": link("getArticle", ["slug": "$response.body#/editions/0/articles/0/slug"])]),
+                "/newsletters/{newsletter}/{year}/{number}": get(
+                    "getNewsletterIssueOfNewsletter",
+                    "One published issue of the newsletter with this slug, with its editions and their articles in full",
+                    ref("NewsletterIssue"),
+                    parameters: [
+                        ["name": "newsletter", "in": "path", "required": true, "schema": ["type": "string", "pattern": "^[a-z0-9-]+$"]],
                         ["name": "year", "in": "path", "required": true, "schema": ["type": "integer"]],
                         ["name": "number", "in": "path", "required": true, "schema": ["type": "integer"]],
                     ],
@@ -342,7 +358,9 @@ enum OpenAPIDocument {
             "Evidence": object(["kind": oneOf(EvidenceTarget.self), "id": uuid]),
             "NewsletterIssue": object([
                 "year": ["type": "integer"], "number": ["type": "integer"], "publicationDate": ["type": "string", "format": "date"],
-                "newsletter": ref("Bilingual"), "url": ["type": "string", "format": "uri"], "editions": arrayOf("Edition"),
+                "newsletter": ref("Bilingual"), "newsletterSlug": ["type": "string"],
+                "theme": ["oneOf": [ref("Bilingual"), ["type": "null"]]], "url": ["type": "string", "format": "uri"],
+                "editions": arrayOf("Edition"),
             ]),
             "Edition": object([
                 "language": ["type": "string", "enum": ["en", "zh"]], "status": oneOf(EditionStatus.self), "articles": arrayOf("Article"),

@@ -163,7 +163,7 @@ enum CampaignTemplates {
         <!doctype html><html lang="\(lang)"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>\(HTMLEntities.escape(title))</title></head>
         <body style="margin:0;padding:0;background:#f3f7f5;"><div style="display:none;max-height:0;overflow:hidden;">\(HTMLEntities.escape(preheader))</div>
         <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f3f7f5;"><tr><td align="center" style="padding:16px 8px;">
-        <table role="presentation" width="600" cellpadding="0" cellspacing="0" style="width:600px;max-width:100%;background:#ffffff;font-family:\(fontStack);font-size:15px;color:#1d2a26;">
+        <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="width:100%;max-width:600px;background:#ffffff;font-family:\(fontStack);font-size:15px;color:#1d2a26;">
         <tr><td style="padding:24px;">\(body)</td></tr>
         <tr><td style="padding:16px 24px;font-size:12px;line-height:1.5;color:#5b6b66;border-top:1px solid #d5dfdb;">\(footer)</td></tr>
         </table></td></tr></table></body></html>

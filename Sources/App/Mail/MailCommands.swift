@@ -138,7 +138,8 @@ enum ProgressBar {
 /// `focal create-campaign --issue 2021/7 --list newsletter`: a draft campaign of a published issue, its id printed.
 struct CreateCampaignCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Option(name: "issue", help: "YEAR/NUMBER of a newsletter issue") var issue: String?
+        @Option(name: "issue", help: "YEAR/NUMBER of a newsletter issue, or NEWSLETTER/YEAR/NUMBER for another newsletter than the first")
+        var issue: String?
         @Option(name: "list", help: "The mailing list's slug") var list: String?
         @Option(name: "subject", help: "Subject (English); the Chinese one is made from the issue line") var subject: String?
     }
@@ -148,9 +149,12 @@ struct CreateCampaignCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         try await app.autoMigrate()
-        let parts = (signature.issue ?? "").split(separator: "/").compactMap { Int($0) }
-        guard parts.count == 2, let issue = try await IssueRecord.find(year: parts[0], number: parts[1], on: app.db) else {
-            throw CommandProblem(["--issue: YEAR/NUMBER of an existing issue, as 2021/7"])
+        let parts = (signature.issue ?? "").split(separator: "/").map(String.init)
+        let newsletter = parts.count == 3 ? parts[0] : nil
+        guard (2...3).contains(parts.count), let year = Int(parts[parts.count - 2]), let number = Int(parts[parts.count - 1]),
+            let issue = try await IssueAddress.find(newsletter: newsletter, year: year, number: number, on: app.db)
+        else {
+            throw CommandProblem(["--issue: YEAR/NUMBER of an existing issue, as 2021/7 (NEWSLETTER/YEAR/NUMBER for another newsletter)"])
         }
         guard let list = try await MailingList.query(on: app.db).filter(\.$slug == (signature.list ?? "")).first() else {
             throw CommandProblem(["--list: the slug of an existing mailing list"])

@@ -52,5 +52,7 @@ extension Application {
         migrations.add(CreateDelivery())
         migrations.add(AddCampaignSelection())
         migrations.add(UpdateCampaignAddPauseReason())
+        migrations.add(AddIssueAddressAndTheme())
+        migrations.add(AddEditorialReview())
     }
 }

@@ -25,6 +25,8 @@ final class CentreProfile: Model, @unchecked Sendable {
     @Field(key: "wechat") var wechat: String
     @Field(key: "mission_en") var missionEn: String
     @Field(key: "mission_zh") var missionZh: String
+    /// A one-person secretariat may publish the issues it submitted for review itself.
+    @Field(key: "issues_self_approval") var issuesSelfApproval: Bool
 
     init() {}
 

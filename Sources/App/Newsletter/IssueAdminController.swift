@@ -35,6 +35,8 @@ struct IssueAdminController: RouteCollection {
         let scheduledAt: String?
         let notice: String?
         let error: String?
+        /// Who submitted the issue for review, and whether the reader may approve it.
+        var review: String? = nil
     }
 
     func boot(routes: any RoutesBuilder) throws {
@@ -73,13 +75,17 @@ struct IssueAdminController: RouteCollection {
 
     func submit(req: Request) async throws -> Response {
         let record = try await record(req)
-        return try await change(req, record) { () throws(IssueWorkflow.Refusal) in try IssueWorkflow.submitForReview(record.issue) }
+        let user = req.currentUser?.id
+        return try await change(req, record) { () throws(IssueWorkflow.Refusal) in
+            try IssueWorkflow.submitForReview(record.issue, by: user)
+        }
     }
 
     /// The page before Publish: what will become public where, and what will not happen (no mail).
     func publishCheck(req: Request) async throws -> View {
         let record = try await record(req)
-        var refusal = IssueWorkflow.checkPublishable(record).map { message($0, req) }
+        let review = try await reviewRefusal(req, record)
+        var refusal = (IssueWorkflow.checkPublishable(record) ?? review).map { message($0, req) }
         if record.issue.status == .published { refusal = message(.notAllowed(from: .published), req) }
         return try await req.view.render("admin/check", try await IssuePublishCheck.context(req, record, refusal: refusal))
     }
@@ -92,7 +98,11 @@ struct IssueAdminController: RouteCollection {
 
     func publish(req: Request) async throws -> Response {
         let record = try await record(req)
-        return try await change(req, record) { () throws(IssueWorkflow.Refusal) in try IssueWorkflow.publishNow(record) }
+        let review = try await reviewRefusal(req, record)
+        return try await change(req, record) { () throws(IssueWorkflow.Refusal) in
+            if let refusal = IssueWorkflow.checkPublishable(record) ?? review { throw refusal }
+            try IssueWorkflow.publishNow(record)
+        }
     }
 
     func draft(req: Request) async throws -> Response {
@@ -118,7 +128,14 @@ struct IssueAdminController: RouteCollection {
                 : errors.messages.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: " ")
             return try await render(req, record, error: message).encodeResponse(status: .unprocessableEntity, for: req)
         }
-        return try await change(req, record) { () throws(IssueWorkflow.Refusal) in try IssueWorkflow.schedule(record, at: time) }
+        let review = try await reviewRefusal(req, record)
+        return try await change(req, record) { () throws(IssueWorkflow.Refusal) in
+            // The content and the time are checked first: their refusals say more than review's.
+            if let review, record.issue.status != .published, time > Date(), IssueWorkflow.checkPublishable(record) == nil {
+                throw review
+            }
+            try IssueWorkflow.schedule(record, at: time)
+        }
     }
 
     func editionStatus(req: Request) async throws -> Response {
@@ -181,12 +198,19 @@ struct IssueAdminController: RouteCollection {
         return req.redirect(to: "/admin/newsletter-issues/\(record.issue.id!.uuidString)?notice=" + record.issue.status.rawValue)
     }
 
+    private func reviewRefusal(_ req: Request, _ record: IssueRecord) async throws -> IssueWorkflow.Refusal? {
+        let selfApproval = try await CentreProfile.query(on: req.db).first()?.issuesSelfApproval ?? false
+        return IssueWorkflow.checkReview(record.issue, by: req.currentUser?.id, selfApproval: selfApproval)
+    }
+
     private func message(_ refusal: IssueWorkflow.Refusal, _ req: Request) -> String {
         switch refusal {
         case .noArticles: return req.t("issue_hub.no_articles")
         case .emptyReadyEdition(let language): return req.t("issue_hub.empty_edition", ["language": req.t("language." + language.rawValue)])
         case .scheduleInPast: return req.t("issue_hub.schedule_past")
         case .notAllowed(let status): return req.t("issue_hub.not_allowed", ["status": req.t("issue_status." + status.rawValue)])
+        case .notReviewed: return req.t("issue_hub.not_reviewed")
+        case .ownSubmission: return req.t("issue_hub.own_submission")
         }
     }
 
@@ -203,7 +227,14 @@ struct IssueAdminController: RouteCollection {
         let issue = record.issue
         let base = "/admin/newsletter-issues/" + issue.id!.uuidString
         let l = req.language
-        let context = HubContext(
+        var review: String?
+        if issue.status == .inReview {
+            var submitter: User?
+            if let id = issue.submittedByID { submitter = try await User.find(id, on: req.db) }
+            review = req.t("issue_hub.submitted_by", ["name": submitter?.name ?? "—"])
+            if let refusal = try await reviewRefusal(req, record) { review = (review ?? "") + " " + message(refusal, req) }
+        }
+        var context = HubContext(
             chrome: try await Chrome.make(for: req, title: IssueRecord.issueLine(year: issue.year, number: issue.number, l)),
             csrf: req.csrfToken(),
             title: record.newsletter.name(l) + " · " + IssueRecord.issueLine(year: issue.year, number: issue.number, l),
@@ -228,6 +259,7 @@ struct IssueAdminController: RouteCollection {
                     previewHref: base + "/preview?lang=" + edition.language.rawValue)
             },
             scheduledAt: issue.scheduledAt.map { LocalizedDate.format($0, l) }, notice: notice, error: error)
+        context.review = review
         return try await req.view.render("newsletters/admin-issue", context)
     }
 }

@@ -8,7 +8,8 @@ struct IssuePresenter {
         ArticleEntry(
             title: article.title, slug: article.slug, href: "/articles/" + article.slug, bodyHTML: article.bodyHTML,
             leadImageHref: article.leadImageKey == nil ? nil : "/articles/\(article.slug)/image", leadImageAlt: article.leadImageAlt,
-            illustrative: article.illustrative)
+            illustrative: article.illustrative,
+            excerpt: FrontPage.excerpt(article.bodyHTML, characters: article.language == .zh ? 90 : 220))
     }
 
     func page(_ record: IssueRecord, language: Language, preview: Bool, inlineCSS: String? = nil) async throws -> IssuePageContext {
@@ -18,12 +19,16 @@ struct IssuePresenter {
         let awaiting = edition == nil || edition?.status == .awaitingTranslation || articles.isEmpty
         let other = record.articles(language.other)
         let issueLine = IssueRecord.issueLine(year: issue.year, number: issue.number, language)
-        let chrome = try await Chrome.make(
+        var chrome = try await Chrome.make(
             for: request, title: record.newsletter.name(language) + " · " + issueLine,
             showsIllustrativeNote: issue.illustrative || articles.contains(where: \.illustrative))
+        chrome.footerWithoutContact = true
+        let name = record.newsletter.name(language)
+        let otherName = record.newsletter.name(language.other)
         return IssuePageContext(
             chrome: chrome, mastheadZh: record.newsletter.mastheadZh, mastheadEn: record.newsletter.mastheadEn,
-            newsletterName: record.newsletter.name(language), issueLine: issueLine,
+            newsletterName: name, newsletterOtherName: otherName == name ? nil : otherName, theme: issue.theme(language),
+            feedHref: "/newsletters/feed.atom?lang=" + language.rawValue, issueLine: issueLine,
             date: LocalizedDate.format(issue.publicationDate, language) ?? issue.publicationDate,
             articles: articles.map(article), awaitingTranslation: awaiting,
             otherEditionHref: other.isEmpty ? nil : issue.path + "?lang=" + language.other.rawValue,

@@ -17,10 +17,6 @@ struct IssueRecord {
             articles: Dictionary(grouping: articles) { $0.$edition.id! })
     }
 
-    static func find(year: Int, number: Int, on db: any Database) async throws -> NewsletterIssue? {
-        try await NewsletterIssue.query(on: db).filter(\.$year == year).filter(\.$number == number).first()
-    }
-
     func edition(_ language: Language) -> Edition? { editions.first { $0.language == language } }
 
     func articles(_ language: Language) -> [Article] {

@@ -9,6 +9,21 @@ enum IssueWorkflow {
         case emptyReadyEdition(Language)
         case scheduleInPast
         case notAllowed(from: IssueStatus)
+        /// A draft goes to review before it is published or scheduled.
+        case notReviewed
+        /// The person who submitted the issue for review may not approve it.
+        case ownSubmission
+    }
+
+    /// Who may publish or schedule: another editor than the one who submitted the issue, unless
+    /// the centre allows a one-person secretariat to approve its own.
+    static func checkReview(_ issue: NewsletterIssue, by user: UUID?, selfApproval: Bool) -> Refusal? {
+        guard !selfApproval else { return nil }
+        switch issue.status {
+        case .draft: return .notReviewed
+        case .inReview: return issue.submittedByID == nil || issue.submittedByID == user ? .ownSubmission : nil
+        default: return nil
+        }
     }
 
     /// An issue may go out when at least one edition has articles and every edition marked ready
@@ -21,9 +36,10 @@ enum IssueWorkflow {
         return nil
     }
 
-    static func submitForReview(_ issue: NewsletterIssue) throws(Refusal) {
+    static func submitForReview(_ issue: NewsletterIssue, by user: UUID?) throws(Refusal) {
         guard issue.status == .draft else { throw .notAllowed(from: issue.status) }
         issue.status = .inReview
+        issue.submittedByID = user
     }
 
     static func publishNow(_ record: IssueRecord, now: Date = Date()) throws(Refusal) {
@@ -44,6 +60,7 @@ enum IssueWorkflow {
 
     static func backToDraft(_ issue: NewsletterIssue) {
         issue.status = .draft
+        issue.submittedByID = nil
         issue.scheduledAt = nil
         issue.publishedAt = nil
     }

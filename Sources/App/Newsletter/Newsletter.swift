@@ -40,6 +40,13 @@ final class NewsletterIssue: Model, @unchecked Sendable {
     @OptionalField(key: "scheduled_at") var scheduledAt: Date?
     @OptionalField(key: "published_at") var publishedAt: Date?
     @Field(key: "illustrative") var illustrative: Bool
+    /// What the issue is about, over its contents ("The ASEAN-China Year of Sustainable Development").
+    @OptionalField(key: "theme_en") var themeEn: String?
+    @OptionalField(key: "theme_zh") var themeZh: String?
+    /// The public address, kept by `IssueAddress` whenever the issue or its newsletter is saved.
+    @Field(key: "path") var path: String
+    /// Who submitted the issue for review: another editor publishes it.
+    @OptionalField(key: "submitted_by_id") var submittedByID: UUID?
 
     // relationships
     @Parent(key: "newsletter_id") var newsletter: Newsletter
@@ -47,7 +54,7 @@ final class NewsletterIssue: Model, @unchecked Sendable {
 
     init() {}
 
-    var path: String { "/newsletters/\(year)/\(number)" }
+    func theme(_ language: Language) -> String { Bilingual.pick(en: themeEn ?? "", zh: themeZh ?? "", language) }
 }
 
 final class Edition: Model, @unchecked Sendable {

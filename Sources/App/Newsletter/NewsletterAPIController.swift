@@ -7,6 +7,8 @@ enum NewsletterAPI {
         let number: Int
         let publicationDate: String
         let newsletter: BilingualText
+        let newsletterSlug: String
+        let theme: BilingualText?
         let url: String
         let editions: [EditionEntry]
     }
@@ -33,7 +35,8 @@ struct NewsletterAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let api = routes.requiring(.anonymous).grouped("api", "v1")
         api.get("newsletters", use: list)
-        api.get("newsletters", ":year", ":number", use: issue)
+        api.get(IssueAddress.shortForm, use: issue)
+        api.get(IssueAddress.longForm, use: issue)
         api.get("articles", ":slug", use: article)
     }
 
@@ -48,8 +51,10 @@ struct NewsletterAPIController: RouteCollection {
     }
 
     func issue(req: Request) async throws -> Response {
-        guard let year = req.parameters.get("year", as: Int.self), let number = req.parameters.get("number", as: Int.self),
-            let issue = try await IssueRecord.find(year: year, number: number, on: req.db), issue.status == .published
+        let address = IssueAddress.parts(of: req)
+        guard let year = address.year, let number = Int(address.number),
+            let issue = try await IssueAddress.find(newsletter: address.newsletter, year: year, number: number, on: req.db),
+            issue.status == .published
         else { throw Abort(.notFound, reason: req.t("error.not_found")) }
         return try APIResponse.json(try await summary(req, try await IssueRecord.load(issue, on: req.db), full: true))
     }
@@ -73,7 +78,11 @@ struct NewsletterAPIController: RouteCollection {
         let all = record.articles.values.flatMap { $0 }
         return NewsletterAPI.IssueSummary(
             year: record.issue.year, number: record.issue.number, publicationDate: record.issue.publicationDate,
-            newsletter: BilingualText(en: record.newsletter.nameEn, zh: record.newsletter.nameZh), url: try base(req) + record.issue.path,
+            newsletter: BilingualText(en: record.newsletter.nameEn, zh: record.newsletter.nameZh),
+            newsletterSlug: record.newsletter.slug,
+            theme: record.issue.themeEn == nil && record.issue.themeZh == nil
+                ? nil : BilingualText(en: record.issue.themeEn ?? "", zh: record.issue.themeZh ?? ""),
+            url: try base(req) + record.issue.path,
             editions: try record.editions.map { edition in
                 NewsletterAPI.EditionEntry(
                     language: edition.language.rawValue, status: edition.status.rawValue,

@@ -8,6 +8,8 @@ struct ArticleEntry: Encodable {
     var leadImageHref: String?
     let leadImageAlt: String
     let illustrative: Bool
+    /// The opening of the text, for tables of contents.
+    let excerpt: String
 }
 
 struct IssuePageContext: Encodable {
@@ -15,6 +17,10 @@ struct IssuePageContext: Encodable {
     let mastheadZh: String
     let mastheadEn: String
     let newsletterName: String
+    /// The newsletter's name in the other language, when it has one, beside this language's.
+    let newsletterOtherName: String?
+    let theme: String
+    let feedHref: String
     let issueLine: String
     let date: String
     var articles: [ArticleEntry]
@@ -27,6 +33,9 @@ struct IssuePageContext: Encodable {
     let illustrative: Bool
     /// Inlined for the PDF, which is printed from a file with no server to fetch assets from.
     let inlineCSS: String?
+    /// The printed edition's way back to the web: its address, in words and as a QR code.
+    var webAddress: String? = nil
+    var qrCodeSVG: String? = nil
 }
 
 struct ArticlePageContext: Encodable {
@@ -46,6 +55,9 @@ struct ArticlePageContext: Encodable {
 struct NewsletterArchiveContext: Encodable {
     struct IssueLink: Encodable {
         let issueLine: String
+        /// Named only when there is more than one newsletter.
+        let newsletterName: String?
+        let theme: String
         let href: String
         let date: String
         let titles: [String]

@@ -18,6 +18,8 @@ struct NewsletterIssueResource: AdminResource {
             FieldSpec(name: "year", labelKey: "field.year", kind: .text, required: true, maxLength: 4),
             FieldSpec(name: "number", labelKey: "field.number", kind: .text, required: true, maxLength: 3),
             FieldSpec(name: "publication_date", labelKey: "field.publication_date", kind: .date, required: true),
+            FieldSpec(name: "theme_en", labelKey: "field.theme_en", kind: .text, maxLength: 200, hintKey: "hint.issue_theme"),
+            FieldSpec(name: "theme_zh", labelKey: "field.theme_zh", kind: .text, maxLength: 200),
             .yesNo("illustrative", "field.illustrative", req: req),
         ]
     }
@@ -25,7 +27,7 @@ struct NewsletterIssueResource: AdminResource {
     static func values(of i: NewsletterIssue) -> [String: String] {
         [
             "newsletter_id": i.$newsletter.id.uuidString, "year": "\(i.year)", "number": "\(i.number)",
-            "publication_date": i.publicationDate,
+            "publication_date": i.publicationDate, "theme_en": i.themeEn ?? "", "theme_zh": i.themeZh ?? "",
             "illustrative": i.illustrative ? "yes" : "no", "status": i.status.rawValue,
         ]
     }
@@ -35,6 +37,8 @@ struct NewsletterIssueResource: AdminResource {
         i.year = Int(input.text("year")) ?? 0
         i.number = Int(input.text("number")) ?? 0
         i.publicationDate = input.text("publication_date")
+        i.themeEn = input.text("theme_en").isEmpty ? nil : input.text("theme_en")
+        i.themeZh = input.text("theme_zh").isEmpty ? nil : input.text("theme_zh")
         i.illustrative = input["illustrative"] == "yes"
         if i.id == nil { i.status = .draft }
     }

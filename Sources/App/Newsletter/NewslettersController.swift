@@ -8,7 +8,8 @@ struct NewslettersController: RouteCollection {
         let pages = routes.publicPages()
         pages.get("newsletters", use: archive)
         pages.get("newsletters", "feed.atom", use: feed)
-        pages.get("newsletters", ":year", ":number", use: issue)
+        pages.get(IssueAddress.shortForm, use: issue)
+        pages.get(IssueAddress.longForm, use: issue)
         pages.get("articles", ":slug", use: article)
         routes.requiring(.anonymous).get("articles", ":slug", "image", use: leadImage)
     }
@@ -19,6 +20,11 @@ struct NewslettersController: RouteCollection {
         let editions = try await Edition.query(on: req.db).filter(\.$issue.$id ~~ issues.compactMap(\.id)).all()
         let articles = try await Article.query(on: req.db).filter(\.$edition.$id ~~ editions.compactMap(\.id)).sort(\.$position).all()
         let l = req.language
+        let newsletters = try await Newsletter.query(on: req.db).all()
+        func newsletterName(_ issue: NewsletterIssue) -> String? {
+            guard newsletters.count > 1 else { return nil }
+            return newsletters.first { $0.id == issue.$newsletter.id }?.name(l)
+        }
         func titles(_ issue: NewsletterIssue, _ language: Language) -> [String] {
             let edition = editions.first { $0.$issue.id == issue.id && $0.language == language }
             return articles.filter { $0.$edition.id == edition?.id && edition != nil }.map(\.title)
@@ -29,7 +35,8 @@ struct NewslettersController: RouteCollection {
                 issues: issues.filter { $0.year == year }.map { issue in
                     let mine = titles(issue, l)
                     return .init(
-                        issueLine: IssueRecord.issueLine(year: issue.year, number: issue.number, l), href: issue.path,
+                        issueLine: IssueRecord.issueLine(year: issue.year, number: issue.number, l),
+                        newsletterName: newsletterName(issue), theme: issue.theme(l), href: issue.path,
                         date: LocalizedDate.format(issue.publicationDate, l) ?? issue.publicationDate, titles: mine,
                         otherLanguageTitles: mine.isEmpty ? titles(issue, l.other) : [], awaitingTranslation: mine.isEmpty,
                         illustrative: issue.illustrative)
@@ -43,12 +50,18 @@ struct NewslettersController: RouteCollection {
     }
 
     func issue(req: Request) async throws -> Response {
-        let numberText = req.parameters.get("number") ?? ""
-        let wantsPDF = numberText.hasSuffix(".pdf")
-        guard let year = req.parameters.get("year", as: Int.self), let number = Int(wantsPDF ? String(numberText.dropLast(4)) : numberText),
-            let issue = try await IssueRecord.find(year: year, number: number, on: req.db), issue.status == .published
+        let address = IssueAddress.parts(of: req)
+        let wantsPDF = address.number.hasSuffix(".pdf")
+        guard let year = address.year, let number = Int(wantsPDF ? String(address.number.dropLast(4)) : address.number),
+            let issue = try await IssueAddress.find(newsletter: address.newsletter, year: year, number: number, on: req.db),
+            issue.status == .published
         else { throw Abort(.notFound, reason: req.t("error.not_found")) }
         let record = try await IssueRecord.load(issue, on: req.db)
+        // The first newsletter's issues are also found by its slug; they are read at their own address.
+        if address.newsletter != nil, !(req.url.path == issue.path || req.url.path == issue.path + ".pdf") {
+            return req.redirect(
+                to: issue.path + (wantsPDF ? ".pdf" : "") + (req.url.query.map { "?" + $0 } ?? ""), redirectType: .permanent)
+        }
         if wantsPDF { return try await IssuePDF.response(req, record: record, language: req.language) }
         let context = try await IssuePresenter(request: req).page(record, language: req.language, preview: false)
         return try await req.view.render("newsletters/issue", context).encodeResponse(for: req)
@@ -176,6 +189,11 @@ enum IssuePDF {
         var context = try await IssuePresenter(request: req).page(record, language: language, preview: false, inlineCSS: css)
         // Chromium prints a file, not a page of this server: lead images travel inside it.
         context.articles = try await embeddingLeadImages(context.articles, of: record.articles(language), req: req)
+        let address =
+            try req.application.focalConfig.baseURL.absoluteString.trimmingSuffix("/") + record.issue.path + "?lang="
+            + language.rawValue
+        context.webAddress = address
+        context.qrCodeSVG = QRCode.svg(for: address)
         let view = try await req.view.render("newsletters/print", context)
         return String(buffer: view.data)
     }

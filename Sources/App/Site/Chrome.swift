@@ -41,6 +41,9 @@ struct Chrome: Encodable {
     var adminNav: AdminNavigation? = nil
     /// The confirmation after a change (`?done=saved`), for the signed-in person who made it.
     var confirmation: String? = nil
+    /// A page that prints the centre's contact block itself (an issue's colophon) keeps only the
+    /// footer's links.
+    var footerWithoutContact = false
 
     /// Confirmations a redirect may ask for; anything else in `done` is ignored.
     static let confirmations: Set<String> = [

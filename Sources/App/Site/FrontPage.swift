@@ -5,8 +5,8 @@ import Vapor
 /// a glance and the member states, each from the record that feeds the rest of the site.
 struct FrontPageContext: Encodable {
     struct LatestIssue: Encodable {
-        let mastheadZh: String
-        let mastheadEn: String
+        let newsletterName: String
+        let theme: String
         let issueLine: String
         let date: String
         let href: String
@@ -31,8 +31,6 @@ struct FrontPageContext: Encodable {
     }
 
     let chrome: Chrome
-    let nameEn: String
-    let nameZh: String
     let memberStates: Int
     let organisations: Int
     let activeFocalPoints: Int
@@ -58,7 +56,7 @@ enum FrontPage {
         let presenter = IssuePresenter(request: req)
         let lead = articles.first.map(presenter.article)
         return FrontPageContext.LatestIssue(
-            mastheadZh: record.newsletter.mastheadZh, mastheadEn: record.newsletter.mastheadEn,
+            newsletterName: record.newsletter.name(req.language), theme: issue.theme(req.language),
             issueLine: IssueRecord.issueLine(year: issue.year, number: issue.number, req.language),
             date: LocalizedDate.format(issue.publicationDate, req.language) ?? issue.publicationDate,
             href: issue.path + "?lang=" + language.rawValue, pdfHref: issue.path + ".pdf?lang=" + language.rawValue, lead: lead,

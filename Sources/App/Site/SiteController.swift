@@ -25,9 +25,8 @@ struct SiteController: RouteCollection {
         async let plan = FrontPage.plan(req)
         async let countries = FrontPage.memberStates(req)
         let chrome = try await Chrome.make(for: req, title: req.t("home.title"), showsIllustrativeNote: try await illustrative > 0)
-        let centre = try await CentreSnapshot.current(req)
         let context = FrontPageContext(
-            chrome: chrome, nameEn: centre.nameEn, nameZh: centre.nameZh, memberStates: try await memberStates,
+            chrome: chrome, memberStates: try await memberStates,
             organisations: try await organisations, activeFocalPoints: try await focalPoints,
             illustrativeFocalPoints: try await illustrativeFocalPoints, latest: try await latest, upcoming: try await meetings.upcoming,
             recent: try await meetings.recent, plan: try await plan, countries: try await countries)

@@ -27,6 +27,14 @@ enum NewsletterFixtures {
         ]
     }
 
+    /// Lets an editor publish what they submitted themselves, as a one-person secretariat would:
+    /// for the tests of the other publishing rules. Review itself is tested with this off.
+    static func allowSelfApproval(_ app: Application) async throws {
+        let profile = try #require(try await CentreProfile.query(on: app.db).first(), "no centre profile")
+        profile.issuesSelfApproval = true
+        try await profile.save(on: app.db)
+    }
+
     /// Creates an issue of the demo's Newsletter through POST /admin/newsletter-issues.
     static func createIssue(_ app: Application, _ headers: HTTPHeaders, year: Int, number: Int) async throws -> IssueFixture {
         let newsletter = try #require(try await Newsletter.query(on: app.db).first(), "no newsletter to add an issue to")
@@ -38,7 +46,7 @@ enum NewsletterFixtures {
             "creating issue \(number), \(year) answered \(response.status): \(["year", "number", "publication_date", "newsletter_id"].compactMap { fieldError(response.text, $0) })"
         )
         let issue = try #require(
-            try await IssueRecord.find(year: year, number: number, on: app.db), "issue \(number), \(year) was not saved")
+            try await IssueAddress.find(newsletter: nil, year: year, number: number, on: app.db), "issue \(number), \(year) was not saved")
         let editions = try await Edition.query(on: app.db).filter(\.$issue.$id == issue.id!).all()
         return IssueFixture(issue: issue, editions: editions)
     }
