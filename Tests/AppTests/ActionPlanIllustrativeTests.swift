@@ -13,7 +13,7 @@ struct ActionPlanIllustrativeTests {
     /// Whether a dashboard section labels its heading, its chart and its table illustrative.
     static func labelled(_ section: String) -> (heading: Bool, chart: Bool, table: Bool) {
         let heading = captures(#"<h2>(.*?)</h2>"#, in: section).first?.first ?? ""
-        let figure = captures(#"<figure class="chart-figure">(.*?)</figure>"#, in: section).first?.first ?? ""
+        let figure = captures(#"<figure class="chart-figure"[^>]*>(.*?)</figure>"#, in: section).first?.first ?? ""
         let chart = figure.components(separatedBy: "</svg>").last ?? ""
         let table = captures(#"<table class="table">(.*?)<thead>"#, in: section).first?.first ?? ""
         return (heading.contains(badge), chart.contains(badge), table.contains(badge))

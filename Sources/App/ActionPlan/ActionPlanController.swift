@@ -132,7 +132,7 @@ struct ActionPlanController: RouteCollection {
                         .init(name: req.t("field.target"), cssClass: "series-target", values: points.map(\.target)),
                         .init(name: req.t("field.actual"), cssClass: "series-actual", values: points.map(\.actual)),
                     ], labels: points.map { "\($0.year)" }, title: indicator.code + " · " + req.t("plan.actual_vs_target"),
-                    id: "chart-" + indicator.code)
+                    id: "chart-" + indicator.code, future: .of(years: points.map(\.year), label: req.t("plan.future_years")))
             return IndicatorEntry(
                 code: indicator.code, title: indicator.title(l), measure: req.t("measure." + indicator.measure.rawValue),
                 unit: indicator.unit,
@@ -300,7 +300,7 @@ struct ActionPlanController: RouteCollection {
                             .init(name: req.t("field.target"), cssClass: "series-target", values: points.map(\.target)),
                             .init(name: req.t("field.actual"), cssClass: "series-actual", values: points.map(\.actual)),
                         ], labels: points.map { "\($0.year)" }, title: req.t("plan.actual_vs_target") + req.t("punct.colon") + code,
-                        id: "indicator-over-time"),
+                        id: "indicator-over-time", future: .of(years: points.map(\.year), label: req.t("plan.future_years"))),
                     columns: [req.t("field.year"), req.t("field.target"), req.t("field.actual")],
                     rows: points.map { ["\($0.year)", $0.target.map(SVGCharts.number) ?? "—", $0.actual.map(SVGCharts.number) ?? "—"] },
                     note: nil, illustrative: series?.illustrative ?? false))

@@ -1,6 +1,8 @@
 import Foundation
 
-/// Small server-rendered charts; each page shows the same numbers in a table beside the chart.
+/// Small server-rendered charts; each page has the same numbers in a table one click away. A chart
+/// is drawn at its own size, never scaled down (its text stays at least 12 px): on a narrow screen
+/// its figure scrolls sideways.
 enum SVGCharts {
     struct Bar {
         let label: String
@@ -31,8 +33,20 @@ enum SVGCharts {
         let values: [Double?]
     }
 
+    /// The years from `firstIndex` on have not come yet: drawn on a shaded ground, with a label.
+    struct Future {
+        let firstIndex: Int
+        let label: String
+
+        /// Nil when every year has begun.
+        static func of(years: [Int], label: String, now: Date = Date()) -> Future? {
+            let current = Calendar(identifier: .gregorian).component(.year, from: now)
+            return years.firstIndex { $0 > current }.map { Future(firstIndex: $0, label: label) }
+        }
+    }
+
     /// Lines over labelled points (years), with a legend; missing values break the line.
-    static func lines(_ series: [Series], labels: [String], title: String, id: String) -> String {
+    static func lines(_ series: [Series], labels: [String], title: String, id: String, future: Future? = nil) -> String {
         let width = 520
         let height = 240
         let left = 50
@@ -45,9 +59,18 @@ enum SVGCharts {
         let step = labels.count > 1 ? Double(plotWidth) / Double(labels.count - 1) : 0
         func x(_ i: Int) -> Double { Double(left) + (labels.count > 1 ? Double(i) * step : Double(plotWidth) / 2) }
         func y(_ v: Double) -> Double { Double(30 + plotHeight) - v / top * Double(plotHeight) }
+        if let future, labels.indices.contains(future.firstIndex) {
+            let start = future.firstIndex == 0 ? Double(left) : x(future.firstIndex) - step / 2
+            svg +=
+                "<rect x=\"\(format(start))\" y=\"24\" width=\"\(format(Double(left + plotWidth + 10) - start))\" height=\"\(plotHeight + 6)\" class=\"chart-future-zone\"/>"
+            svg +=
+                "<text x=\"\(left + plotWidth + 8)\" y=\"16\" text-anchor=\"end\" class=\"chart-note\">\(escape(future.label))</text>"
+        }
         svg += "<line x1=\"\(left)\" y1=\"\(30 + plotHeight)\" x2=\"\(left + plotWidth)\" y2=\"\(30 + plotHeight)\" class=\"chart-axis\"/>"
         for (i, label) in labels.enumerated() {
-            svg += "<text x=\"\(format(x(i)))\" y=\"\(height - 10)\" text-anchor=\"middle\" class=\"chart-label\">\(escape(label))</text>"
+            let isFuture = future.map { i >= $0.firstIndex } ?? false
+            svg +=
+                "<text x=\"\(format(x(i)))\" y=\"\(height - 10)\" text-anchor=\"middle\" class=\"chart-label\(isFuture ? " chart-future-label" : "")\">\(escape(label))</text>"
         }
         for fraction in [0.0, 0.5, 1.0] {
             let value = top / 1.1 * fraction
@@ -105,7 +128,7 @@ enum SVGCharts {
     }
 
     private static func header(id: String, title: String, width: Int, height: Int) -> String {
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\" aria-labelledby=\"\(id)-title\" viewBox=\"0 0 \(width) \(height)\" width=\"100%\">"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\" aria-labelledby=\"\(id)-title\" viewBox=\"0 0 \(width) \(height)\" width=\"\(width)\" height=\"\(height)\">"
             + "<title id=\"\(id)-title\">\(escape(title))</title>"
     }
 
