@@ -77,7 +77,8 @@ struct AuditRow: Encodable {
         changes = Set(before.keys).union(after.keys).sorted().compactMap { key in
             let old = before[key] ?? ""
             let new = after[key] ?? ""
-            return old == new ? nil : Change(field: key, before: old, after: new)
+            return old == new
+                ? nil : Change(field: req.application.localizer.fieldLabel(key, req.language), before: old, after: new)
         }
         changedFields = changes.map(\.field).joined(separator: ", ")
     }

@@ -25,6 +25,7 @@ struct ArticleEditorController: RouteCollection {
         let articleID: String?
         let publicHref: String?
         let revisionsHref: String?
+        let wechatHref: String?
         let imageAction: String?
         let imageHref: String?
         let imageAlt: String
@@ -433,7 +434,8 @@ struct ArticleEditorController: RouteCollection {
             action: id.map { "/admin/articles/" + $0 } ?? "/admin/articles",
             form: FormFields(fields: FieldView.make(specs, values: values, errors: errors, t: req.t)), version: version,
             hasErrors: !errors.isEmpty, conflict: conflict, articleID: id, publicHref: article.map { "/articles/" + $0.slug },
-            revisionsHref: id.map { "/admin/articles/\($0)/revisions" }, imageAction: id.map { "/admin/articles/\($0)/image" },
+            revisionsHref: id.map { "/admin/articles/\($0)/revisions" }, wechatHref: id.map { "/admin/articles/\($0)/wechat" },
+            imageAction: id.map { "/admin/articles/\($0)/image" },
             imageHref: article?.leadImageKey == nil ? nil : article.map { "/articles/\($0.slug)/image" },
             imageAlt: article?.leadImageAlt ?? "",
             imageError: imageError, links: links, linkAction: id.map { "/admin/articles/\($0)/links" }, linkOptions: linkOptions,

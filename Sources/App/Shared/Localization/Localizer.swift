@@ -23,6 +23,13 @@ struct Localizer: Sendable {
         strings[language]?[key] ?? strings[.en]?[key] ?? key
     }
 
+    /// A record field's name as its form labels it ("name_zh" is "Name (Chinese)"), for history
+    /// and audit pages; a field no form shows reads as words ("edition en" for "edition_en").
+    func fieldLabel(_ field: String, _ language: Language) -> String {
+        strings[language]?["field." + field] ?? strings[.en]?["field." + field]
+            ?? field.replacingOccurrences(of: "_", with: " ").capitalisingFirstLetter
+    }
+
     func text(_ key: String, _ language: Language, _ arguments: [String: String]) -> String {
         arguments.reduce(text(key, language)) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) }
     }
