@@ -19,6 +19,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: DocumentUploadController(bodyLimit: 2 * app.focalConfig.uploadMaxBytes))
     try app.register(collection: NewslettersController())
     try app.register(collection: WeChatCopyController())
+    try app.register(collection: ArticleChangeController())
     try app.register(collection: NewsletterAPIController())
     try app.register(collection: IssueAdminController())
     try app.register(collection: ArticleEditorController(bodyLimit: 2 * app.focalConfig.uploadMaxBytes))

@@ -65,8 +65,9 @@ struct ArticleEditingTests {
             // The form now carries the current version, so a deliberate re-save can go through.
             #expect(editorVersion(page) == "\(article.version + 1)")
 
+            // The seed article is published: a saved change waits beside the public text.
             let stored = try #require(try await Article.find(article.id, on: app.db))
-            #expect(stored.bodyMarkdown == first["body"])
+            #expect(stored.pendingBodyMarkdown == first["body"])
             #expect(stored.version == article.version + 1)
             #expect(try await ArticleRevision.query(on: app.db).filter(\.$article.$id == article.id!).count() == 2)
 
@@ -74,7 +75,7 @@ struct ArticleEditingTests {
             second["version"] = "\(article.version + 1)"
             let retried = try await postForm(app, "/admin/articles/\(article.id!.uuidString)", fields: second, headers: bob)
             #expect(retried.status == .seeOther)
-            #expect(try await Article.find(article.id, on: app.db)?.bodyMarkdown == second["body"])
+            #expect(try await Article.find(article.id, on: app.db)?.pendingBodyMarkdown == second["body"])
         }
     }
 
@@ -200,6 +201,10 @@ struct ArticleEditingTests {
                 + "\n<script>alert('focal-xss')</script>\n\nSee [the report](javascript:alert('focal-xss')) and <img src=x onerror=alert('focal-xss')>.\n"
             let saved = try await postForm(app, "/admin/articles/\(article.id!.uuidString)", fields: fields, headers: editor)
             #expect(saved.status == .seeOther)
+            let pending = try #require(try await Article.find(article.id, on: app.db))
+            let change = try await postForm(
+                app, "/admin/articles/\(article.id!.uuidString)/change/publish", fields: ["version": "\(pending.version)"], headers: editor)
+            #expect(change.status == .seeOther, "publishing the change answered \(change.status)")
             let stored = try #require(try await Article.find(article.id, on: app.db))
             #expect(stored.bodyMarkdown.contains("<script>"), "the writer's text is kept as typed")
             #expect(HTMLSafety.problems(stored.bodyHTML) == [], "\(stored.bodyHTML)")

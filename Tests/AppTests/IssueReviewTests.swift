@@ -77,4 +77,64 @@ struct IssueReviewTests {
             #expect(try await NewsletterFixtures.reload(fixture.issue, app).status == .published)
         }
     }
+
+    @Test("A change to a published article waits until it is published, then shows with its correction note; a stale form changes nothing")
+    func publishedArticleChange() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            let editor = try await signIn(app, as: Demo.editor)
+            let article = try #require(try await Article.query(on: app.db).filter(\.$slug == SeedNewsletter.articleSlug).first())
+            let publicPath = "/articles/" + article.slug
+            let original = article.bodyMarkdown
+            var fields = NewsletterFixtures.articleFields(article)
+            fields["body"] = original.replacingOccurrences(of: "about 40 delegates", with: "about 45 delegates")
+            let saved = try await postForm(app, "/admin/articles/\(article.id!.uuidString)", fields: fields, headers: editor)
+            #expect(saved.status == .seeOther)
+            #expect(saved.headers.first(name: .location)?.contains("done=saved_pending") == true)
+            #expect(
+                try await app.testing().sendRequest(.GET, publicPath).text.contains("about 40 delegates"),
+                "readers saw the unpublished change")
+            #expect(!(try await app.testing().sendRequest(.GET, "/api/v1/articles/" + article.slug).text.contains("about 45")))
+
+            let pending = try #require(try await Article.find(article.id, on: app.db))
+            #expect(pending.pendingBodyMarkdown?.contains("about 45 delegates") == true && pending.bodyMarkdown == original)
+            let form = try await app.testing().sendRequest(.GET, "/admin/articles/\(article.id!.uuidString)/edit", headers: editor)
+            #expect(
+                form.text.contains("<del>40</del>") && form.text.contains("<ins>45</ins>"), "the pending change is not shown word by word")
+            #expect(form.text.contains("about 45 delegates"), "the form does not carry the saved change")
+
+            let stale = try await postForm(
+                app, "/admin/articles/\(article.id!.uuidString)/change/publish",
+                fields: ["version": "\(pending.version - 1)", "correction_note": "x"], headers: editor)
+            #expect(stale.status == .conflict)
+            #expect(try await Article.find(article.id, on: app.db)?.bodyMarkdown == original)
+
+            let published = try await postForm(
+                app, "/admin/articles/\(article.id!.uuidString)/change/publish",
+                fields: ["version": "\(pending.version)", "correction_note": "An earlier version gave the number of delegates as 40."],
+                headers: editor)
+            #expect(published.status == .seeOther)
+            let page = try await app.testing().sendRequest(.GET, publicPath)
+            #expect(page.text.contains("about 45 delegates") && !page.text.contains("about 40 delegates"))
+            #expect(visibleText(page.text).contains("An earlier version gave the number of delegates as 40."))
+            #expect(visibleText(page.text).contains("Corrected on"))
+            let after = try #require(try await Article.find(article.id, on: app.db))
+            #expect(!after.hasPendingChange)
+            #expect(
+                try await AuditEntry.query(on: app.db).filter(\.$entityID == article.id!.uuidString).filter(\.$action == "publish").count()
+                    == 1)
+
+            var again = NewsletterFixtures.articleFields(after)
+            again["body"] = after.bodyMarkdown + "\nA line never published.\n"
+            #expect(
+                try await postForm(app, "/admin/articles/\(article.id!.uuidString)", fields: again, headers: editor).status == .seeOther)
+            let withChange = try #require(try await Article.find(article.id, on: app.db))
+            let discarded = try await postForm(
+                app, "/admin/articles/\(article.id!.uuidString)/change/discard", fields: ["version": "\(withChange.version)"],
+                headers: editor)
+            #expect(discarded.status == .seeOther)
+            let final = try #require(try await Article.find(article.id, on: app.db))
+            #expect(!final.hasPendingChange && final.bodyMarkdown == after.bodyMarkdown)
+            #expect(!(try await app.testing().sendRequest(.GET, publicPath).text.contains("A line never published.")))
+        }
+    }
 }

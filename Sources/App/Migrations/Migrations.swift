@@ -54,5 +54,6 @@ extension Application {
         migrations.add(UpdateCampaignAddPauseReason())
         migrations.add(AddIssueAddressAndTheme())
         migrations.add(AddEditorialReview())
+        migrations.add(AddArticlePendingChange())
     }
 }

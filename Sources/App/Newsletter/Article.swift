@@ -23,6 +23,12 @@ final class Article: Model, @unchecked Sendable {
     @Field(key: "lead_image_type") var leadImageType: String
     @Field(key: "lead_image_alt") var leadImageAlt: String
     @Field(key: "illustrative") var illustrative: Bool
+    /// A saved change to a published article, which readers see once it is published.
+    @OptionalField(key: "pending_title") var pendingTitle: String?
+    @OptionalField(key: "pending_body_markdown") var pendingBodyMarkdown: String?
+    /// Shown to readers with the date of the change that it explains.
+    @OptionalField(key: "correction_note") var correctionNote: String?
+    @OptionalField(key: "corrected_at") var correctedAt: Date?
 
     // relationships
     @OptionalParent(key: "edition_id") var edition: Edition?
@@ -30,6 +36,8 @@ final class Article: Model, @unchecked Sendable {
     @OptionalParent(key: "translation_of_id") var translationOf: Article?
 
     init() {}
+
+    var hasPendingChange: Bool { pendingTitle != nil || pendingBodyMarkdown != nil }
 }
 
 final class ArticleRevision: Model, @unchecked Sendable {

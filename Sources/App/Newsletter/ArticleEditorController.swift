@@ -34,6 +34,8 @@ struct ArticleEditorController: RouteCollection {
         let linkAction: String?
         let linkOptions: [SelectOption]
         let previewHTML: String?
+        /// A published article's saved change, not yet public.
+        var pendingChange: ArticleChangeController.Pending? = nil
     }
 
     struct Conflict: Encodable {
@@ -110,8 +112,8 @@ struct ArticleEditorController: RouteCollection {
 
     static func values(of a: Article) -> [String: String] {
         [
-            "edition_id": a.$edition.id?.uuidString ?? "", "language": a.language.rawValue, "title": a.title, "slug": a.slug,
-            "body": a.bodyMarkdown, "translation_of_id": a.$translationOf.id?.uuidString ?? "",
+            "edition_id": a.$edition.id?.uuidString ?? "", "language": a.language.rawValue, "title": a.pendingTitle ?? a.title,
+            "slug": a.slug, "body": a.pendingBodyMarkdown ?? a.bodyMarkdown, "translation_of_id": a.$translationOf.id?.uuidString ?? "",
             "illustrative": a.illustrative ? "yes" : "no",
         ]
     }
@@ -243,11 +245,17 @@ struct ArticleEditorController: RouteCollection {
         let newSlug = input.text("slug").isEmpty ? article.slug : input.text("slug")
         let newVersion = startedFrom + 1
         let editor = req.currentUser?.email ?? ""
+        // Readers keep the published text until the change itself is published.
+        let waits = try await NewslettersController.isPublished(article, on: req.db)
         let saved: Bool = try await req.db.transaction { db in
             // One statement checks and raises the version, so two editors cannot both win.
-            let rows = try await (try db.sql).update(Article.schema)
-                .set("title", to: input.text("title")).set("slug", to: newSlug).set("body_markdown", to: input.text("body"))
-                .set("body_html", to: MarkdownRenderer.html(input.text("body"))).set("language", to: input.text("language"))
+            let text =
+                waits
+                ? (try db.sql).update(Article.schema).set("pending_title", to: input.text("title"))
+                    .set("pending_body_markdown", to: input.text("body"))
+                : (try db.sql).update(Article.schema).set("title", to: input.text("title")).set("body_markdown", to: input.text("body"))
+                    .set("body_html", to: MarkdownRenderer.html(input.text("body")))
+            let rows = try await text.set("slug", to: newSlug).set("language", to: input.text("language"))
                 .set("edition_id", to: input.uuid("edition_id")).set("translation_of_id", to: input.uuid("translation_of_id"))
                 .set("illustrative", to: input["illustrative"] == "yes").set("version", to: newVersion).set("updated_at", to: Date())
                 .where("id", .equal, article.id!).where("version", .equal, startedFrom)
@@ -276,15 +284,16 @@ struct ArticleEditorController: RouteCollection {
             let editorOfCurrent =
                 try await ArticleRevision.query(on: req.db).filter(\.$article.$id == current.id!).filter(\.$number == current.version)
                 .first()?.editor ?? ""
+            let theirBody = current.pendingBodyMarkdown ?? current.bodyMarkdown
             let conflict = Conflict(
-                theirTitle: current.title, theirBody: current.bodyMarkdown, theirVersion: current.version, theirEditor: editorOfCurrent,
-                diff: WordDiff.diff(current.bodyMarkdown, input.text("body")))
+                theirTitle: current.pendingTitle ?? current.title, theirBody: theirBody, theirVersion: current.version,
+                theirEditor: editorOfCurrent, diff: WordDiff.diff(theirBody, input.text("body")))
             return try await render(
                 req, article: current, values: input, errors: FieldErrors(), version: current.version, conflict: conflict
             )
             .encodeResponse(status: .conflict, for: req)
         }
-        return req.redirect(to: "/admin/articles/\(article.id!.uuidString)/edit", confirming: "saved")
+        return req.redirect(to: "/admin/articles/\(article.id!.uuidString)/edit", confirming: waits ? "saved_pending" : "saved")
     }
 
     func revisions(req: Request) async throws -> View {
@@ -429,7 +438,7 @@ struct ArticleEditorController: RouteCollection {
         }
         let id = article?.id?.uuidString
         let heading = article.map { req.t("admin.edit") + ": " + $0.title } ?? req.t("article.new")
-        let context = EditorContext(
+        var context = EditorContext(
             chrome: try await Chrome.make(for: req, title: heading), csrf: req.csrfToken(), heading: heading,
             action: id.map { "/admin/articles/" + $0 } ?? "/admin/articles",
             form: FormFields(fields: FieldView.make(specs, values: values, errors: errors, t: req.t)), version: version,
@@ -440,6 +449,7 @@ struct ArticleEditorController: RouteCollection {
             imageAlt: article?.leadImageAlt ?? "",
             imageError: imageError, links: links, linkAction: id.map { "/admin/articles/\($0)/links" }, linkOptions: linkOptions,
             previewHTML: values["body"].map(MarkdownRenderer.html))
+        if let article { context.pendingChange = ArticleChangeController.pending(article, req: req) }
         return try await req.view.render("newsletters/editor", context)
     }
 }

@@ -50,6 +50,8 @@ struct ArticlePageContext: Encodable {
     let translationHreflang: String?
     let meetings: [MeetingSummaryEntry]
     let documents: [DocumentEntry]
+    /// "Corrected on 3 December 2021: …", when an editor published a change with a note.
+    var correction: String? = nil
 }
 
 struct NewsletterArchiveContext: Encodable {

@@ -87,7 +87,7 @@ struct NewslettersController: RouteCollection {
         chrome.alternates =
             [.init(hreflang: article.language.htmlTag, href: base + "/articles/" + article.slug)]
             + (translation.map { [.init(hreflang: $0.language.htmlTag, href: base + "/articles/" + $0.slug)] } ?? [])
-        let context = ArticlePageContext(
+        var context = ArticlePageContext(
             chrome: chrome,
             article: IssuePresenter(request: req).article(article), articleLang: article.language.htmlTag,
             issueLine: IssueRecord.issueLine(year: issue.year, number: issue.number, article.language),
@@ -97,6 +97,10 @@ struct NewslettersController: RouteCollection {
             translationHref: translation.map { base + "/articles/" + $0.slug },
             translationHreflang: translation?.language.htmlTag,
             meetings: meetings.map(presenter.summary), documents: documents.map(presenter.document))
+        if let note = article.correctionNote, let date = article.correctedAt {
+            context.correction = req.application.localizer.text(
+                "article.correction", article.language, ["date": LocalizedDate.format(date, article.language), "note": note])
+        }
         return try await req.view.render("newsletters/article", context)
     }
 

@@ -47,7 +47,8 @@ struct Chrome: Encodable {
 
     /// Confirmations a redirect may ask for; anything else in `done` is ignored.
     static let confirmations: Set<String> = [
-        "created", "saved", "unchanged", "ended", "published", "scheduled", "sent", "cancelled", "locked",
+        "created", "saved", "unchanged", "ended", "published", "scheduled", "sent", "cancelled", "locked", "saved_pending",
+        "discarded",
     ]
 
     static func make(for request: Request, title: String, showsIllustrativeNote: Bool = false) async throws -> Chrome {
