@@ -88,7 +88,9 @@ struct WorkspaceTests {
             #expect(!termQueue.contains(terms[1].person.nameEn), "a term ending in 200 days is listed: \(termQueue)")
 
             // Each recent change folds its fields under their names.
-            #expect(home.text.contains("<details class=\"changes\"><summary>name_zh</summary>"), "the change is not folded under its field")
+            #expect(
+                home.text.contains("<details class=\"changes\"><summary>Name (Chinese)</summary>"),
+                "the change is not folded under its field")
             #expect(!home.text.contains("<summary></summary>"), "a change folds under an empty summary")
             let chinese = try await app.testing().sendRequest(.GET, "/admin?lang=zh", headers: editor)
             #expect(Self.queue("reports", in: chinese.text).contains("待审核"))

@@ -105,13 +105,7 @@ struct CampaignCheckController: RouteCollection {
             for: .init(
                 deliveryID: -1, email: "preview@example.invalid", name: req.currentUser?.name ?? "", language: language, subscriberID: nil,
                 participationID: nil))
-        let response = Response(status: .ok, body: .init(string: message.html ?? ""))
-        response.headers.contentType = .html
-        response.headers.replaceOrAdd(
-            name: "Content-Security-Policy",
-            value: "default-src 'none'; img-src 'self' data: https:; style-src 'unsafe-inline'; frame-ancestors 'self'; sandbox")
-        response.headers.replaceOrAdd(name: "X-Frame-Options", value: "SAMEORIGIN")
-        return response
+        return SandboxedPreview.response(html: message.html ?? "")
     }
 
     private func facts(_ req: Request, _ campaign: Campaign) async throws -> [CheckPageContext.Fact] {

@@ -27,20 +27,14 @@ struct WeChatCopyController: RouteCollection {
         return try await req.view.render("newsletters/wechat", context)
     }
 
-    /// The copied HTML, alone, under a policy that lets its inline styles apply inside the frame.
+    /// The copied HTML, alone, as the frame on the copy page shows it.
     func preview(req: Request) async throws -> Response {
         let (article, html) = try await copy(req)
         let page =
             "<!doctype html><html lang=\"\(article.language.htmlTag)\"><head><meta charset=\"utf-8\"><title>"
             + HTMLEntities.escape(article.title) + "</title></head><body style=\"margin:0;padding:16px;max-width:600px;\">" + html
             + "</body></html>"
-        let response = Response(status: .ok, body: .init(string: page))
-        response.headers.contentType = .html
-        response.headers.replaceOrAdd(
-            name: "Content-Security-Policy",
-            value: "default-src 'none'; img-src 'self' data: https: http:; style-src 'unsafe-inline'; frame-ancestors 'self'; sandbox")
-        response.headers.replaceOrAdd(name: "X-Frame-Options", value: "SAMEORIGIN")
-        return response
+        return SandboxedPreview.response(html: page)
     }
 
     private func copy(_ req: Request) async throws -> (Article, String) {

@@ -2,8 +2,14 @@
 /// runs of spaces and each punctuation mark are units, and each Han character is one (Chinese
 /// has no spaces between words).
 enum WordDiff {
+    enum Kind: String, Encodable {
+        case same
+        case added
+        case removed
+    }
+
     struct Piece: Encodable, Equatable {
-        let kind: LineDiff.Kind
+        let kind: Kind
         let text: String
     }
 
@@ -21,7 +27,7 @@ enum WordDiff {
         let oldMiddle = Array(a[prefix..<(a.count - suffix)])
         let newMiddle = Array(b[prefix..<(b.count - suffix)])
         var pieces: [Piece] = []
-        func append(_ kind: LineDiff.Kind, _ text: String) {
+        func append(_ kind: Kind, _ text: String) {
             guard !text.isEmpty else { return }
             if let last = pieces.last, last.kind == kind {
                 pieces[pieces.count - 1] = Piece(kind: kind, text: last.text + text)
@@ -67,14 +73,14 @@ enum WordDiff {
     }
 
     /// The longest common subsequence of two token lists, as the tokens kept, removed and added.
-    private static func middle(_ a: [String], _ b: [String]) -> [(LineDiff.Kind, String)] {
+    private static func middle(_ a: [String], _ b: [String]) -> [(Kind, String)] {
         var lengths = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
         for i in stride(from: a.count - 1, through: 0, by: -1) {
             for j in stride(from: b.count - 1, through: 0, by: -1) {
                 lengths[i][j] = a[i] == b[j] ? lengths[i + 1][j + 1] + 1 : max(lengths[i + 1][j], lengths[i][j + 1])
             }
         }
-        var out: [(LineDiff.Kind, String)] = []
+        var out: [(Kind, String)] = []
         var (i, j) = (0, 0)
         while i < a.count || j < b.count {
             if i < a.count, j < b.count, a[i] == b[j] {
