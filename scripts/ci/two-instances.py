@@ -10,7 +10,8 @@ show that none of it makes the two disagree:
   2. uploads: a document uploaded through A downloads byte for byte from B (and through nginx);
   3. PDF cache: the issue PDF printed by A is served by B without printing again
      (focal_pdf_renders_total on B's /metrics); skipped when no Chromium is installed (503);
-  4. scheduler: both instances run it, yet an issue scheduled through A is published exactly once
+  4. scheduler: both instances run it, yet an issue submitted by an editor and scheduled by another
+     through A is published exactly once
      (one `scheduler` entry in the audit log). Times have minute precision and the scheduler runs
      every 30 s, so this check waits up to ~90 s; it is started first and finished after 2 and 3.
 One line per check, `ok`/`skip`/`FAIL` with what was measured; exit status 1 if any failed.
@@ -28,6 +29,8 @@ import urllib.parse
 import urllib.request
 
 ADMIN = ("admin@demo.focal.example", "focal-demo-admin")
+# Submits the issue for review; the admin, another editor, approves it (review means review).
+EDITOR = ("editor@demo.focal.example", "focal-demo-editor")
 NGINX = "https://localhost:8443"
 failures = []
 
@@ -163,9 +166,9 @@ def metric(client, name, labels=None):
     return sum(float(v) for v in re.findall(r"^" + name + series + r" (\S+)$", body.decode(), re.M))
 
 
-def sign_in(client):
+def sign_in(client, account=ADMIN):
     fields = form(client, "/login", "/login")["fields"]
-    fields.update(email=ADMIN[0], password=ADMIN[1])
+    fields.update(email=account[0], password=account[1])
     status, _, _ = client.post("/login", fields)
     if status != 303:
         raise RuntimeError(f"sign-in on {client.base} answered {status}")
@@ -187,9 +190,14 @@ def schedule_issue(a):
         "title": "Two instances " + line, "slug": f"two-instances-{year}-{number}",
         "body": "Published by the scheduler of one of two instances.", "illustrative": "no"})
     listing = a.text("/admin/newsletter-issues")
-    row = re.search(r"<td>" + re.escape(line) + r"</td>.*?href=\"(/admin/newsletter-issues/[0-9A-Fa-f-]{36})\"", listing, re.S)
+    row = re.search(r"<td[^>]*>" + re.escape(line) + r"</td>.*?href=\"(/admin/newsletter-issues/[0-9A-Fa-f-]{36})\"", listing, re.S)
+    if row is None:
+        raise RuntimeError(f"{line} is not in the list of issues")
     hub = row.group(1)
     submit(a, hub, hub + "/editions/zh/status", {"status": "awaiting_translation"})
+    editor = Client(a.base)
+    sign_in(editor, EDITOR)
+    submit(editor, hub, hub + "/submit", {})
     due = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=65)).replace(second=0, microsecond=0)
     submit(a, hub, hub + "/schedule", {"date": due.date().isoformat(), "time": due.strftime("%H:%M"), "time_zone": "UTC"})
     return line, due.timestamp()
@@ -197,7 +205,7 @@ def schedule_issue(a):
 
 def scheduler_entries(client, line):
     page = client.text("/admin/audit?q=" + urllib.parse.quote(line))
-    return len(re.findall(r"<td>scheduler</td><td>[^<]*: " + re.escape(line) + "</td>", page))
+    return len(re.findall(r"<td[^>]*>scheduler</td><td[^>]*>[^<]*: " + re.escape(line) + "</td>", page))
 
 
 def check_page_cache(a, b, reader_b):
