@@ -26,6 +26,18 @@ struct ChartTests {
         #expect(svg.contains("width=\"\(viewBox[0])\" height=\"\(viewBox[1])\""), "the chart is scaled, so its text shrinks")
     }
 
+    @Test("Category labels are drawn whole: the label column grows to the longest, in English and in Chinese")
+    func wholeLabels() throws {
+        let labels = ["National Focal Points nominated", "Capacity building", "国家联络人提名情况与能力建设活动"]
+        let svg = SVGCharts.bars(labels.map { .init(label: $0, value: 3, display: "3") }, title: "T", id: "t")
+        for label in labels { #expect(svg.contains(">\(label)</text>"), "\(label) is cut") }
+        let barStart = try #require(captures(#"<rect x="(\d+)""#, in: svg).first.flatMap { Int($0[0]) })
+        #expect(barStart >= SVGCharts.textWidth(labels[0]) + 8, "the bars overlap the longest label")
+        let long = String(repeating: "Environmental cooperation ", count: 6)
+        let cut = SVGCharts.bars([.init(label: long, value: 1, display: "1")], title: "T", id: "u")
+        #expect(cut.contains("<title>" + long + "</title>"), "a label too long to draw has no tooltip with its whole text")
+    }
+
     @Test("Every text style of the charts is at least 12 px")
     func textSize() async throws {
         try await withApp(loadDemo: false) { app async throws in

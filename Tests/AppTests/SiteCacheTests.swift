@@ -39,6 +39,36 @@ struct SiteCacheTests {
         #expect(SiteCache.section(ofKey: "en /action-plan?lang=en") == "action-plan")
     }
 
+    @Test("A page read near its expiry is answered at once and renewed behind the answer; past expiry it is rendered first")
+    func renewalBeforeExpiry() throws {
+        let cache = SiteCache(timeToLive: 100)
+        try Self.render(cache, "en /meetings", "first")
+        let start = Date()
+        if case .fresh = cache.lookup("en /meetings", on: Self.loop, now: start.addingTimeInterval(50)) {
+        } else {
+            Issue.record("a young page was not fresh")
+        }
+        guard case .renew(let ticket, let current) = cache.lookup("en /meetings", on: Self.loop, now: start.addingTimeInterval(80))
+        else {
+            Issue.record("a page at 80% of its time to live was not renewed")
+            return
+        }
+        #expect(String(buffer: current.body) == "first", "the reader did not get the page at once")
+        // Others meanwhile get the same page: one renewal, not one per reader.
+        if case .fresh = cache.lookup("en /meetings", on: Self.loop, now: start.addingTimeInterval(81)) {
+        } else {
+            Issue.record("a second reader during the renewal did not get the page")
+        }
+        cache.store(Self.page("second"), for: "en /meetings", renderedWith: ticket)
+        #expect(Self.cached(cache, "en /meetings") == "second")
+
+        try Self.render(cache, "en /network", "old")
+        guard case .refresh = cache.lookup("en /network", on: Self.loop, now: Date().addingTimeInterval(101)) else {
+            Issue.record("an expired page was not rendered before answering")
+            return
+        }
+    }
+
     @Test("A change to some sections empties their pages and keeps the others; a change to everything empties all")
     func scopedInvalidation() throws {
         let cache = SiteCache(timeToLive: 3600)

@@ -87,7 +87,11 @@ struct EvidenceMeetingEntry: Encodable {
     let title: String
     let href: String
     let when: String?
-    let agreed: [String]
+    struct Agreed: Encodable {
+        let kind: String
+        let text: String
+    }
+    let agreed: [Agreed]
     let reportsSince: Int
     let note: String
 }

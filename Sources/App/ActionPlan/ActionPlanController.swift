@@ -155,7 +155,7 @@ struct ActionPlanController: RouteCollection {
         .sort(\.$startsAt).all()
         let meetingEntries = meetings.map { meeting -> EvidenceMeetingEntry in
             let agreed = outcomes.filter { $0.$meeting.id == meeting.id }.map {
-                req.t("outcome_kind." + $0.kind.rawValue) + req.t("punct.colon") + $0.text(l)
+                EvidenceMeetingEntry.Agreed(kind: req.t("outcome_kind." + $0.kind.rawValue), text: $0.text(l))
             }
             let year = MeetingTime.year(meeting) ?? 0
             return EvidenceMeetingEntry(

@@ -12,7 +12,7 @@ enum SVGCharts {
 
     static func bars(_ bars: [Bar], title: String, id: String, maximum: Double? = nil) -> String {
         let row = 26
-        let labelWidth = 220
+        let labelWidth = labelColumn(bars.map(\.label), widest: 380)
         let width = 300
         let top = max(maximum ?? 0, bars.map(\.value).max() ?? 0, 1e-9)
         var svg = header(id: id, title: title, width: labelWidth + width + 70, height: max(1, bars.count) * row + 10)
@@ -20,7 +20,7 @@ enum SVGCharts {
             let y = index * row + 5
             let length = Int((bar.value / top) * Double(width))
             svg +=
-                "<text x=\"\(labelWidth - 8)\" y=\"\(y + 17)\" text-anchor=\"end\" class=\"chart-label\">\(escape(short(bar.label, 34)))</text>"
+                "<text x=\"\(labelWidth - 8)\" y=\"\(y + 17)\" text-anchor=\"end\" class=\"chart-label\">\(label(bar.label, width: labelWidth - 16))</text>"
             svg += "<rect x=\"\(labelWidth)\" y=\"\(y + 3)\" width=\"\(max(length, 2))\" height=\"\(row - 8)\" class=\"chart-bar\"/>"
             svg += "<text x=\"\(labelWidth + max(length, 2) + 6)\" y=\"\(y + 17)\" class=\"chart-value\">\(escape(bar.display))</text>"
         }
@@ -103,7 +103,7 @@ enum SVGCharts {
     }
 
     static func grid(rows: [String], columns: [String], cells: [[Cell]], title: String, id: String) -> String {
-        let labelWidth = 170
+        let labelWidth = labelColumn(rows, widest: 300)
         let cellWidth = max(54, min(110, 560 / max(columns.count, 1)))
         let cellHeight = 24
         let width = labelWidth + columns.count * cellWidth + 10
@@ -116,7 +116,7 @@ enum SVGCharts {
         for (r, row) in rows.enumerated() {
             let y = 30 + r * cellHeight
             svg +=
-                "<text x=\"\(labelWidth - 8)\" y=\"\(y + 16)\" text-anchor=\"end\" class=\"chart-label\">\(escape(short(row, 24)))</text>"
+                "<text x=\"\(labelWidth - 8)\" y=\"\(y + 16)\" text-anchor=\"end\" class=\"chart-label\">\(label(row, width: labelWidth - 16))</text>"
             for (c, cell) in cells[r].enumerated() {
                 svg +=
                     "<rect x=\"\(labelWidth + c * cellWidth + 1)\" y=\"\(y + 1)\" width=\"\(cellWidth - 2)\" height=\"\(cellHeight - 2)\" class=\"\(cell.cssClass)\"/>"
@@ -140,6 +140,29 @@ enum SVGCharts {
 
     private static func short(_ text: String, _ limit: Int) -> String {
         text.count > limit ? String(text.prefix(limit - 1)) + "…" : text
+    }
+
+    /// Room for the longest label at 12 px, within bounds: the chart grows rather than cutting
+    /// "National Focal Points" short, and scrolls on a phone.
+    static func labelColumn(_ labels: [String], widest: Int) -> Int {
+        min(widest, max(120, (labels.map(textWidth).max() ?? 0) + 16))
+    }
+
+    /// Estimated width at 12 px: Han and other wide characters take a full em, the rest about
+    /// six tenths of one.
+    static func textWidth(_ text: String) -> Int {
+        Int(text.unicodeScalars.reduce(0.0) { $0 + ($1.properties.isIdeographic || $1.value >= 0xFF00 ? 12 : 7) }.rounded(.up))
+    }
+
+    /// A label that still does not fit is cut, with the whole text as its tooltip.
+    private static func label(_ text: String, width: Int) -> String {
+        guard textWidth(text) > width else { return escape(text) }
+        var kept = ""
+        for character in text {
+            guard textWidth(kept + String(character)) + 12 <= width else { break }
+            kept.append(character)
+        }
+        return "<title>" + escape(text) + "</title>" + escape(kept) + "…"
     }
 
     static func escape(_ text: String) -> String {

@@ -29,11 +29,12 @@ struct SelectOption: Sendable, Encodable {
 extension FieldSpec {
     /// A select over an enum's raw values, labelled from `prefix.rawValue` interface strings.
     static func choice<E: RawRepresentable & CaseIterable>(
-        _ name: String, _ labelKey: String, _ type: E.Type, labelPrefix: String, required: Bool = true, t: (String) -> String
+        _ name: String, _ labelKey: String, _ type: E.Type, labelPrefix: String, required: Bool = true, t: (String) -> String,
+        hintKey: String? = nil
     ) -> FieldSpec where E.RawValue == String {
         let options = E.allCases.map { SelectOption(value: $0.rawValue, label: t(labelPrefix + $0.rawValue)) }
         return FieldSpec(
             name: name, labelKey: labelKey, kind: .select((required ? [] : [SelectOption(value: "", label: "—")]) + options),
-            required: required)
+            required: required, hintKey: hintKey)
     }
 }

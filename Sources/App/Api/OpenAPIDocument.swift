@@ -370,6 +370,7 @@ enum OpenAPIDocument {
                 "url": ["type": "string", "format": "uri"],
                 "bodyMarkdown": ["type": ["string", "null"]], "bodyHTML": ["type": ["string", "null"]],
                 "translationSlug": ["type": ["string", "null"]],
+                "summary": ["type": ["string", "null"]], "byline": ["type": ["string", "null"]],
             ]),
             "MeetingSummary": object([
                 "slug": string, "title": ref("Bilingual"), "type": oneOf(MeetingType.self), "status": oneOf(MeetingStatus.self),

@@ -32,7 +32,7 @@ struct MeetingsController: RouteCollection {
         var years: [String: [Meeting]] = [:]
         for meeting in past { years[MeetingTime.year(meeting).map(String.init) ?? req.t("meetings.undated"), default: []].append(meeting) }
         let yearGroups = years.keys.sorted(by: >).map { year in
-            let inYear = years[year]!
+            let inYear = years[year] ?? []
             var seriesOrder: [String] = []
             var bySeries: [String: [MeetingSummaryEntry]] = [:]
             for meeting in inYear {
@@ -41,7 +41,7 @@ struct MeetingsController: RouteCollection {
                 bySeries[name, default: []].append(presenter.summary(meeting))
             }
             return MeetingListContext.YearGroup(
-                year: year, series: seriesOrder.map { MeetingListContext.SeriesGroup(name: $0, meetings: bySeries[$0]!) })
+                year: year, series: seriesOrder.map { MeetingListContext.SeriesGroup(name: $0, meetings: bySeries[$0] ?? []) })
         }
         let context = MeetingListContext(
             chrome: try await Chrome.make(for: req, title: req.t("meetings.title")),

@@ -55,5 +55,6 @@ extension Application {
         migrations.add(AddIssueAddressAndTheme())
         migrations.add(AddEditorialReview())
         migrations.add(AddArticlePendingChange())
+        migrations.add(AddArticleSummaryAndByline())
     }
 }

@@ -19,6 +19,9 @@ final class Article: Model, @unchecked Sendable {
     /// The sanitised rendering of the body, kept so pages need no Markdown work.
     @Field(key: "body_html") var bodyHTML: String
     @Field(key: "position") var position: Int
+    /// The standfirst: a sentence or two under the title, and the excerpt in tables of contents.
+    @OptionalField(key: "summary") var summary: String?
+    @OptionalField(key: "byline") var byline: String?
     @OptionalField(key: "lead_image_key") var leadImageKey: String?
     @Field(key: "lead_image_type") var leadImageType: String
     @Field(key: "lead_image_alt") var leadImageAlt: String
@@ -26,6 +29,8 @@ final class Article: Model, @unchecked Sendable {
     /// A saved change to a published article, which readers see once it is published.
     @OptionalField(key: "pending_title") var pendingTitle: String?
     @OptionalField(key: "pending_body_markdown") var pendingBodyMarkdown: String?
+    @OptionalField(key: "pending_summary") var pendingSummary: String?
+    @OptionalField(key: "pending_byline") var pendingByline: String?
     /// Shown to readers with the date of the change that it explains.
     @OptionalField(key: "correction_note") var correctionNote: String?
     @OptionalField(key: "corrected_at") var correctedAt: Date?
@@ -37,7 +42,11 @@ final class Article: Model, @unchecked Sendable {
 
     init() {}
 
-    var hasPendingChange: Bool { pendingTitle != nil || pendingBodyMarkdown != nil }
+    var hasPendingChange: Bool { pendingTitle != nil || pendingBodyMarkdown != nil || pendingSummary != nil || pendingByline != nil }
+
+    /// What the editor shows: the saved change where there is one, otherwise the public text.
+    var editedSummary: String { pendingSummary ?? summary ?? "" }
+    var editedByline: String { pendingByline ?? byline ?? "" }
 }
 
 final class ArticleRevision: Model, @unchecked Sendable {

@@ -10,6 +10,10 @@ struct ArticleChangeController: RouteCollection {
         let discardAction: String
         let titleChanged: Bool
         let publicTitle: String
+        let summaryChanged: Bool
+        let publicSummary: String
+        let bylineChanged: Bool
+        let publicByline: String
         let diff: [WordDiff.Piece]
     }
 
@@ -25,6 +29,8 @@ struct ArticleChangeController: RouteCollection {
         return Pending(
             publishAction: "/admin/articles/\(id)/change/publish", discardAction: "/admin/articles/\(id)/change/discard",
             titleChanged: title != article.title, publicTitle: article.title,
+            summaryChanged: article.editedSummary != (article.summary ?? ""), publicSummary: article.summary ?? "",
+            bylineChanged: article.editedByline != (article.byline ?? ""), publicByline: article.byline ?? "",
             diff: WordDiff.diff(article.bodyMarkdown, article.pendingBodyMarkdown ?? article.bodyMarkdown))
     }
 
@@ -36,8 +42,10 @@ struct ArticleChangeController: RouteCollection {
         let body = article.pendingBodyMarkdown ?? article.bodyMarkdown
         let published = try await req.db.transaction { db -> Bool in
             var update = (try db.sql).update(Article.schema).set("title", to: title).set("body_markdown", to: body)
-                .set("body_html", to: MarkdownRenderer.html(body)).set("pending_title", to: SQLLiteral.null)
-                .set("pending_body_markdown", to: SQLLiteral.null).set("version", to: version + 1).set("updated_at", to: Date())
+                .set("body_html", to: MarkdownRenderer.html(body)).set("summary", to: article.editedSummary)
+                .set("byline", to: article.editedByline).set("pending_title", to: SQLLiteral.null)
+                .set("pending_body_markdown", to: SQLLiteral.null).set("pending_summary", to: SQLLiteral.null)
+                .set("pending_byline", to: SQLLiteral.null).set("version", to: version + 1).set("updated_at", to: Date())
             if !note.isEmpty { update = update.set("correction_note", to: note).set("corrected_at", to: Date()) }
             let rows = try await update.where("id", .equal, article.id).where("version", .equal, version).returning("id").all()
             guard !rows.isEmpty else { return false }
@@ -56,7 +64,8 @@ struct ArticleChangeController: RouteCollection {
         let (article, version) = try await find(req)
         let discarded = try await req.db.transaction { db -> Bool in
             let rows = try await (try db.sql).update(Article.schema).set("pending_title", to: SQLLiteral.null)
-                .set("pending_body_markdown", to: SQLLiteral.null).set("version", to: version + 1)
+                .set("pending_body_markdown", to: SQLLiteral.null).set("pending_summary", to: SQLLiteral.null)
+                .set("pending_byline", to: SQLLiteral.null).set("version", to: version + 1)
                 .where("id", .equal, article.id).where("version", .equal, version).returning("id").all()
             guard !rows.isEmpty else { return false }
             try await AuditEntry(

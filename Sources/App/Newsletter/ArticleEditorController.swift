@@ -24,6 +24,9 @@ struct ArticleEditorController: RouteCollection {
         let conflict: Conflict?
         let articleID: String?
         let publicHref: String?
+        /// The issue the article belongs to, for the way back to its workflow.
+        let issueHref: String?
+        let issueLine: String?
         let revisionsHref: String?
         let wechatHref: String?
         let imageAction: String?
@@ -33,7 +36,13 @@ struct ArticleEditorController: RouteCollection {
         let links: [LinkRow]
         let linkAction: String?
         let linkOptions: [SelectOption]
-        let previewHTML: String?
+        /// The live preview's first state: the form's text as readers will see it.
+        let previewHTML: String
+        let previewTitle: String
+        let previewSummary: String
+        let previewByline: String
+        /// Saving changes a published article: the change waits for publication.
+        let published: Bool
         /// A published article's saved change, not yet public.
         var pendingChange: ArticleChangeController.Pending? = nil
     }
@@ -70,6 +79,7 @@ struct ArticleEditorController: RouteCollection {
         staff.get(use: list)
         staff.get("new", use: new)
         staff.post(use: create)
+        staff.post("preview", use: preview)
         staff.get(":id", "edit", use: edit)
         staff.post(":id", use: update)
         staff.get(":id", "revisions", use: revisions)
@@ -83,21 +93,28 @@ struct ArticleEditorController: RouteCollection {
     static func fields(_ req: Request, editing article: Article?) async throws -> [FieldSpec] {
         let issues = try await NewsletterIssue.query(on: req.db).sort(\.$year, .descending).sort(\.$number, .descending).all()
         let editions = try await Edition.query(on: req.db).all()
+        let newsletters = try await Newsletter.query(on: req.db).all()
         var editionOptions = [SelectOption(value: "", label: req.t("article.no_issue"))]
         for issue in issues {
+            // With several newsletters, "Issue 8, 2021" alone does not say which.
+            let newsletter =
+                newsletters.count > 1 ? newsletters.first { $0.id == issue.$newsletter.id }.map { $0.name(req.language) + " · " } : nil
             for edition in editions.filter({ $0.$issue.id == issue.id }).sorted(by: { $0.language.rawValue < $1.language.rawValue }) {
+                guard let editionID = edition.id else { continue }
                 editionOptions.append(
                     SelectOption(
-                        value: edition.id!.uuidString,
-                        label: IssueRecord.issueLine(year: issue.year, number: issue.number, req.language) + " · "
+                        value: editionID.uuidString,
+                        label: (newsletter ?? "") + IssueRecord.issueLine(year: issue.year, number: issue.number, req.language) + " · "
                             + req.t("language." + edition.language.rawValue)))
             }
         }
         let others = try await Article.query(on: req.db).sort(\.$createdAt, .descending).all().filter { $0.id != article?.id }
         return [
-            FieldSpec(name: "edition_id", labelKey: "field.edition", kind: .select(editionOptions)),
-            .choice("language", "field.language", Language.self, labelPrefix: "language.", t: req.t),
+            FieldSpec(name: "edition_id", labelKey: "field.edition", kind: .select(editionOptions), hintKey: "hint.article_edition"),
+            .choice("language", "field.language", Language.self, labelPrefix: "language.", t: req.t, hintKey: "hint.article_language"),
             FieldSpec(name: "title", labelKey: "field.title", kind: .text, required: true, maxLength: 300),
+            FieldSpec(name: "summary", labelKey: "field.summary", kind: .textarea, maxLength: 600, hintKey: "hint.article_summary"),
+            FieldSpec(name: "byline", labelKey: "field.byline", kind: .text, maxLength: 200, hintKey: "hint.byline"),
             FieldSpec(name: "slug", labelKey: "field.slug", kind: .text, maxLength: 120, hintKey: "hint.slug"),
             FieldSpec(name: "body", labelKey: "field.body", kind: .textarea, required: true, maxLength: 60_000, hintKey: "hint.markdown"),
             FieldSpec(
@@ -113,17 +130,13 @@ struct ArticleEditorController: RouteCollection {
     static func values(of a: Article) -> [String: String] {
         [
             "edition_id": a.$edition.id?.uuidString ?? "", "language": a.language.rawValue, "title": a.pendingTitle ?? a.title,
-            "slug": a.slug, "body": a.pendingBodyMarkdown ?? a.bodyMarkdown, "translation_of_id": a.$translationOf.id?.uuidString ?? "",
+            "slug": a.slug, "body": a.pendingBodyMarkdown ?? a.bodyMarkdown, "summary": a.editedSummary, "byline": a.editedByline,
+            "translation_of_id": a.$translationOf.id?.uuidString ?? "",
             "illustrative": a.illustrative ? "yes" : "no",
         ]
     }
 
     private func check(_ input: [String: String], existing: Article?, req: Request, errors: inout FieldErrors) async throws {
-        if let editionID = input.uuid("edition_id"), let edition = try await Edition.find(editionID, on: req.db),
-            edition.language.rawValue != input.text("language")
-        {
-            errors["language"] = req.t("validation.edition_language")
-        }
         let slug = input.text("slug").isEmpty ? Slug.make(from: input.text("title")) : input.text("slug")
         if !input.text("slug").isEmpty || existing == nil {
             if !Slug.isValid(slug) {
@@ -176,6 +189,7 @@ struct ArticleEditorController: RouteCollection {
     func create(req: Request) async throws -> Response {
         let specs = try await Self.fields(req, editing: nil)
         var input = FormValidator.normalise((try? req.content.decode([String: String].self)) ?? [:], fields: specs)
+        try await Self.takeLanguageFromEdition(&input, on: req.db)
         // An address made from the title never clashes: another article's is followed by -2, -3...
         let made = Slug.make(from: input.text("title"))
         if input.text("slug").isEmpty, Slug.isValid(made) {
@@ -189,7 +203,8 @@ struct ArticleEditorController: RouteCollection {
         }
         let article = try await Self.create(
             title: input.text("title"), slug: input.text("slug").isEmpty ? Slug.make(from: input.text("title")) : input.text("slug"),
-            body: input.text("body"), language: Language(rawValue: input.text("language")) ?? .en, editionID: input.uuid("edition_id"),
+            body: input.text("body"), summary: input.text("summary"), byline: input.text("byline"),
+            language: Language(rawValue: input.text("language")) ?? .en, editionID: input.uuid("edition_id"),
             translationOf: input.uuid("translation_of_id"), illustrative: input["illustrative"] == "yes",
             editor: req.currentUser?.email ?? "",
             user: req.currentUser, on: req.db)
@@ -198,7 +213,8 @@ struct ArticleEditorController: RouteCollection {
 
     /// Creates an article with its first revision, placed last in its edition.
     static func create(
-        title: String, slug: String, body: String, language: Language, editionID: UUID?, translationOf: UUID?, illustrative: Bool,
+        title: String, slug: String, body: String, summary: String = "", byline: String = "", language: Language, editionID: UUID?,
+        translationOf: UUID?, illustrative: Bool,
         editor: String,
         user: User?, actorLabel: String? = nil, on db: any Database
     ) async throws -> Article {
@@ -208,6 +224,8 @@ struct ArticleEditorController: RouteCollection {
             article.slug = slug
             article.bodyMarkdown = body
             article.bodyHTML = MarkdownRenderer.html(body)
+            article.summary = summary
+            article.byline = byline
             article.language = language
             article.$edition.id = editionID
             article.$translationOf.id = translationOf
@@ -233,7 +251,9 @@ struct ArticleEditorController: RouteCollection {
         let article = try await find(req)
         let specs = try await Self.fields(req, editing: article)
         let raw = (try? req.content.decode([String: String].self)) ?? [:]
-        let input = FormValidator.normalise(raw, fields: specs)
+        var normalised = FormValidator.normalise(raw, fields: specs)
+        try await Self.takeLanguageFromEdition(&normalised, on: req.db)
+        let input = normalised
         let startedFrom = Int(raw["version"] ?? "") ?? -1
         var errors = FormValidator.validate(input, fields: specs, t: req.t)
         try await check(input, existing: article, req: req, errors: &errors)
@@ -252,9 +272,11 @@ struct ArticleEditorController: RouteCollection {
             let text =
                 waits
                 ? (try db.sql).update(Article.schema).set("pending_title", to: input.text("title"))
-                    .set("pending_body_markdown", to: input.text("body"))
+                    .set("pending_body_markdown", to: input.text("body")).set("pending_summary", to: input.text("summary"))
+                    .set("pending_byline", to: input.text("byline"))
                 : (try db.sql).update(Article.schema).set("title", to: input.text("title")).set("body_markdown", to: input.text("body"))
-                    .set("body_html", to: MarkdownRenderer.html(input.text("body")))
+                    .set("body_html", to: MarkdownRenderer.html(input.text("body"))).set("summary", to: input.text("summary"))
+                    .set("byline", to: input.text("byline"))
             let rows = try await text.set("slug", to: newSlug).set("language", to: input.text("language"))
                 .set("edition_id", to: input.uuid("edition_id")).set("translation_of_id", to: input.uuid("translation_of_id"))
                 .set("illustrative", to: input["illustrative"] == "yes").set("version", to: newVersion).set("updated_at", to: Date())
@@ -397,6 +419,27 @@ struct ArticleEditorController: RouteCollection {
         return req.redirect(to: "/admin/articles/\(article.id!.uuidString)/edit")
     }
 
+    /// An article in an edition is in that edition's language: the form's language only matters
+    /// for an article outside any issue.
+    static func takeLanguageFromEdition(_ input: inout [String: String], on db: any Database) async throws {
+        if let editionID = input.uuid("edition_id"), let edition = try await Edition.find(editionID, on: db) {
+            input["language"] = edition.language.rawValue
+        }
+    }
+
+    /// The body as readers will see it, for the editor's live preview: the same sanitised
+    /// rendering the article page uses, as a fragment.
+    func preview(req: Request) async throws -> Response {
+        let body = (try? req.content.get(String.self, at: "body")) ?? ""
+        guard body.count <= 60_000 else {
+            throw Abort(.payloadTooLarge, reason: req.t("validation.too_long").replacingOccurrences(of: "{max}", with: "60000"))
+        }
+        var headers = HTTPHeaders()
+        headers.contentType = .html
+        headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return Response(status: .ok, headers: headers, body: .init(string: MarkdownRenderer.html(body)))
+    }
+
     private func find(_ req: Request) async throws -> Article {
         guard let id = req.parameters.get("id", as: UUID.self), let article = try await Article.find(id, on: req.db) else {
             throw Abort(.notFound, reason: req.t("error.not_found"))
@@ -437,18 +480,32 @@ struct ArticleEditorController: RouteCollection {
                 }
         }
         let id = article?.id?.uuidString
+        var publicHref: String?
+        var issueHref: String?
+        var issueLine: String?
+        if let article, let editionID = article.$edition.id, let edition = try await Edition.find(editionID, on: req.db),
+            let issue = try await NewsletterIssue.find(edition.$issue.id, on: req.db), let issueID = issue.id
+        {
+            issueHref = "/admin/newsletter-issues/" + issueID.uuidString
+            issueLine = IssueRecord.issueLine(year: issue.year, number: issue.number, req.language)
+            // A draft's public address answers 404 until its issue is published.
+            if issue.status == .published { publicHref = "/articles/" + article.slug }
+        }
+        let published = publicHref != nil
         let heading = article.map { req.t("admin.edit") + ": " + $0.title } ?? req.t("article.new")
         var context = EditorContext(
             chrome: try await Chrome.make(for: req, title: heading), csrf: req.csrfToken(), heading: heading,
             action: id.map { "/admin/articles/" + $0 } ?? "/admin/articles",
             form: FormFields(fields: FieldView.make(specs, values: values, errors: errors, t: req.t)), version: version,
-            hasErrors: !errors.isEmpty, conflict: conflict, articleID: id, publicHref: article.map { "/articles/" + $0.slug },
+            hasErrors: !errors.isEmpty, conflict: conflict, articleID: id, publicHref: publicHref, issueHref: issueHref,
+            issueLine: issueLine,
             revisionsHref: id.map { "/admin/articles/\($0)/revisions" }, wechatHref: id.map { "/admin/articles/\($0)/wechat" },
             imageAction: id.map { "/admin/articles/\($0)/image" },
             imageHref: article?.leadImageKey == nil ? nil : article.map { "/articles/\($0.slug)/image" },
             imageAlt: article?.leadImageAlt ?? "",
             imageError: imageError, links: links, linkAction: id.map { "/admin/articles/\($0)/links" }, linkOptions: linkOptions,
-            previewHTML: values["body"].map(MarkdownRenderer.html))
+            previewHTML: MarkdownRenderer.html(values["body"] ?? ""), previewTitle: values["title"] ?? "",
+            previewSummary: values["summary"] ?? "", previewByline: values["byline"] ?? "", published: published)
         if let article { context.pendingChange = ArticleChangeController.pending(article, req: req) }
         return try await req.view.render("newsletters/editor", context)
     }

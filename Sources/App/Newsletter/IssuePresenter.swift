@@ -9,7 +9,16 @@ struct IssuePresenter {
             title: article.title, slug: article.slug, href: "/articles/" + article.slug, bodyHTML: article.bodyHTML,
             leadImageHref: article.leadImageKey == nil ? nil : "/articles/\(article.slug)/image", leadImageAlt: article.leadImageAlt,
             illustrative: article.illustrative,
-            excerpt: FrontPage.excerpt(article.bodyHTML, characters: article.language == .zh ? 90 : 220))
+            excerpt: (article.summary ?? "").isEmpty
+                ? FrontPage.excerpt(article.bodyHTML, characters: article.language == .zh ? 90 : 220) : article.summary ?? "",
+            summary: article.summary ?? "", byline: article.byline ?? "", correction: Self.correction(article, request: request))
+    }
+
+    /// A published correction, dated by day in the article's language.
+    static func correction(_ article: Article, request: Request) -> String? {
+        guard let note = article.correctionNote, let date = article.correctedAt else { return nil }
+        return request.application.localizer.text(
+            "article.correction", article.language, ["date": LocalizedDate.day(date, article.language), "note": note])
     }
 
     func page(_ record: IssueRecord, language: Language, preview: Bool, inlineCSS: String? = nil) async throws -> IssuePageContext {

@@ -27,6 +27,9 @@ enum NewsletterAPI {
         let bodyMarkdown: String?
         let bodyHTML: String?
         let translationSlug: String?
+        /// The standfirst and author line, when the article has them.
+        let summary: String?
+        let byline: String?
     }
 }
 
@@ -71,7 +74,8 @@ struct NewsletterAPIController: RouteCollection {
     private func entry(_ req: Request, _ article: Article, translation: Article?, full: Bool) throws -> NewsletterAPI.ArticleEntry {
         NewsletterAPI.ArticleEntry(
             slug: article.slug, language: article.language.rawValue, title: article.title, url: try base(req) + "/articles/" + article.slug,
-            bodyMarkdown: full ? article.bodyMarkdown : nil, bodyHTML: full ? article.bodyHTML : nil, translationSlug: translation?.slug)
+            bodyMarkdown: full ? article.bodyMarkdown : nil, bodyHTML: full ? article.bodyHTML : nil, translationSlug: translation?.slug,
+            summary: article.summary.flatMap { $0.isEmpty ? nil : $0 }, byline: article.byline.flatMap { $0.isEmpty ? nil : $0 })
     }
 
     private func summary(_ req: Request, _ record: IssueRecord, full: Bool) async throws -> NewsletterAPI.IssueSummary {

@@ -8,8 +8,12 @@ struct ArticleEntry: Encodable {
     var leadImageHref: String?
     let leadImageAlt: String
     let illustrative: Bool
-    /// The opening of the text, for tables of contents.
+    /// The summary, or else the opening of the text, for tables of contents.
     let excerpt: String
+    let summary: String
+    let byline: String
+    /// "Corrected on 1 December 2026: …", under the article wherever it is shown.
+    let correction: String?
 }
 
 struct IssuePageContext: Encodable {
@@ -36,6 +40,9 @@ struct IssuePageContext: Encodable {
     /// The printed edition's way back to the web: its address, in words and as a QR code.
     var webAddress: String? = nil
     var qrCodeSVG: String? = nil
+    /// In a printed edition awaiting translation: where the other language's edition is read.
+    var otherEditionAddress: String? = nil
+    var otherEditionPDF: String? = nil
 }
 
 struct ArticlePageContext: Encodable {
@@ -50,8 +57,6 @@ struct ArticlePageContext: Encodable {
     let translationHreflang: String?
     let meetings: [MeetingSummaryEntry]
     let documents: [DocumentEntry]
-    /// "Corrected on 3 December 2021: …", when an editor published a change with a note.
-    var correction: String? = nil
 }
 
 struct NewsletterArchiveContext: Encodable {
@@ -71,7 +76,16 @@ struct NewsletterArchiveContext: Encodable {
         let year: Int
         let issues: [IssueLink]
     }
+    struct NewsletterLink: Encodable {
+        let name: String
+        let href: String
+    }
     let chrome: Chrome
+    let heading: String
+    /// A newsletter's name in the other language, beside this one's.
+    let otherName: String?
     let years: [Year]
     let feedHref: String
+    /// With several newsletters, the all-issues archive links to each one's own.
+    let newsletters: [NewsletterLink]
 }

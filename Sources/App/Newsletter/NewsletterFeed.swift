@@ -6,8 +6,11 @@ import Vapor
 /// issue says so and links to the edition that readers can read, so the feed never looks empty
 /// while the issue is out.
 enum NewsletterFeed {
-    static func build(_ req: Request, language: Language) async throws -> AtomFeed {
-        let published = try await NewsletterIssue.query(on: req.db).filter(\.$status == .published).with(\.$newsletter).all()
+    /// Every newsletter's issues, or one newsletter's (its own feed, with its own id and links).
+    static func build(_ req: Request, language: Language, newsletter: Newsletter? = nil) async throws -> AtomFeed {
+        var query = NewsletterIssue.query(on: req.db).filter(\.$status == .published)
+        if let newsletterID = newsletter?.id { query = query.filter(\.$newsletter.$id == newsletterID) }
+        let published = try await query.with(\.$newsletter).all()
         let editions = try await Edition.query(on: req.db).filter(\.$issue.$id ~~ published.compactMap(\.id)).all()
         let articles = try await Article.query(on: req.db).filter(\.$edition.$id ~~ editions.compactMap(\.id)).all()
         let newsletters = try await Newsletter.query(on: req.db).sort(\.$createdAt).all()
@@ -50,12 +53,16 @@ enum NewsletterFeed {
         }
         let sorted = entries.sorted { ($0.published, $0.id) > ($1.published, $1.id) }.prefix(50)
         let firstNewsletter = newsletters.first?.id ?? UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+        let path = newsletter.map { "/newsletters/" + $0.slug } ?? "/newsletters"
         return AtomFeed(
-            id: AtomFeed.urn(AtomFeed.derivedUUID(from: firstNewsletter, name: "newsletter-feed-" + language.rawValue)),
-            title: (published.first?.newsletter.name(language) ?? text("newsletters.title")) + " · "
+            id: AtomFeed.urn(
+                AtomFeed.derivedUUID(
+                    from: newsletter?.id ?? firstNewsletter,
+                    name: (newsletter == nil ? "newsletter-feed-" : "one-newsletter-feed-") + language.rawValue)),
+            title: ((newsletter ?? published.first?.newsletter)?.name(language) ?? text("newsletters.title")) + " · "
                 + Bilingual.pick(en: centre.nameEn, zh: centre.nameZh, language),
-            selfLink: base + "/newsletters/feed.atom?lang=" + language.rawValue,
-            alternateLink: .init(href: base + "/newsletters?lang=" + language.rawValue, hreflang: language),
+            selfLink: base + path + "/feed.atom?lang=" + language.rawValue,
+            alternateLink: .init(href: base + path + "?lang=" + language.rawValue, hreflang: language),
             author: Bilingual.pick(en: centre.nameEn, zh: centre.nameZh, language), language: language, entries: Array(sorted),
             emptySince: newsletters.compactMap { $0.updatedAt ?? $0.createdAt }.max() ?? Date())
     }

@@ -7,7 +7,7 @@ struct NewsletterIssueResource: AdminResource {
     typealias Record = NewsletterIssue
     static let slug = "newsletter-issues"
     static let auditEntity = "newsletter_issue"
-    static let columnKeys = ["field.issue", "field.publication_date", "field.status"]
+    static let columnKeys = ["field.newsletter", "field.issue", "field.publication_date", "field.status"]
 
     static func fields(_ req: Request, editing record: NewsletterIssue?) async throws -> [FieldSpec] {
         let newsletters = try await Newsletter.query(on: req.db).sort(\.$nameEn).all()
@@ -70,11 +70,12 @@ struct NewsletterIssueResource: AdminResource {
     }
 
     static func listQuery(on db: any Database) -> QueryBuilder<NewsletterIssue> {
-        NewsletterIssue.query(on: db).sort(\.$year, .descending).sort(\.$number, .descending)
+        NewsletterIssue.query(on: db).with(\.$newsletter).sort(\.$year, .descending).sort(\.$number, .descending)
     }
 
     static func cells(of i: NewsletterIssue, _ req: Request) -> [String] {
         [
+            i.$newsletter.value?.name(req.language) ?? "",
             IssueRecord.issueLine(year: i.year, number: i.number, req.language),
             LocalizedDate.format(i.publicationDate, req.language) ?? "",
             req.t("issue_status." + i.status.rawValue),

@@ -8,6 +8,10 @@ struct NewslettersController: RouteCollection {
         let pages = routes.publicPages()
         pages.get("newsletters", use: archive)
         pages.get("newsletters", "feed.atom", use: feed)
+        // One newsletter's own archive and feed; the parameter shares its name with the issue
+        // addresses', whose second component is a year, never "feed.atom".
+        pages.get("newsletters", ":newsletterOrYear", use: newsletterArchive)
+        pages.get("newsletters", ":newsletterOrYear", "feed.atom", use: newsletterFeed)
         pages.get(IssueAddress.shortForm, use: issue)
         pages.get(IssueAddress.longForm, use: issue)
         pages.get("articles", ":slug", use: article)
@@ -15,14 +19,38 @@ struct NewslettersController: RouteCollection {
     }
 
     func archive(req: Request) async throws -> View {
-        let issues = try await NewsletterIssue.query(on: req.db).filter(\.$status == .published)
-            .sort(\.$year, .descending).sort(\.$number, .descending).all()
+        try await archive(req, of: nil)
+    }
+
+    func newsletterArchive(req: Request) async throws -> View {
+        try await archive(req, of: try await Self.newsletter(req))
+    }
+
+    func newsletterFeed(req: Request) async throws -> Response {
+        let newsletter = try await Self.newsletter(req)
+        let language = LanguageMiddleware.explicitChoice(req) ?? req.language
+        return Self.atom(try await NewsletterFeed.build(req, language: language, newsletter: newsletter))
+    }
+
+    private static func newsletter(_ req: Request) async throws -> Newsletter {
+        guard
+            let newsletter = try await Newsletter.query(on: req.db).filter(\.$slug == (req.parameters.get("newsletterOrYear") ?? ""))
+                .first()
+        else { throw Abort(.notFound, reason: req.t("error.not_found")) }
+        return newsletter
+    }
+
+    /// Every published issue, or one newsletter's.
+    private func archive(_ req: Request, of newsletter: Newsletter?) async throws -> View {
+        var query = NewsletterIssue.query(on: req.db).filter(\.$status == .published)
+        if let newsletterID = newsletter?.id { query = query.filter(\.$newsletter.$id == newsletterID) }
+        let issues = try await query.sort(\.$year, .descending).sort(\.$number, .descending).all()
         let editions = try await Edition.query(on: req.db).filter(\.$issue.$id ~~ issues.compactMap(\.id)).all()
         let articles = try await Article.query(on: req.db).filter(\.$edition.$id ~~ editions.compactMap(\.id)).sort(\.$position).all()
         let l = req.language
         let newsletters = try await Newsletter.query(on: req.db).all()
         func newsletterName(_ issue: NewsletterIssue) -> String? {
-            guard newsletters.count > 1 else { return nil }
+            guard newsletters.count > 1, newsletter == nil else { return nil }
             return newsletters.first { $0.id == issue.$newsletter.id }?.name(l)
         }
         func titles(_ issue: NewsletterIssue, _ language: Language) -> [String] {
@@ -42,10 +70,15 @@ struct NewslettersController: RouteCollection {
                         illustrative: issue.illustrative)
                 })
         }
+        let heading = newsletter?.name(l) ?? req.t("newsletters.title")
+        let otherName = newsletter?.name(l.other)
         let context = NewsletterArchiveContext(
-            chrome: try await Chrome.make(
-                for: req, title: req.t("newsletters.title"), showsIllustrativeNote: issues.contains(where: \.illustrative)),
-            years: years, feedHref: "/newsletters/feed.atom?lang=" + l.rawValue)
+            chrome: try await Chrome.make(for: req, title: heading, showsIllustrativeNote: issues.contains(where: \.illustrative)),
+            heading: heading, otherName: otherName == heading ? nil : otherName,
+            years: years,
+            feedHref: (newsletter.map { "/newsletters/\($0.slug)/feed.atom" } ?? "/newsletters/feed.atom") + "?lang=" + l.rawValue,
+            newsletters: newsletter != nil || newsletters.count < 2
+                ? [] : newsletters.map { .init(name: $0.name(l), href: "/newsletters/" + $0.slug) })
         return try await req.view.render("newsletters/archive", context)
     }
 
@@ -87,7 +120,7 @@ struct NewslettersController: RouteCollection {
         chrome.alternates =
             [.init(hreflang: article.language.htmlTag, href: base + "/articles/" + article.slug)]
             + (translation.map { [.init(hreflang: $0.language.htmlTag, href: base + "/articles/" + $0.slug)] } ?? [])
-        var context = ArticlePageContext(
+        let context = ArticlePageContext(
             chrome: chrome,
             article: IssuePresenter(request: req).article(article), articleLang: article.language.htmlTag,
             issueLine: IssueRecord.issueLine(year: issue.year, number: issue.number, article.language),
@@ -97,10 +130,6 @@ struct NewslettersController: RouteCollection {
             translationHref: translation.map { base + "/articles/" + $0.slug },
             translationHreflang: translation?.language.htmlTag,
             meetings: meetings.map(presenter.summary), documents: documents.map(presenter.document))
-        if let note = article.correctionNote, let date = article.correctedAt {
-            context.correction = req.application.localizer.text(
-                "article.correction", article.language, ["date": LocalizedDate.format(date, article.language), "note": note])
-        }
         return try await req.view.render("newsletters/article", context)
     }
 
@@ -122,7 +151,10 @@ struct NewslettersController: RouteCollection {
 
     func feed(req: Request) async throws -> Response {
         let language = LanguageMiddleware.explicitChoice(req) ?? req.language
-        let feed = try await NewsletterFeed.build(req, language: language)
+        return Self.atom(try await NewsletterFeed.build(req, language: language))
+    }
+
+    private static func atom(_ feed: AtomFeed) -> Response {
         let response = Response(status: .ok, body: .init(string: feed.render()))
         response.headers.replaceOrAdd(name: .contentType, value: "application/atom+xml; charset=utf-8")
         return response
@@ -193,10 +225,13 @@ enum IssuePDF {
         var context = try await IssuePresenter(request: req).page(record, language: language, preview: false, inlineCSS: css)
         // Chromium prints a file, not a page of this server: lead images travel inside it.
         context.articles = try await embeddingLeadImages(context.articles, of: record.articles(language), req: req)
-        let address =
-            try req.application.focalConfig.baseURL.absoluteString.trimmingSuffix("/") + record.issue.path + "?lang="
-            + language.rawValue
+        let base = try req.application.focalConfig.baseURL.absoluteString.trimmingSuffix("/")
+        let address = base + record.issue.path + "?lang=" + language.rawValue
         context.webAddress = address
+        if context.awaitingTranslation, context.otherEditionHref != nil {
+            context.otherEditionAddress = base + record.issue.path + "?lang=" + language.other.rawValue
+            context.otherEditionPDF = base + record.issue.path + ".pdf?lang=" + language.other.rawValue
+        }
         context.qrCodeSVG = QRCode.svg(for: address)
         let view = try await req.view.render("newsletters/print", context)
         return String(buffer: view.data)

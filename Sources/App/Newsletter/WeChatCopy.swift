@@ -35,21 +35,33 @@ enum WeChatCopy {
         ]
     }
 
-    /// The article with its title, lead image and a line saying where it was published.
+    /// The article with its title, standfirst, byline, lead image, any correction and a line
+    /// saying where it was published.
     static func html(
-        title: String, bodyHTML: String, leadImage: (src: String, alt: String)?, source: String, language: Language, base: String
+        title: String, bodyHTML: String, leadImage: (src: String, alt: String)?, source: String, language: Language, base: String,
+        summary: String = "", byline: String = "", correction: String? = nil
     )
         -> String
     {
         let styles = styles(language)
         var html = "<section style=\"font-size:16px;line-height:1.75;color:\(ink);\">"
         html += "<h1 style=\"\(styles["h1"] ?? "")\">" + HTMLEntities.escape(title) + "</h1>"
+        if !summary.isEmpty {
+            html +=
+                "<p style=\"margin:0 0 .8em;font-size:17px;color:\(ink);white-space:pre-line;\">" + HTMLEntities.escape(summary) + "</p>"
+        }
+        if !byline.isEmpty { html += "<p style=\"margin:0 0 1em;font-size:14px;color:\(muted);\">" + HTMLEntities.escape(byline) + "</p>" }
         if let leadImage {
             html +=
                 "<img src=\"" + HTMLEntities.escape(leadImage.src) + "\" alt=\"" + HTMLEntities.escape(leadImage.alt) + "\" style=\""
                 + (styles["img"] ?? "") + "\">"
         }
         html += inlineStyled(bodyHTML, styles: styles, base: base)
+        if let correction {
+            html +=
+                "<p style=\"margin:1em 0 0;padding:.5em .8em;font-size:14px;background:\(tint);color:\(ink);\">"
+                + HTMLEntities.escape(correction) + "</p>"
+        }
         html += "<p style=\"margin:1.5em 0 0;font-size:14px;color:\(muted);\">" + HTMLEntities.escape(source) + "</p></section>"
         return html
     }

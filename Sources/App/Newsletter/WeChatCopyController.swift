@@ -54,7 +54,8 @@ struct WeChatCopyController: RouteCollection {
         let html = WeChatCopy.html(
             title: article.title, bodyHTML: article.bodyHTML,
             leadImage: article.leadImageKey == nil ? nil : (base + "/articles/" + article.slug + "/image", article.leadImageAlt),
-            source: source, language: article.language, base: base)
+            source: source, language: article.language, base: base, summary: article.summary ?? "", byline: article.byline ?? "",
+            correction: IssuePresenter.correction(article, request: req))
         return (article, html)
     }
 }

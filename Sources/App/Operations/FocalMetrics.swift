@@ -30,7 +30,7 @@ final class FocalMetrics: Sendable {
             .recordNanoseconds(duration.nanoseconds)
     }
 
-    enum CacheResult: String { case hit, miss, refresh, wait }
+    enum CacheResult: String { case hit, miss, refresh, renew, wait }
 
     func recordPageCache(_ result: CacheResult) {
         Counter(label: "focal_page_cache_lookups_total", dimensions: [("result", result.rawValue)], factory: factory).increment()

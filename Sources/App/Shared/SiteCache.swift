@@ -33,6 +33,9 @@ final class SiteCache: Sendable {
         /// Expired: this caller renders a new copy while others keep getting the old one, so an
         /// expiry under load costs one render, not one per waiting request.
         case refresh(Ticket)
+        /// Near its expiry: the caller answers with this copy at once and renders the next one
+        /// behind it, so a page read steadily is renewed before it expires and no reader waits.
+        case renew(Ticket, current: Page)
         /// Not cached: this caller renders it, and the others asking meanwhile wait for its page
         /// (nil: it was not cacheable, render your own) instead of all rendering it at once.
         case miss(Ticket)
@@ -67,6 +70,8 @@ final class SiteCache: Sendable {
     private let state = NIOLockedValueBox(State())
     let timeToLive: TimeInterval
     static let maximumPages = 5_000
+    /// The share of the time to live after which a page read is renewed in the background.
+    static let renewalAge = 0.75
 
     init(timeToLive: TimeInterval) {
         self.timeToLive = timeToLive
@@ -82,9 +87,10 @@ final class SiteCache: Sendable {
                 state.rendering[key] = eventLoop.makePromise(of: Page?.self)
                 return .miss(ticket)
             }
-            if now.timeIntervalSince(page.storedAt) < timeToLive || page.refreshing { return .fresh(page) }
+            let age = now.timeIntervalSince(page.storedAt)
+            if age < timeToLive * Self.renewalAge || page.refreshing { return .fresh(page) }
             state.pages[key]?.refreshing = true
-            return .refresh(ticket)
+            return age < timeToLive ? .renew(ticket, current: page) : .refresh(ticket)
         }
     }
 

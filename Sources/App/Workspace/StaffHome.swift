@@ -59,9 +59,12 @@ enum StaffHome {
             var detail = req.t("campaign_status." + campaign.status.rawValue)
             if campaign.status == .scheduled, let at = campaign.scheduledAt {
                 detail += " · " + LocalizedDate.format(at, req.language)
-            } else if let engine = req.application.mailEngine {
+            } else if campaign.status != .draft, let engine = req.application.mailEngine {
+                // A draft has no recipients yet: "0 of 0 sent" would say nothing.
                 let progress = try await engine.progress(campaignID: id, on: req.db)
-                detail += " · " + req.t("home.sent_of", ["sent": "\(progress.sent)", "total": "\(progress.total)"])
+                if progress.total > 0 {
+                    detail += " · " + req.t("home.sent_of", ["sent": "\(progress.sent)", "total": "\(progress.total)"])
+                }
             }
             let subject = campaign.subject(req.language)
             items.append(

@@ -15,10 +15,21 @@ enum LocalizedDate {
         }
     }
 
-    static func format(_ instant: Date, _ language: Language) -> String {
+    /// The day of an instant (UTC), without its time: "1 December 2026".
+    static func day(_ instant: Date, _ language: Language) -> String {
+        let c = components(instant)
+        let day = String(format: "%04d-%02d-%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0)
+        return format(day, language) ?? day
+    }
+
+    private static func components(_ instant: Date) -> DateComponents {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone.gmt
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: instant)
+        return calendar.dateComponents([.year, .month, .day, .hour, .minute], from: instant)
+    }
+
+    static func format(_ instant: Date, _ language: Language) -> String {
+        let c = components(instant)
         let time = String(format: "%02d:%02d UTC", c.hour ?? 0, c.minute ?? 0)
         let day = String(format: "%04d-%02d-%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0)
         return (format(day, language) ?? day) + " " + time

@@ -12,7 +12,6 @@ struct ResponseCacheMiddleware: AsyncMiddleware {
         let cache = try request.application.siteCache
         let key = LanguageMiddleware.resolve(request).rawValue + " " + request.url.string
         let metrics = try request.application.metrics
-        let renderedWith: SiteCache.Ticket
         switch cache.lookup(key, on: request.eventLoop) {
         case .fresh(let page):
             metrics.recordPageCache(.hit)
@@ -22,15 +21,32 @@ struct ResponseCacheMiddleware: AsyncMiddleware {
             if let page = try await rendering.get() { return Self.response(for: page, request: request) }
             // The page turned out not cacheable: this request gets its own answer.
             return try await next.respond(to: request)
+        case .renew(let ticket, let current):
+            metrics.recordPageCache(.renew)
+            // Still within its time to live, so the reader may have it; the next copy is made
+            // behind the answer. A page past its time to live is never served (it may have been
+            // restricted beside this process), so that one reader renders it below.
+            Task {
+                do {
+                    let response = try await next.respond(to: request)
+                    _ = Self.store(response, key: key, ticket: ticket, cache: cache)
+                } catch {
+                    cache.remove(key)
+                }
+            }
+            return Self.response(for: current, request: request)
         case .refresh(let ticket):
             metrics.recordPageCache(.refresh)
-            renderedWith = ticket
+            return try await render(request, next, key: key, ticket: ticket, cache: cache)
         case .miss(let ticket):
             metrics.recordPageCache(.miss)
-            renderedWith = ticket
+            return try await render(request, next, key: key, ticket: ticket, cache: cache)
         }
-        // An expired page whose refresh fails or is no longer 200 (deleted, made restricted by
-        // another instance) is dropped, never served again.
+    }
+
+    private func render(
+        _ request: Request, _ next: any AsyncResponder, key: String, ticket: SiteCache.Ticket, cache: SiteCache
+    ) async throws -> Response {
         let response: Response
         do {
             response = try await next.respond(to: request)
@@ -38,9 +54,20 @@ struct ResponseCacheMiddleware: AsyncMiddleware {
             cache.remove(key)
             throw error
         }
+        guard let page = Self.store(response, key: key, ticket: ticket, cache: cache) else { return response }
+        let answer = Self.response(for: page, request: request)
+        for cookie in response.headers[.setCookie] where !cookie.hasPrefix(LanguageMiddleware.cookieName + "=") {
+            answer.headers.add(name: .setCookie, value: cookie)
+        }
+        return answer
+    }
+
+    /// Keeps a 200 page; anything else (deleted, made restricted by another instance, an error)
+    /// drops the key, so it is never served again.
+    private static func store(_ response: Response, key: String, ticket: SiteCache.Ticket, cache: SiteCache) -> SiteCache.Page? {
         guard response.status == .ok, let body = response.body.buffer else {
             cache.remove(key)
-            return response
+            return nil
         }
         let digest = SHA256.hash(data: Data(body.readableBytesView))
         let etag = "\"" + digest.prefix(12).map { String(format: "%02x", $0) }.joined() + "\""
@@ -51,12 +78,8 @@ struct ResponseCacheMiddleware: AsyncMiddleware {
         var kept = response.headers
         kept.remove(name: .setCookie)
         let page = SiteCache.Page(headers: kept, body: body, etag: etag, storedAt: Date())
-        cache.store(page, for: key, renderedWith: renderedWith)
-        let answer = Self.response(for: page, request: request)
-        for cookie in response.headers[.setCookie] where !cookie.hasPrefix(LanguageMiddleware.cookieName + "=") {
-            answer.headers.add(name: .setCookie, value: cookie)
-        }
-        return answer
+        cache.store(page, for: key, renderedWith: ticket)
+        return page
     }
 
     /// If-None-Match compares weakly (RFC 9110 §13.1.2): `W/"x"` matches `"x"`, as does `*`, in a list.
