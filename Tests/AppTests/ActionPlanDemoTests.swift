@@ -75,11 +75,12 @@ struct ActionPlanDemoTests {
             let evidenceText = visibleText(evidence)
             #expect(evidence.contains(#"href="/meetings/\#(SeedMeeting.slug)""#))
             #expect(evidenceText.contains("ASEAN-China National Focal Point Meeting on Environmental Cooperation 2021"))
+            // Each outcome is labelled with its kind as a badge, not run into its text.
             #expect(
-                evidenceText.contains(
-                    "conclusion: China and ASEAN Member States to further strengthen exchange and practical cooperation focusing on climate change"
+                evidence.contains(
+                    #"<span class="badge">conclusion</span> <span class="keeps-lines">China and ASEAN Member States to further strengthen exchange and practical cooperation focusing on climate change"#
                 ))
-            #expect(evidenceText.contains("conclusion: Implement the new phase of cooperative strategy"))
+            #expect(evidence.contains(#"<span class="badge">conclusion</span> <span class="keeps-lines">Implement the new phase of cooperative strategy"#))
             #expect(evidenceText.contains("Validated reports since: 1"), "the demo's one validated 2021 report follows the 2021 meeting")
 
             // The indicator: a table of target and actual per year, next to an accessible SVG chart

@@ -229,7 +229,7 @@ struct ArticleEditingTests {
             // The editor's own preview is neutralised as well.
             let editorPage = try await app.testing().sendRequest(.GET, "/admin/articles/\(article.id!.uuidString)/edit", headers: editor)
             let preview = try #require(
-                editorPage.text.components(separatedBy: #"<section class="panel preview">"#).dropFirst().first?.components(
+                editorPage.text.components(separatedBy: #"<section class="panel preview""#).dropFirst().first?.components(
                     separatedBy: "</section>"
                 ).first)
             #expect(HTMLSafety.problems(preview) == [])

@@ -1,13 +1,14 @@
 import Fluent
 import Foundation
-#if canImport(FoundationXML)
-    import FoundationXML
-#endif
 import Testing
 import Vapor
 import VaporTesting
 
 @testable import App
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 @Suite("Writing an article: summary and byline, live preview, the way back to the issue")
 struct ArticleWritingTests {
@@ -149,6 +150,80 @@ struct ArticleWritingTests {
             #expect(html.components(separatedBy: save).count == 2, "the page has more or fewer than one Save")
             #expect(html.contains(">Upload image</button>") && html.contains(">Add link</button>"))
             for field in ["summary", "byline"] { #expect(html.contains("name=\"\(field)\""), "no \(field) field") }
+        }
+    }
+}
+
+@Suite("The editor's smaller promises: typed addresses, headings in an issue, image feedback, publishing on save")
+struct ArticleEditorDetailsTests {
+    @Test("A slug typed as words becomes an address; one that cannot is refused naming the field")
+    func typedSlug() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            let headers = try await signIn(app, as: Demo.editor)
+            var fields = NewsletterFixtures.articleForm(edition: nil, title: "Mangroves", slug: "Mangrove Pilot 2021")
+            let made = try await postForm(app, "/admin/articles", fields: fields, headers: headers)
+            #expect(made.status == .seeOther)
+            #expect(try await Article.query(on: app.db).filter(\.$slug == "mangrove-pilot-2021").count() == 1)
+            fields["slug"] = "!!!"
+            fields["title"] = "Other"
+            let refused = try await postForm(app, "/admin/articles", fields: fields, headers: headers)
+            #expect(refused.status == .unprocessableEntity)
+            #expect(fieldError(refused.text, "slug") != nil)
+        }
+    }
+
+    @Test("In an issue, an article's own headings sit one level under its title; on its page, under the page title")
+    func headingLevels() async throws {
+        #expect(MarkdownRenderer.headingsOneLevelDown("<h2>A</h2><p>x</p><h6>B</h6><hr>") == "<h3>A</h3><p>x</p><h6>B</h6><hr>")
+        try await withApp(loadDemo: true) { app async throws in
+            let headers = try await signIn(app, as: Demo.editor)
+            let fixture = try await NewsletterFixtures.createIssue(app, headers, year: 2021, number: 9)
+            let english = try #require(fixture.editions.first { $0.language == .en })
+            try await NewsletterFixtures.createArticle(
+                app, headers, edition: english, title: "Wetlands", slug: "wetlands", body: "Intro.\n\n## Findings\n\nText.\n")
+            fixture.issue.status = .published
+            try await fixture.issue.save(on: app.db)
+            let issue = try await app.testing().sendRequest(.GET, fixture.issue.path + "?lang=en")
+            #expect(issue.text.contains("<h3>Findings</h3>"), "the article's heading is at the level of the article titles")
+            let article = try await app.testing().sendRequest(.GET, "/articles/wetlands")
+            #expect(article.text.contains("<h2>Findings</h2>"))
+        }
+    }
+
+    @Test("A new article in a published issue is announced as published; the image form answers at its fields")
+    func publishedIssueAndImageFeedback() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            let headers = try await signIn(app, as: Demo.editor)
+            let seed = try #require(try await IssueAddress.find(newsletter: nil, year: 2021, number: 7, on: app.db))
+            let english = try #require(
+                try await Edition.query(on: app.db).filter(\.$issue.$id == seed.id!).filter(\.$language == .en).first())
+            let form = try await app.testing().sendRequest(
+                .GET, "/admin/articles/new?edition_id=\(english.id!.uuidString)", headers: headers)
+            #expect(form.text.contains("saving puts this article before readers at once"), "no warning before publishing on save")
+            #expect(form.text.contains("href=\"/admin/newsletter-issues/\(seed.id!.uuidString)\""), "no way back to the issue")
+            let created = try await postForm(
+                app, "/admin/articles", fields: NewsletterFixtures.articleForm(edition: english, title: "Late news", slug: "late-news"),
+                headers: headers)
+            #expect(created.headers.first(name: .location)?.hasSuffix("done=created_published") == true)
+
+            let article = try #require(try await Article.query(on: app.db).filter(\.$slug == "late-news").first())
+            let png = Data(
+                base64Encoded: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")!
+            var body = ByteBuffer()
+            let boundary = "focal-test-boundary"
+            let token = try #require(cookieValue(CSRFMiddleware.cookieName, in: headers), "signing in gave no CSRF cookie")
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(token)\r\n")
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"alt\"\r\n\r\n\r\n")
+            body.writeString(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n")
+            body.writeBytes(png)
+            body.writeString("\r\n--\(boundary)--\r\n")
+            var upload = headers
+            upload.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+            let refused = try await app.testing().sendRequest(
+                .POST, "/admin/articles/\(article.id!.uuidString)/image", headers: upload, body: body)
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.text.contains("id=\"e-alt\""), "the missing alternative text is not reported at its field")
         }
     }
 }

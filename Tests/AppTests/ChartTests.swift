@@ -30,12 +30,21 @@ struct ChartTests {
     func wholeLabels() throws {
         let labels = ["National Focal Points nominated", "Capacity building", "国家联络人提名情况与能力建设活动"]
         let svg = SVGCharts.bars(labels.map { .init(label: $0, value: 3, display: "3") }, title: "T", id: "t")
-        for label in labels { #expect(svg.contains(">\(label)</text>"), "\(label) is cut") }
+        for label in labels { #expect(svg.contains(">\(label)</tspan>"), "\(label) is cut") }
         let barStart = try #require(captures(#"<rect x="(\d+)""#, in: svg).first.flatMap { Int($0[0]) })
         #expect(barStart >= SVGCharts.textWidth(labels[0]) + 8, "the bars overlap the longest label")
         let long = String(repeating: "Environmental cooperation ", count: 6)
         let cut = SVGCharts.bars([.init(label: long, value: 1, display: "1")], title: "T", id: "u")
         #expect(cut.contains("<title>" + long + "</title>"), "a label too long to draw has no tooltip with its whole text")
+        #expect(captures("(<tspan)", in: cut).count == 2, "a long label is not set on two lines")
+
+        // Grid column headings wrap instead of being cut.
+        let grid = SVGCharts.grid(
+            rows: ["Brunei"], columns: ["National Focal Points", "Climate change", "Biodiversity conservation"],
+            cells: [[.init(text: "1", cssClass: "c"), .init(text: "2", cssClass: "c"), .init(text: "3", cssClass: "c")]], title: "G",
+            id: "g")
+        #expect(!grid.contains("…"), "a column heading is cut")
+        for word in ["National", "Focal", "Points", "Biodiversity", "conservation"] { #expect(grid.contains(word)) }
     }
 
     @Test("Every text style of the charts is at least 12 px")

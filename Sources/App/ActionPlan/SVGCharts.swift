@@ -11,18 +11,21 @@ enum SVGCharts {
     }
 
     static func bars(_ bars: [Bar], title: String, id: String, maximum: Double? = nil) -> String {
-        let row = 26
-        let labelWidth = labelColumn(bars.map(\.label), widest: 380)
+        // A label column of at most 240 px, long labels on two lines, leaves the bars in view on a
+        // phone before any scrolling.
+        let labelWidth = labelColumn(bars.map(\.label), widest: 240)
+        let lines = bars.map { wrap($0.label, width: labelWidth - 16, lines: 2) }
+        let row = lines.contains { $0.count > 1 } ? 38 : 26
         let width = 300
         let top = max(maximum ?? 0, bars.map(\.value).max() ?? 0, 1e-9)
         var svg = header(id: id, title: title, width: labelWidth + width + 70, height: max(1, bars.count) * row + 10)
         for (index, bar) in bars.enumerated() {
             let y = index * row + 5
+            let middle = y + row / 2 + 4
             let length = Int((bar.value / top) * Double(width))
-            svg +=
-                "<text x=\"\(labelWidth - 8)\" y=\"\(y + 17)\" text-anchor=\"end\" class=\"chart-label\">\(label(bar.label, width: labelWidth - 16))</text>"
+            svg += multiline(lines[index], whole: bar.label, x: labelWidth - 8, middle: middle, anchor: "end")
             svg += "<rect x=\"\(labelWidth)\" y=\"\(y + 3)\" width=\"\(max(length, 2))\" height=\"\(row - 8)\" class=\"chart-bar\"/>"
-            svg += "<text x=\"\(labelWidth + max(length, 2) + 6)\" y=\"\(y + 17)\" class=\"chart-value\">\(escape(bar.display))</text>"
+            svg += "<text x=\"\(labelWidth + max(length, 2) + 6)\" y=\"\(middle)\" class=\"chart-value\">\(escape(bar.display))</text>"
         }
         return svg + "</svg>"
     }
@@ -104,17 +107,21 @@ enum SVGCharts {
 
     static func grid(rows: [String], columns: [String], cells: [[Cell]], title: String, id: String) -> String {
         let labelWidth = labelColumn(rows, widest: 300)
-        let cellWidth = max(54, min(110, 560 / max(columns.count, 1)))
+        // Column headings wrap onto up to three lines rather than being cut ("National Foca…").
+        let longestWord = columns.flatMap { $0.split(separator: " ").map { textWidth(String($0)) } }.max() ?? 0
+        let cellWidth = max(54, min(130, max(560 / max(columns.count, 1), longestWord + 10)))
+        let headings = columns.map { wrap($0, width: cellWidth - 6, lines: 3) }
+        let headerHeight = 14 * (headings.map(\.count).max() ?? 1) + 12
         let cellHeight = 24
         let width = labelWidth + columns.count * cellWidth + 10
-        let height = 30 + rows.count * cellHeight + 10
+        let height = headerHeight + rows.count * cellHeight + 10
         var svg = header(id: id, title: title, width: width, height: height)
         for (c, column) in columns.enumerated() {
-            svg +=
-                "<text x=\"\(labelWidth + c * cellWidth + cellWidth / 2)\" y=\"20\" text-anchor=\"middle\" class=\"chart-label\">\(escape(short(column, 14)))</text>"
+            svg += multiline(
+                headings[c], whole: column, x: labelWidth + c * cellWidth + cellWidth / 2, top: 16, anchor: "middle")
         }
         for (r, row) in rows.enumerated() {
-            let y = 30 + r * cellHeight
+            let y = headerHeight + r * cellHeight
             svg +=
                 "<text x=\"\(labelWidth - 8)\" y=\"\(y + 16)\" text-anchor=\"end\" class=\"chart-label\">\(label(row, width: labelWidth - 16))</text>"
             for (c, cell) in cells[r].enumerated() {
@@ -152,6 +159,51 @@ enum SVGCharts {
     /// six tenths of one.
     static func textWidth(_ text: String) -> Int {
         Int(text.unicodeScalars.reduce(0.0) { $0 + ($1.properties.isIdeographic || $1.value >= 0xFF00 ? 12 : 7) }.rounded(.up))
+    }
+
+    /// Words (or, in Chinese, characters) filled into at most `lines` lines of `width`; a last
+    /// line that still does not fit is cut with "…".
+    static func wrap(_ text: String, width: Int, lines maximum: Int) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        let pieces: [String] =
+            text.unicodeScalars.contains { $0.properties.isIdeographic } ? text.map(String.init) : text.split(separator: " ").map(String.init)
+        let separator = pieces.count == text.count ? "" : " "
+        for piece in pieces {
+            let candidate = current.isEmpty ? piece : current + separator + piece
+            if textWidth(candidate) <= width || current.isEmpty {
+                current = candidate
+            } else {
+                lines.append(current)
+                current = piece
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        guard lines.count > maximum || lines.contains(where: { textWidth($0) > width }) else { return lines }
+        var kept = Array(lines.prefix(maximum))
+        let rest = lines.dropFirst(maximum - 1).joined(separator: separator)
+        var last = ""
+        for character in rest {
+            guard textWidth(last + String(character)) + 12 <= width else { break }
+            last.append(character)
+        }
+        kept[maximum - 1 < kept.count ? maximum - 1 : kept.count - 1] = last + "…"
+        return kept
+    }
+
+    /// Lines of a label around `middle` (or from `top`); a cut label keeps its whole text as its
+    /// tooltip.
+    private static func multiline(_ lines: [String], whole: String, x: Int, middle: Int? = nil, top: Int? = nil, anchor: String)
+        -> String
+    {
+        let first = top ?? ((middle ?? 0) - 7 * (lines.count - 1))
+        var svg = "<text x=\"\(x)\" y=\"\(first)\" text-anchor=\"\(anchor)\" class=\"chart-label\">"
+        if lines.last?.hasSuffix("…") == true { svg += "<title>" + escape(whole) + "</title>" }
+        for (index, line) in lines.enumerated() {
+            svg += index == 0 ? "<tspan x=\"\(x)\">" : "<tspan x=\"\(x)\" dy=\"14\">"
+            svg += escape(line) + "</tspan>"
+        }
+        return svg + "</text>"
     }
 
     /// A label that still does not fit is cut, with the whole text as its tooltip.

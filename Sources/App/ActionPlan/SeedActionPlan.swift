@@ -148,7 +148,7 @@ enum SeedActionPlan {
         area.titleEn = titleEn
         area.titleZh = titleZh
         area.position = position
-        area.descriptionEn = illustrative ? "Illustrative: not one of the priorities named in the seed." : ""
+        area.descriptionEn = illustrative ? "Illustrative: not one of the priority areas the newsletter names." : ""
         area.descriptionZh = ""
         area.illustrative = illustrative
         return area

@@ -33,6 +33,8 @@ struct ArticleEditorController: RouteCollection {
         let imageHref: String?
         let imageAlt: String
         let imageError: String?
+        /// The alternative text's own error, shown at its field.
+        let altError: String?
         let links: [LinkRow]
         let linkAction: String?
         let linkOptions: [SelectOption]
@@ -43,6 +45,8 @@ struct ArticleEditorController: RouteCollection {
         let previewByline: String
         /// Saving changes a published article: the change waits for publication.
         let published: Bool
+        /// A new article in a published issue is public as soon as it is saved.
+        let publishesOnSave: Bool
         /// A published article's saved change, not yet public.
         var pendingChange: ArticleChangeController.Pending? = nil
     }
@@ -101,22 +105,25 @@ struct ArticleEditorController: RouteCollection {
                 newsletters.count > 1 ? newsletters.first { $0.id == issue.$newsletter.id }.map { $0.name(req.language) + " · " } : nil
             for edition in editions.filter({ $0.$issue.id == issue.id }).sorted(by: { $0.language.rawValue < $1.language.rawValue }) {
                 guard let editionID = edition.id else { continue }
+                // Saving into a published issue publishes the article: the choice says so.
+                let published = issue.status == .published ? " · " + req.t("issue_status.published") : ""
                 editionOptions.append(
                     SelectOption(
                         value: editionID.uuidString,
                         label: (newsletter ?? "") + IssueRecord.issueLine(year: issue.year, number: issue.number, req.language) + " · "
-                            + req.t("language." + edition.language.rawValue)))
+                            + req.t("language." + edition.language.rawValue) + published))
             }
         }
         let others = try await Article.query(on: req.db).sort(\.$createdAt, .descending).all().filter { $0.id != article?.id }
+        // The writing first; where the article goes after it.
         return [
-            FieldSpec(name: "edition_id", labelKey: "field.edition", kind: .select(editionOptions), hintKey: "hint.article_edition"),
-            .choice("language", "field.language", Language.self, labelPrefix: "language.", t: req.t, hintKey: "hint.article_language"),
             FieldSpec(name: "title", labelKey: "field.title", kind: .text, required: true, maxLength: 300),
             FieldSpec(name: "summary", labelKey: "field.summary", kind: .textarea, maxLength: 600, hintKey: "hint.article_summary"),
-            FieldSpec(name: "byline", labelKey: "field.byline", kind: .text, maxLength: 200, hintKey: "hint.byline"),
-            FieldSpec(name: "slug", labelKey: "field.slug", kind: .text, maxLength: 120, hintKey: "hint.slug"),
             FieldSpec(name: "body", labelKey: "field.body", kind: .textarea, required: true, maxLength: 60_000, hintKey: "hint.markdown"),
+            FieldSpec(name: "byline", labelKey: "field.byline", kind: .text, maxLength: 200, hintKey: "hint.byline"),
+            FieldSpec(name: "edition_id", labelKey: "field.edition", kind: .select(editionOptions), hintKey: "hint.article_edition"),
+            .choice("language", "field.language", Language.self, labelPrefix: "language.", t: req.t, hintKey: "hint.article_language"),
+            FieldSpec(name: "slug", labelKey: "field.slug", kind: .text, maxLength: 120, hintKey: "hint.slug"),
             FieldSpec(
                 name: "translation_of_id", labelKey: "field.translation_of",
                 kind: .select(
@@ -190,6 +197,7 @@ struct ArticleEditorController: RouteCollection {
         let specs = try await Self.fields(req, editing: nil)
         var input = FormValidator.normalise((try? req.content.decode([String: String].self)) ?? [:], fields: specs)
         try await Self.takeLanguageFromEdition(&input, on: req.db)
+        Self.tidySlug(&input)
         // An address made from the title never clashes: another article's is followed by -2, -3...
         let made = Slug.make(from: input.text("title"))
         if input.text("slug").isEmpty, Slug.isValid(made) {
@@ -208,7 +216,8 @@ struct ArticleEditorController: RouteCollection {
             translationOf: input.uuid("translation_of_id"), illustrative: input["illustrative"] == "yes",
             editor: req.currentUser?.email ?? "",
             user: req.currentUser, on: req.db)
-        return req.redirect(to: "/admin/articles/\(article.id!.uuidString)/edit", confirming: "created")
+        let live = try await NewslettersController.isPublished(article, on: req.db)
+        return req.redirect(to: "/admin/articles/\(article.id!.uuidString)/edit", confirming: live ? "created_published" : "created")
     }
 
     /// Creates an article with its first revision, placed last in its edition.
@@ -253,6 +262,7 @@ struct ArticleEditorController: RouteCollection {
         let raw = (try? req.content.decode([String: String].self)) ?? [:]
         var normalised = FormValidator.normalise(raw, fields: specs)
         try await Self.takeLanguageFromEdition(&normalised, on: req.db)
+        Self.tidySlug(&normalised)
         let input = normalised
         let startedFrom = Int(raw["version"] ?? "") ?? -1
         var errors = FormValidator.validate(input, fields: specs, t: req.t)
@@ -355,7 +365,7 @@ struct ArticleEditorController: RouteCollection {
             article.leadImageAlt = ""
             article.leadImageType = ""
             try await article.save(on: req.db)
-            return req.redirect(to: "/admin/articles/\(article.id!.uuidString)/edit")
+            return req.redirect(to: "/admin/articles/\(article.id!.uuidString)/edit", confirming: "image_removed")
         }
         var problem: String?
         var newImage: (ByteBuffer, ContentSniffer.Kind)?
@@ -370,12 +380,19 @@ struct ArticleEditorController: RouteCollection {
         } else if article.leadImageKey == nil {
             problem = req.t("upload.no_file")
         }
-        if problem == nil, alt.isEmpty { problem = req.t("validation.alt_required") }
-        if problem == nil, alt.count > 300 { problem = req.t("validation.too_long").replacingOccurrences(of: "{max}", with: "300") }
+        var altProblem = false
+        if problem == nil, alt.isEmpty {
+            problem = req.t("validation.alt_required")
+            altProblem = true
+        }
+        if problem == nil, alt.count > 300 {
+            problem = req.t("validation.too_long").replacingOccurrences(of: "{max}", with: "300")
+            altProblem = true
+        }
         if let problem {
             return try await render(
                 req, article: article, values: Self.values(of: article), errors: FieldErrors(), version: article.version,
-                imageError: problem
+                imageError: altProblem ? nil : problem, altError: altProblem ? problem : nil, typedAlt: alt
             )
             .encodeResponse(status: .unprocessableEntity, for: req)
         }
@@ -386,7 +403,7 @@ struct ArticleEditorController: RouteCollection {
         }
         article.leadImageAlt = alt
         try await article.save(on: req.db)
-        return req.redirect(to: "/admin/articles/\(article.id!.uuidString)/edit")
+        return req.redirect(to: "/admin/articles/\(article.id!.uuidString)/edit", confirming: "image_saved")
     }
 
     func addLink(req: Request) async throws -> Response {
@@ -419,6 +436,15 @@ struct ArticleEditorController: RouteCollection {
         return req.redirect(to: "/admin/articles/\(article.id!.uuidString)/edit")
     }
 
+    /// "Mangrove Pilot 2021" is taken as "mangrove-pilot-2021": an address typed as words is made
+    /// into one, and only what cannot become one is refused.
+    static func tidySlug(_ input: inout [String: String]) {
+        let typed = input.text("slug")
+        guard !typed.isEmpty, !Slug.isValid(typed) else { return }
+        let made = Slug.make(from: typed)
+        if Slug.isValid(made) { input["slug"] = made }
+    }
+
     /// An article in an edition is in that edition's language: the form's language only matters
     /// for an article outside any issue.
     static func takeLanguageFromEdition(_ input: inout [String: String], on db: any Database) async throws {
@@ -449,7 +475,7 @@ struct ArticleEditorController: RouteCollection {
 
     private func render(
         _ req: Request, article: Article?, values: [String: String], errors: FieldErrors, version: Int, conflict: Conflict? = nil,
-        imageError: String? = nil
+        imageError: String? = nil, altError: String? = nil, typedAlt: String? = nil
     ) async throws -> View {
         let specs = try await Self.fields(req, editing: article)
         var links: [EditorContext.LinkRow] = []
@@ -483,13 +509,15 @@ struct ArticleEditorController: RouteCollection {
         var publicHref: String?
         var issueHref: String?
         var issueLine: String?
-        if let article, let editionID = article.$edition.id, let edition = try await Edition.find(editionID, on: req.db),
+        var publishesOnSave = false
+        if let editionID = article?.$edition.id ?? values.uuid("edition_id"), let edition = try await Edition.find(editionID, on: req.db),
             let issue = try await NewsletterIssue.find(edition.$issue.id, on: req.db), let issueID = issue.id
         {
             issueHref = "/admin/newsletter-issues/" + issueID.uuidString
             issueLine = IssueRecord.issueLine(year: issue.year, number: issue.number, req.language)
             // A draft's public address answers 404 until its issue is published.
-            if issue.status == .published { publicHref = "/articles/" + article.slug }
+            if let article, issue.status == .published { publicHref = "/articles/" + article.slug }
+            publishesOnSave = article == nil && issue.status == .published
         }
         let published = publicHref != nil
         let heading = article.map { req.t("admin.edit") + ": " + $0.title } ?? req.t("article.new")
@@ -502,10 +530,11 @@ struct ArticleEditorController: RouteCollection {
             revisionsHref: id.map { "/admin/articles/\($0)/revisions" }, wechatHref: id.map { "/admin/articles/\($0)/wechat" },
             imageAction: id.map { "/admin/articles/\($0)/image" },
             imageHref: article?.leadImageKey == nil ? nil : article.map { "/articles/\($0.slug)/image" },
-            imageAlt: article?.leadImageAlt ?? "",
-            imageError: imageError, links: links, linkAction: id.map { "/admin/articles/\($0)/links" }, linkOptions: linkOptions,
+            imageAlt: typedAlt ?? article?.leadImageAlt ?? "",
+            imageError: imageError, altError: altError, links: links, linkAction: id.map { "/admin/articles/\($0)/links" }, linkOptions: linkOptions,
             previewHTML: MarkdownRenderer.html(values["body"] ?? ""), previewTitle: values["title"] ?? "",
-            previewSummary: values["summary"] ?? "", previewByline: values["byline"] ?? "", published: published)
+            previewSummary: values["summary"] ?? "", previewByline: values["byline"] ?? "", published: published,
+            publishesOnSave: publishesOnSave)
         if let article { context.pendingChange = ArticleChangeController.pending(article, req: req) }
         return try await req.view.render("newsletters/editor", context)
     }

@@ -4,9 +4,12 @@ import Vapor
 struct IssuePresenter {
     let request: Request
 
-    func article(_ article: Article) -> ArticleEntry {
+    /// On the issue page an article's title is a level-2 heading, so its text's own headings go
+    /// one level down (`nested`); on the article's page the title is the level-1 heading.
+    func article(_ article: Article, nested: Bool = false) -> ArticleEntry {
         ArticleEntry(
-            title: article.title, slug: article.slug, href: "/articles/" + article.slug, bodyHTML: article.bodyHTML,
+            title: article.title, slug: article.slug, href: "/articles/" + article.slug,
+            bodyHTML: nested ? MarkdownRenderer.headingsOneLevelDown(article.bodyHTML) : article.bodyHTML,
             leadImageHref: article.leadImageKey == nil ? nil : "/articles/\(article.slug)/image", leadImageAlt: article.leadImageAlt,
             illustrative: article.illustrative,
             excerpt: (article.summary ?? "").isEmpty
@@ -39,9 +42,9 @@ struct IssuePresenter {
             newsletterName: name, newsletterOtherName: otherName == name ? nil : otherName, theme: issue.theme(language),
             feedHref: "/newsletters/feed.atom?lang=" + language.rawValue, issueLine: issueLine,
             date: LocalizedDate.format(issue.publicationDate, language) ?? issue.publicationDate,
-            articles: articles.map(article), awaitingTranslation: awaiting,
+            articles: articles.map { article($0, nested: true) }, awaitingTranslation: awaiting,
             otherEditionHref: other.isEmpty ? nil : issue.path + "?lang=" + language.other.rawValue,
-            otherArticles: awaiting ? other.map(article) : [], pdfHref: issue.path + ".pdf?lang=" + language.rawValue, preview: preview,
+            otherArticles: awaiting ? other.map { article($0) } : [], pdfHref: issue.path + ".pdf?lang=" + language.rawValue, preview: preview,
             status: request.t("issue_status." + issue.status.rawValue), illustrative: issue.illustrative, inlineCSS: inlineCSS)
     }
 }

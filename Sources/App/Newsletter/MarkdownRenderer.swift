@@ -7,6 +7,21 @@ import Foundation
 enum MarkdownRenderer {
     private static let registered: Void = cmark_gfm_core_extensions_ensure_registered()
 
+    /// `<h2>` becomes `<h3>` and so on (h6 stays h6), for text set under a heading of its own.
+    static func headingsOneLevelDown(_ html: String) -> String {
+        guard let tag = try? NSRegularExpression(pattern: "<(/?)h([1-6])(?=[\\s>])") else { return html }
+        var result = ""
+        var last = html.startIndex
+        for match in tag.matches(in: html, range: NSRange(html.startIndex..., in: html)) {
+            guard let whole = Range(match.range, in: html), let slash = Range(match.range(at: 1), in: html),
+                let level = Range(match.range(at: 2), in: html).flatMap({ Int(html[$0]) })
+            else { continue }
+            result += html[last..<whole.lowerBound] + "<" + html[slash] + "h" + String(min(6, level + 1))
+            last = whole.upperBound
+        }
+        return result + html[last...]
+    }
+
     static func html(_ markdown: String) -> String {
         _ = registered
         let options = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_SMART

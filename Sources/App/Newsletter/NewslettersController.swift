@@ -123,9 +123,10 @@ struct NewslettersController: RouteCollection {
         let context = ArticlePageContext(
             chrome: chrome,
             article: IssuePresenter(request: req).article(article), articleLang: article.language.htmlTag,
-            issueLine: IssueRecord.issueLine(year: issue.year, number: issue.number, article.language),
+            // The way back is part of the page, in the reader's language; the article keeps its own.
+            issueLine: IssueRecord.issueLine(year: issue.year, number: issue.number, req.language),
             issueHref: issue.path + "?lang=" + article.language.rawValue,
-            date: LocalizedDate.format(issue.publicationDate, article.language) ?? issue.publicationDate,
+            date: LocalizedDate.format(issue.publicationDate, req.language) ?? issue.publicationDate,
             canonical: base + "/articles/" + article.slug,
             translationHref: translation.map { base + "/articles/" + $0.slug },
             translationHreflang: translation?.language.htmlTag,

@@ -54,14 +54,15 @@ enum FrontPage {
         let language = ownReady ? req.language : req.language.other
         let articles = record.articles(language)
         let presenter = IssuePresenter(request: req)
-        let lead = articles.first.map(presenter.article)
+        let lead = articles.first.map { presenter.article($0) }
         return FrontPageContext.LatestIssue(
             newsletterName: record.newsletter.name(req.language), theme: issue.theme(req.language),
             issueLine: IssueRecord.issueLine(year: issue.year, number: issue.number, req.language),
             date: LocalizedDate.format(issue.publicationDate, req.language) ?? issue.publicationDate,
             href: issue.path + "?lang=" + language.rawValue, pdfHref: issue.path + ".pdf?lang=" + language.rawValue, lead: lead,
-            leadExcerpt: excerpt(articles.first?.bodyHTML ?? "", characters: language == .zh ? 120 : 280),
-            more: articles.dropFirst().prefix(4).map(presenter.article), otherLanguage: !ownReady,
+            leadExcerpt: lead.map { $0.summary.isEmpty ? excerpt(articles.first?.bodyHTML ?? "", characters: language == .zh ? 120 : 280) : $0.summary }
+                ?? "",
+            more: articles.dropFirst().prefix(4).map { presenter.article($0) }, otherLanguage: !ownReady,
             illustrative: issue.illustrative)
     }
 
