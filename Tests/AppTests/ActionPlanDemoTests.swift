@@ -80,7 +80,9 @@ struct ActionPlanDemoTests {
                 evidence.contains(
                     #"<span class="badge">conclusion</span> <span class="keeps-lines">China and ASEAN Member States to further strengthen exchange and practical cooperation focusing on climate change"#
                 ))
-            #expect(evidence.contains(#"<span class="badge">conclusion</span> <span class="keeps-lines">Implement the new phase of cooperative strategy"#))
+            #expect(
+                evidence.contains(
+                    #"<span class="badge">conclusion</span> <span class="keeps-lines">Implement the new phase of cooperative strategy"#))
             #expect(evidenceText.contains("Validated reports since: 1"), "the demo's one validated 2021 report follows the 2021 meeting")
 
             // The indicator: a table of target and actual per year, next to an accessible SVG chart

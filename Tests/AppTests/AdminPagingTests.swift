@@ -10,7 +10,8 @@ import VaporTesting
 struct AdminPagingTests {
     /// The addresses a subscriber list page shows, in order.
     static func emails(_ html: String) -> [String] {
-        guard let regex = try? NSRegularExpression(pattern: #"<td[^>]*>(?:<a href="[^"]*">)?(paging-[0-9]+@example\.org)(?:</a>)?</td>"#) else { return [] }
+        guard let regex = try? NSRegularExpression(pattern: #"<td[^>]*>(?:<a href="[^"]*">)?(paging-[0-9]+@example\.org)(?:</a>)?</td>"#)
+        else { return [] }
         return regex.matches(in: html, range: NSRange(html.startIndex..., in: html)).compactMap { match in
             Range(match.range(at: 1), in: html).map { String(html[$0]) }
         }

@@ -167,7 +167,8 @@ enum SVGCharts {
         var lines: [String] = []
         var current = ""
         let pieces: [String] =
-            text.unicodeScalars.contains { $0.properties.isIdeographic } ? text.map(String.init) : text.split(separator: " ").map(String.init)
+            text.unicodeScalars.contains { $0.properties.isIdeographic }
+            ? text.map(String.init) : text.split(separator: " ").map(String.init)
         let separator = pieces.count == text.count ? "" : " "
         for piece in pieces {
             let candidate = current.isEmpty ? piece : current + separator + piece

@@ -531,7 +531,8 @@ struct ArticleEditorController: RouteCollection {
             imageAction: id.map { "/admin/articles/\($0)/image" },
             imageHref: article?.leadImageKey == nil ? nil : article.map { "/articles/\($0.slug)/image" },
             imageAlt: typedAlt ?? article?.leadImageAlt ?? "",
-            imageError: imageError, altError: altError, links: links, linkAction: id.map { "/admin/articles/\($0)/links" }, linkOptions: linkOptions,
+            imageError: imageError, altError: altError, links: links, linkAction: id.map { "/admin/articles/\($0)/links" },
+            linkOptions: linkOptions,
             previewHTML: MarkdownRenderer.html(values["body"] ?? ""), previewTitle: values["title"] ?? "",
             previewSummary: values["summary"] ?? "", previewByline: values["byline"] ?? "", published: published,
             publishesOnSave: publishesOnSave)

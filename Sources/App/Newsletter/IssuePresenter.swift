@@ -44,7 +44,8 @@ struct IssuePresenter {
             date: LocalizedDate.format(issue.publicationDate, language) ?? issue.publicationDate,
             articles: articles.map { article($0, nested: true) }, awaitingTranslation: awaiting,
             otherEditionHref: other.isEmpty ? nil : issue.path + "?lang=" + language.other.rawValue,
-            otherArticles: awaiting ? other.map { article($0) } : [], pdfHref: issue.path + ".pdf?lang=" + language.rawValue, preview: preview,
+            otherArticles: awaiting ? other.map { article($0) } : [], pdfHref: issue.path + ".pdf?lang=" + language.rawValue,
+            preview: preview,
             status: request.t("issue_status." + issue.status.rawValue), illustrative: issue.illustrative, inlineCSS: inlineCSS)
     }
 }

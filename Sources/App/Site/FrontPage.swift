@@ -60,7 +60,9 @@ enum FrontPage {
             issueLine: IssueRecord.issueLine(year: issue.year, number: issue.number, req.language),
             date: LocalizedDate.format(issue.publicationDate, req.language) ?? issue.publicationDate,
             href: issue.path + "?lang=" + language.rawValue, pdfHref: issue.path + ".pdf?lang=" + language.rawValue, lead: lead,
-            leadExcerpt: lead.map { $0.summary.isEmpty ? excerpt(articles.first?.bodyHTML ?? "", characters: language == .zh ? 120 : 280) : $0.summary }
+            leadExcerpt: lead.map {
+                $0.summary.isEmpty ? excerpt(articles.first?.bodyHTML ?? "", characters: language == .zh ? 120 : 280) : $0.summary
+            }
                 ?? "",
             more: articles.dropFirst().prefix(4).map { presenter.article($0) }, otherLanguage: !ownReady,
             illustrative: issue.illustrative)
