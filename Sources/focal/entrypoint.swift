@@ -1,8 +1,6 @@
 import App
 import Foundation
 import Logging
-import NIOCore
-import NIOPosix
 import Vapor
 
 #if canImport(Glibc)
@@ -13,10 +11,6 @@ import Vapor
 enum Entrypoint {
     static func main() async throws {
         limitMemoryArenas()
-        // Async code then runs on the NIO event loops themselves: a request no longer hops between
-        // them and Swift's own threads at every middleware, which on two cores was the largest
-        // cost of a page served from the cache (context switches, see the page benchmark).
-        let onEventLoops = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         var env = try Environment.detect()
         // `serve --demo` is Focal's own flag: take it out before Vapor parses the command line.
         let demo = env.arguments.contains("--demo")
@@ -35,7 +29,6 @@ enum Entrypoint {
             exit(2)
         }
         let app = try await Application.make(env)
-        app.logger.debug("Swift concurrency on the NIO event loops", metadata: ["installed": .stringConvertible(onEventLoops)])
         do {
             try await configure(app, config: config)
             let command = env.arguments.dropFirst().first ?? "serve"
