@@ -204,26 +204,40 @@ struct ArticleEditorDetailsTests {
             let created = try await postForm(
                 app, "/admin/articles", fields: NewsletterFixtures.articleForm(edition: english, title: "Late news", slug: "late-news"),
                 headers: headers)
-            #expect(created.headers.first(name: .location)?.hasSuffix("done=created_published") == true)
+            let location = try #require(created.headers.first(name: .location))
+            #expect(location.hasSuffix("done=created_published"))
+            let confirmed = try await app.testing().sendRequest(.GET, location, headers: headers)
+            #expect(
+                confirmed.text.contains("Created and published: the issue is out, so readers can see this article now."),
+                "the confirmation the redirect asks for is not shown")
 
             let article = try #require(try await Article.query(on: app.db).filter(\.$slug == "late-news").first())
             let png = Data(
                 base64Encoded: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")!
-            var body = ByteBuffer()
             let boundary = "focal-test-boundary"
             let token = try #require(cookieValue(CSRFMiddleware.cookieName, in: headers), "signing in gave no CSRF cookie")
-            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(token)\r\n")
-            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"alt\"\r\n\r\n\r\n")
-            body.writeString(
-                "--\(boundary)\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n")
-            body.writeBytes(png)
-            body.writeString("\r\n--\(boundary)--\r\n")
+            func imageForm(alt: String) -> ByteBuffer {
+                var body = ByteBuffer()
+                body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(token)\r\n")
+                body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"alt\"\r\n\r\n\(alt)\r\n")
+                body.writeString(
+                    "--\(boundary)\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n"
+                )
+                body.writeBytes(png)
+                body.writeString("\r\n--\(boundary)--\r\n")
+                return body
+            }
             var upload = headers
             upload.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
             let refused = try await app.testing().sendRequest(
-                .POST, "/admin/articles/\(article.id!.uuidString)/image", headers: upload, body: body)
+                .POST, "/admin/articles/\(article.id!.uuidString)/image", headers: upload, body: imageForm(alt: ""))
             #expect(refused.status == .unprocessableEntity)
             #expect(refused.text.contains("id=\"e-alt\""), "the missing alternative text is not reported at its field")
+            let saved = try await app.testing().sendRequest(
+                .POST, "/admin/articles/\(article.id!.uuidString)/image", headers: upload, body: imageForm(alt: "A mangrove seedling"))
+            let savedAt = try #require(saved.headers.first(name: .location), "saving the image answered \(saved.status)")
+            let page = try await app.testing().sendRequest(.GET, savedAt, headers: headers)
+            #expect(page.text.contains("The lead image is saved."), "saving the image is not confirmed")
         }
     }
 }

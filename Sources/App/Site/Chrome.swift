@@ -48,7 +48,7 @@ struct Chrome: Encodable {
     /// Confirmations a redirect may ask for; anything else in `done` is ignored.
     static let confirmations: Set<String> = [
         "created", "saved", "unchanged", "ended", "published", "scheduled", "sent", "cancelled", "locked", "saved_pending",
-        "discarded",
+        "discarded", "created_published", "image_saved", "image_removed",
     ]
 
     static func make(for request: Request, title: String, showsIllustrativeNote: Bool = false) async throws -> Chrome {
