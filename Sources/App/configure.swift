@@ -10,6 +10,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     try configureDatabase(app, config)
     app.databases.middleware.use(IssueAddressMiddleware())
     app.databases.middleware.use(NewsletterAddressMiddleware())
+    SearchIndexing.register(on: app.databases)
     app.registerMigrations()
 
     app.views.use(.leaf)
@@ -51,6 +52,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.asyncCommands.use(ProcessBouncesCommand(), as: "process-bounces")
     app.asyncCommands.use(BackupCommand(), as: "backup")
     app.asyncCommands.use(RestoreCommand(), as: "restore")
+    app.asyncCommands.use(ReindexCommand(), as: "reindex")
+    app.asyncCommands.use(SearchBenchmarkCommand(), as: "bench-search")
 
     try routes(app)
     try app.verifyEveryRouteDeclaresAccess()
@@ -80,11 +83,14 @@ private func configureDatabase(_ app: Application, _ config: AppConfig) throws {
 
 private func configureMiddleware(_ app: Application, _ config: AppConfig, metrics: FocalMetrics) {
     app.middleware = Middlewares()
-    app.middleware.use(RequestTelemetryMiddleware(metrics: metrics, accessLog: config.accessLog))
+    let telemetry = RequestTelemetryMiddleware(metrics: metrics, accessLog: config.accessLog)
+    let securityHeaders = SecurityHeadersMiddleware(strictTransportSecurity: config.baseURL.scheme == "https")
+    app.middleware.use(CachedPageMiddleware(telemetry: telemetry, securityHeaders: securityHeaders))
+    app.middleware.use(telemetry)
     app.http.server.configuration.reportMetrics = false
     app.middleware.use(InFlightRequestsMiddleware(requests: app.inFlightRequests))
     app.lifecycle.use(RequestDrain(requests: app.inFlightRequests, limit: .seconds(30)))
-    app.middleware.use(SecurityHeadersMiddleware(strictTransportSecurity: config.baseURL.scheme == "https"))
+    app.middleware.use(securityHeaders)
     app.middleware.use(AllowedMethodsMiddleware())
     app.middleware.use(ErrorPageMiddleware())
     app.middleware.use(ResponseCacheMiddleware())

@@ -31,6 +31,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: SubscriptionController())
     try app.register(collection: CampaignController())
     try app.register(collection: MailAdminController())
+    try app.register(collection: SearchController())
 }
 
 extension Application {

@@ -230,6 +230,23 @@ struct PageCacheTests {
         }
     }
 
+    @Test("A page answered from the cache before the rest of the chain carries the same headers as one rendered")
+    func cachedPageHeaders() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            let rendered = try await app.testing().sendRequest(.GET, "/network", headers: ["X-Request-Id": "first-1"])
+            let cached = try await app.testing().sendRequest(.GET, "/network", headers: ["X-Request-Id": "second-2"])
+            #expect(cached.status == .ok)
+            #expect(cached.body == rendered.body)
+            for name in ["Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options", "ETag", "Vary"] {
+                #expect(cached.headers.first(name: name) == rendered.headers.first(name: name), "\(name) differs from the cache")
+            }
+            #expect(cached.headers.first(name: "X-Request-Id") == "second-2")
+            let metrics = try app.metrics.exposition()
+            #expect(metrics.contains(#"focal_page_cache_lookups_total{result="hit"}"#), "a cache hit was not counted")
+            #expect(metrics.contains(#"route="/network""#), "the cached answer was not counted as a request of its route")
+        }
+    }
+
     @Test("If-None-Match is compared weakly and as a list")
     func weakETags() async throws {
         try await withApp(loadDemo: true) { app async throws in

@@ -22,27 +22,33 @@ struct ListPaging: Encodable, Sendable {
     }
 
     /// `filters` are the list's other query parameters (`status=submitted`), kept on every page link.
-    init(requested: Int, total: Int, base: String, query: String, filters: [(name: String, value: String)] = []) {
-        let pageCount = max(1, (total + Self.pageSize - 1) / Self.pageSize)
+    init(
+        requested: Int, total: Int, base: String, query: String, filters: [(name: String, value: String)] = [],
+        pageSize: Int = ListPaging.pageSize
+    ) {
+        let pageCount = max(1, (total + pageSize - 1) / pageSize)
         let page = min(max(1, requested), pageCount)
         self.page = page
         self.pageCount = pageCount
         self.total = total
-        first = total == 0 ? 0 : (page - 1) * Self.pageSize + 1
-        last = min(total, page * Self.pageSize)
-        func href(_ target: Int) -> String {
-            var items: [String] = []
-            if !query.isEmpty { items.append("q=" + Self.encoded(query)) }
-            items += filters.map { $0.name + "=" + Self.encoded($0.value) }
-            if target > 1 { items.append("page=\(target)") }
-            return items.isEmpty ? base : base + "?" + items.joined(separator: "&")
-        }
+        first = total == 0 ? 0 : (page - 1) * pageSize + 1
+        last = min(total, page * pageSize)
+        func href(_ target: Int) -> String { Self.href(base: base, query: query, filters: filters, page: target) }
         previousHref = page > 1 ? href(page - 1) : nil
         nextHref = page < pageCount ? href(page + 1) : nil
     }
 
     /// The rows of this page, as offsets into the whole list.
     var range: Range<Int> { total == 0 ? 0..<0 : (first - 1)..<last }
+
+    /// `base?q=…&name=value&page=N`, the first page without `page`.
+    static func href(base: String, query: String, filters: [(name: String, value: String)], page: Int = 1) -> String {
+        var items: [String] = []
+        if !query.isEmpty { items.append("q=" + Self.encoded(query)) }
+        items += filters.map { $0.name + "=" + Self.encoded($0.value) }
+        if page > 1 { items.append("page=\(page)") }
+        return items.isEmpty ? base : base + "?" + items.joined(separator: "&")
+    }
 
     private static func encoded(_ text: String) -> String {
         var allowed = CharacterSet.urlQueryAllowed

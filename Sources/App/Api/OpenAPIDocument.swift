@@ -137,6 +137,43 @@ enum OpenAPIDocument {
                     parameters: [
                         ["name": "slug", "in": "path", "required": true, "schema": ["type": "string", "pattern": "^[a-z0-9-]+$"]]
                     ]),
+                "/search": get(
+                    "search",
+                    "Search across articles, newsletter issues, meetings, documents, the action plan and the network, each result only if the caller may see it: Han characters match one by one and in neighbouring pairs, English words by their stem; ranked by relevance, then the newest",
+                    ref("SearchResults"),
+                    parameters: [
+                        [
+                            "name": "q", "in": "query", "required": true,
+                            "description":
+                                "Words, a quoted phrase or Chinese characters (at most 500 characters are read; one that searches for nothing, such as a lone Latin letter, is a 422 problem naming q)",
+                            "schema": ["type": "string"],
+                        ],
+                        [
+                            "name": "kind", "in": "query", "required": false, "description": "Only results of this kind",
+                            "schema": ["type": "string", "enum": SearchDocument.Kind.allCases.map(\.rawValue) + [""]],
+                        ],
+                        [
+                            "name": "year", "in": "query", "required": false, "description": "Only results of this year",
+                            "schema": ["type": "string", "pattern": "^([0-9]{4})?$"],
+                        ],
+                        [
+                            "name": "country", "in": "query", "required": false,
+                            "description": "ISO 3166 alpha-2 code; only results concerning that country",
+                            "schema": ["type": "string", "pattern": "^([A-Za-z]{2})?$"],
+                        ],
+                        [
+                            "name": "area", "in": "query", "required": false, "description": "Priority area code",
+                            "schema": ["type": "string", "pattern": "^([A-Za-z0-9.-]{1,32})?$"],
+                        ],
+                        [
+                            "name": "lang_filter", "in": "query", "required": false, "description": "Only texts written in this language",
+                            "schema": ["type": "string", "enum": ["en", "zh", ""]],
+                        ],
+                        [
+                            "name": "page", "in": "query", "required": false, "description": "Page of 20 results, from 1",
+                            "schema": ["type": "string", "pattern": "^([0-9]{1,6})?$"],
+                        ],
+                    ]),
                 "/meetings/{slug}": get(
                     "getMeeting",
                     "One meeting with its agenda, statements, outcomes, attendance summary and the participants on the public list",
@@ -211,6 +248,15 @@ enum OpenAPIDocument {
     private static var schemas: [String: Any] {
         [
             "Bilingual": object(["en": string, "zh": string]),
+            "SearchResults": object([
+                "query": string, "total": ["type": "integer"], "page": ["type": "integer"], "pageCount": ["type": "integer"],
+                "counts": ["type": "object", "additionalProperties": ["type": "integer"]],
+                "results": arrayOf("SearchHit"),
+            ]),
+            "SearchHit": object([
+                "kind": ["type": "string", "enum": SearchDocument.Kind.allCases.map(\.rawValue)], "id": uuid, "title": ref("Bilingual"),
+                "url": string, "snippet": string, "year": ["type": ["integer", "null"]],
+            ]),
             "Country": object([
                 "code": ["type": "string", "pattern": "^[A-Z]{2}$"], "name": ref("Bilingual"), "group": oneOf(CountryGroup.self),
                 "membershipSince": nullableDate, "focalPoints": arrayOf("FocalPoint"),

@@ -56,5 +56,6 @@ extension Application {
         migrations.add(AddEditorialReview())
         migrations.add(AddArticlePendingChange())
         migrations.add(AddArticleSummaryAndByline())
+        migrations.add(CreateSearchIndex())
     }
 }

@@ -38,7 +38,7 @@ struct RequestTelemetryMiddleware: AsyncMiddleware {
         return status.code < 400 ? "static" : "unmatched"
     }
 
-    private func finish(_ request: Request, status: HTTPStatus, duration: Duration) {
+    func finish(_ request: Request, status: HTTPStatus, duration: Duration) {
         let route = Self.routeLabel(request, status: status)
         metrics.recordRequest(method: request.method.rawValue, route: route, status: status.code, duration: duration)
         guard accessLog else { return }

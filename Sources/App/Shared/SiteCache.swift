@@ -94,6 +94,16 @@ final class SiteCache: Sendable {
         }
     }
 
+    /// A page young enough to serve without a look at anything else (no renewal due), or nil;
+    /// changes nothing.
+    func young(_ key: String, now: Date = Date()) -> Page? {
+        guard timeToLive > 0 else { return nil }
+        return state.withLockedValue { state in
+            guard let page = state.pages[key], now.timeIntervalSince(page.storedAt) < timeToLive * Self.renewalAge else { return nil }
+            return page
+        }
+    }
+
     func store(_ page: Page, for key: String, renderedWith ticket: Ticket) {
         guard timeToLive > 0 else { return }
         let waiting = state.withLockedValue { state in

@@ -5,12 +5,10 @@ import Vapor
 /// a dictionary lookup instead of queries and a template render.
 struct ResponseCacheMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard request.method == .GET, request.route?.isCacheablePage == true,
-            request.cookies["focal_session"] == nil
-        else { return try await next.respond(to: request) }
+        guard Self.mayUseCache(request) else { return try await next.respond(to: request) }
 
         let cache = try request.application.siteCache
-        let key = LanguageMiddleware.resolve(request).rawValue + " " + request.url.string
+        let key = Self.key(request)
         let metrics = try request.application.metrics
         switch cache.lookup(key, on: request.eventLoop) {
         case .fresh(let page):
@@ -82,6 +80,17 @@ struct ResponseCacheMiddleware: AsyncMiddleware {
         return page
     }
 
+    /// "language path?query": a page per language and address.
+    static func key(_ request: Request) -> String {
+        LanguageMiddleware.resolve(request).rawValue + " " + request.url.string
+    }
+
+    /// Whether the request may be answered from the cache at all: an anonymous reader's GET of a
+    /// public page.
+    static func mayUseCache(_ request: Request) -> Bool {
+        request.method == .GET && request.route?.isCacheablePage == true && request.cookies["focal_session"] == nil
+    }
+
     /// If-None-Match compares weakly (RFC 9110 §13.1.2): `W/"x"` matches `"x"`, as does `*`, in a list.
     static func matches(_ values: [String], _ etag: String) -> Bool {
         for tag in values.flatMap({ $0.split(separator: ",") }) {
@@ -93,7 +102,7 @@ struct ResponseCacheMiddleware: AsyncMiddleware {
         return false
     }
 
-    private static func response(for page: SiteCache.Page, request: Request) -> Response {
+    static func response(for page: SiteCache.Page, request: Request) -> Response {
         let response: Response
         if matches(request.headers[.ifNoneMatch], page.etag) {
             var headers = page.headers
@@ -144,6 +153,11 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: request)
+        apply(to: response, request: request)
+        return response
+    }
+
+    func apply(to response: Response, request: Request) {
         // A page made for a signed-in person is never kept by a browser or a proxy.
         if request.auth.has(User.self), !response.headers.contains(name: .cacheControl) {
             response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
@@ -154,14 +168,13 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
         // A response with a policy of its own (a mail preview shown in a frame) keeps it.
-        guard !response.headers.contains(name: "Content-Security-Policy") else { return response }
+        guard !response.headers.contains(name: "Content-Security-Policy") else { return }
         response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
         response.headers.replaceOrAdd(
             name: "Content-Security-Policy",
             value:
                 "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; "
                 + "frame-ancestors 'none'; form-action 'self'")
-        return response
     }
 }
 

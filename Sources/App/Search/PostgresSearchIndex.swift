@@ -1,0 +1,146 @@
+import Fluent
+import Foundation
+import SQLKit
+
+/// PostgreSQL full-text search over the same `SearchText` columns: words in the `english`
+/// configuration (stemming), Han characters and pairs in `simple` (each a token as written).
+/// Titles are weight A, text D. Diacritics are folded before indexing and querying, as FTS5's
+/// `remove_diacritics` does.
+struct PostgresSearchIndex: SearchIndex {
+    static func create(on db: any Database) async throws {
+        let sql = try db.sql
+        try await sql.raw(
+            """
+            CREATE TABLE IF NOT EXISTS search_entries (id BIGSERIAL PRIMARY KEY, kind TEXT NOT NULL, record_id TEXT NOT NULL,
+            url TEXT NOT NULL, title_en TEXT NOT NULL, title_zh TEXT NOT NULL, text TEXT NOT NULL, year INTEGER,
+            countries TEXT NOT NULL, area TEXT, language TEXT, audience TEXT NOT NULL, country_scope TEXT,
+            updated_at TIMESTAMPTZ NOT NULL, words TSVECTOR NOT NULL, han1 TSVECTOR NOT NULL, han2 TSVECTOR NOT NULL,
+            UNIQUE (kind, record_id))
+            """
+        ).run()
+        for column in ["words", "han1", "han2"] {
+            try await sql.raw(
+                "CREATE INDEX IF NOT EXISTS search_entries_\(unsafeRaw: column) ON search_entries USING GIN (\(unsafeRaw: column))"
+            )
+            .run()
+        }
+    }
+
+    static func folded(_ text: String) -> String { text.folding(options: [.diacriticInsensitive], locale: nil) }
+
+    /// Words split as `SearchQuery` splits them: PostgreSQL's parser would read "2021-2025" as
+    /// 2021 and -2025, which the query's "2021 2025" would then miss.
+    static func words(_ text: String) -> String { SearchQuery.wordTokens(folded(text)).joined(separator: " ") }
+
+    func replace(_ document: SearchDocument, on db: any Database) async throws {
+        try await remove(kind: document.kind, recordID: document.recordID, on: db)
+        try await insertAll([document], on: db)
+    }
+
+    /// A row's columns and its three vectors, weighted: titles A, text D.
+    static func row(_ document: SearchDocument) -> [any SQLExpression] {
+        let title = SearchText.index(document.titleEn + "\n" + document.titleZh)
+        let body = SearchText.index(document.text)
+        var values = SearchColumns.bindings(document).map { SQLBind($0.1) as any SQLExpression }
+        values.append(
+            SQLQueryString(
+                "setweight(to_tsvector('english', \(bind: words(title.words))), 'A') || setweight(to_tsvector('english', \(bind: words(body.words))), 'D')"
+            ))
+        values.append(
+            SQLQueryString(
+                "setweight(to_tsvector('simple', \(bind: title.han1)), 'A') || setweight(to_tsvector('simple', \(bind: body.han1)), 'D')"))
+        values.append(
+            SQLQueryString(
+                "setweight(to_tsvector('simple', \(bind: title.han2)), 'A') || setweight(to_tsvector('simple', \(bind: body.han2)), 'D')"))
+        return values
+    }
+
+    func insertAll(_ documents: [SearchDocument], on db: any Database) async throws {
+        let sql = try db.sql
+        guard let first = documents.first else { return }
+        let columns = SearchColumns.bindings(first).map(\.0) + ["words", "han1", "han2"]
+        for start in stride(from: 0, to: documents.count, by: 200) {
+            var insert = sql.insert(into: SearchColumns.entries).columns(columns)
+            for document in documents[start..<min(start + 200, documents.count)] { insert = insert.values(Self.row(document)) }
+            try await insert.run()
+        }
+    }
+
+    func remove(kind: SearchDocument.Kind, recordID: UUID, on db: any Database) async throws {
+        try await db.sql.delete(from: SearchColumns.entries).where("kind", .equal, kind.rawValue)
+            .where("record_id", .equal, recordID.uuidString).run()
+    }
+
+    func removeAll(on db: any Database) async throws {
+        try await db.sql.raw("DELETE FROM search_entries").run()
+    }
+
+    /// Each term as a condition on its own column, and the sum of their ranks.
+    static func conditions(_ query: SearchQuery) -> (match: SQLQueryString, rank: SQLQueryString)? {
+        let terms = query.meaningfulTerms
+        guard !terms.isEmpty else { return nil }
+        var match = SQLQueryString("TRUE")
+        var rank = SQLQueryString("0")
+        for term in terms {
+            let column: String
+            let config: String
+            let text: String
+            switch term {
+            case .words(let words):
+                (column, config, text) = ("words", "english", folded(words.joined(separator: " ")))
+            case .han(let characters) where characters.count == 1:
+                (column, config, text) = ("han1", "simple", String(characters))
+            case .han(let characters):
+                (column, config, text) = ("han2", "simple", SearchText.pairs(characters).joined(separator: " "))
+            }
+            match.appendLiteral(" AND e.\(column) @@ phraseto_tsquery('\(config)', ")
+            match.appendInterpolation(bind: text)
+            match.appendLiteral(")")
+            rank.appendLiteral(" + ts_rank(e.\(column), phraseto_tsquery('\(config)', ")
+            rank.appendInterpolation(bind: text)
+            rank.appendLiteral("))")
+        }
+        return (match, rank)
+    }
+
+    func search(
+        _ query: SearchQuery, filters: SearchFilters, caller: SearchCaller, limit: Int, offset: Int, on db: any Database
+    ) async throws -> SearchResults {
+        guard let (match, rank) = Self.conditions(query) else { return SearchResults(hits: [], countsByKind: [:], total: 0) }
+        let sql = try db.sql
+        var conditions = match
+        conditions.appendInterpolation(SearchColumns.restrictions(filters, caller))
+        var counts: [SearchDocument.Kind: Int] = [:]
+        for row in try await sql.raw("SELECT e.kind AS kind, COUNT(*) AS n FROM search_entries e WHERE \(conditions) GROUP BY e.kind").all()
+        {
+            if let kind = SearchDocument.Kind(rawValue: try row.decode(column: "kind", as: String.self)) {
+                counts[kind] = try row.decode(column: "n", as: Int.self)
+            }
+        }
+        var kindFilter = SQLQueryString("")
+        if !filters.kinds.isEmpty {
+            kindFilter.appendLiteral(" AND e.kind IN (")
+            kindFilter.appendInterpolation(unsafeRaw: filters.kinds.map { "'\($0.rawValue)'" }.joined(separator: ","))
+            kindFilter.appendLiteral(")")
+        }
+        let rows = try await sql.raw(
+            """
+            SELECT e.kind, e.record_id, e.url, e.title_en, e.title_zh, e.text, e.year, e.updated_at, (\(rank)) AS rank
+            FROM search_entries e WHERE \(conditions)\(kindFilter)
+            ORDER BY rank DESC, e.updated_at DESC LIMIT \(bind: limit) OFFSET \(bind: offset)
+            """
+        ).all()
+        let hits = try rows.compactMap { row -> SearchHit? in
+            guard let kind = SearchDocument.Kind(rawValue: try row.decode(column: "kind", as: String.self)),
+                let id = UUID(uuidString: try row.decode(column: "record_id", as: String.self))
+            else { return nil }
+            return SearchHit(
+                kind: kind, recordID: id, url: try row.decode(column: "url", as: String.self),
+                titleEn: try row.decode(column: "title_en", as: String.self), titleZh: try row.decode(column: "title_zh", as: String.self),
+                text: try row.decode(column: "text", as: String.self), year: try row.decode(column: "year", as: Int?.self),
+                rank: try row.decode(column: "rank", as: Double.self), updatedAt: try row.decode(column: "updated_at", as: Date.self))
+        }
+        let total = filters.kinds.isEmpty ? counts.values.reduce(0, +) : filters.kinds.compactMap { counts[$0] }.reduce(0, +)
+        return SearchResults(hits: hits, countsByKind: counts, total: total)
+    }
+}

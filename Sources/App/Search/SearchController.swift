@@ -1,0 +1,112 @@
+import Fluent
+import Vapor
+
+/// `/search` and `GET /api/v1/search`: one index, each result only where the caller may see it.
+struct SearchController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let everyone = routes.requiring(.anonymous)
+        everyone.get("search", use: page)
+        everyone.get("api", "v1", "search", use: api)
+    }
+
+    func page(req: Request) async throws -> View {
+        let l = req.language
+        let search: SearchRequest
+        var problems: FieldErrors?
+        do { search = try await SearchRequest.parse(req) } catch let errors as FieldErrors {
+            problems = errors
+            search = SearchRequest(query: SearchQuery(""), filters: .init(), page: 1, caller: SearchCaller(role: req.role))
+        }
+        let results = try await search.run(on: req.db)
+        let countries = try await Country.query(on: req.db).sort(\.$code).all()
+        let areas = try await PriorityArea.query(on: req.db).sort(\.$position).all()
+        let base = SearchLinks(search)
+        let kinds = SearchDocument.Kind.allCases.compactMap { kind -> SearchPageContext.KindFacet? in
+            guard let count = results.countsByKind[kind], count > 0 else { return nil }
+            return .init(
+                label: req.t("search.kind." + kind.rawValue), count: count, href: base.href(kind: kind),
+                current: search.filters.kinds == [kind])
+        }
+        let paging = ListPaging(
+            requested: search.page, total: results.total, base: "/search", query: search.query.text, filters: base.filterItems(),
+            pageSize: SearchRequest.pageSize)
+        let context = SearchPageContext(
+            chrome: try await Chrome.make(for: req, title: search.query.text.isEmpty ? req.t("search.title") : search.query.text),
+            query: search.query.text, reason: problems?.messages.values.sorted().first ?? search.emptyReason.map(req.t),
+            summary: search.emptyReason == nil && problems == nil
+                ? req.t("search.summary", ["count": String(results.total), "query": search.query.text]) : nil,
+            kinds: kinds, allKindsHref: base.href(kind: nil), allKindsCurrent: search.filters.kinds.isEmpty,
+            results: results.hits.map { SearchPageContext.Result($0, search.query, req) },
+            paging: paging,
+            year: search.filters.year.map(String.init) ?? "", kind: search.filters.kinds.first?.rawValue ?? "",
+            countries: countries.map {
+                .init(value: $0.code, label: $0.name(l), selected: $0.code == search.filters.country)
+            },
+            areas: areas.map { .init(value: $0.code, label: $0.code + " " + $0.title(l), selected: $0.code == search.filters.area) },
+            languages: Language.allCases.map {
+                .init(value: $0.rawValue, label: req.t("language." + $0.rawValue), selected: $0 == search.filters.language)
+            })
+        return try await req.view.render("search/index", context)
+    }
+
+    func api(req: Request) async throws -> Response {
+        let search = try await SearchRequest.parse(req)
+        if let reason = search.emptyReason { throw FieldErrors(["q": req.t(reason)]) }
+        let results = try await search.run(on: req.db)
+        let body = SearchAPI.Results(
+            query: search.query.text, total: results.total, page: search.page,
+            pageCount: max(1, (results.total + SearchRequest.pageSize - 1) / SearchRequest.pageSize),
+            counts: Dictionary(uniqueKeysWithValues: results.countsByKind.map { ($0.key.rawValue, $0.value) }),
+            results: results.hits.map {
+                SearchAPI.Hit(
+                    kind: $0.kind.rawValue, id: $0.recordID, title: BilingualText(en: $0.titleEn, zh: $0.titleZh), url: $0.url,
+                    snippet: SearchSnippet.make($0.text, highlights: search.query.highlights).map(\.text).joined(), year: $0.year)
+            })
+        let response = Response(status: .ok)
+        try response.content.encode(body, as: .json)
+        response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
+        return response
+    }
+}
+
+/// Links that keep the query and the other filters while one changes.
+struct SearchLinks {
+    let search: SearchRequest
+
+    init(_ search: SearchRequest) { self.search = search }
+
+    func filterItems(kind: SearchDocument.Kind?? = nil) -> [(name: String, value: String)] {
+        var items: [(name: String, value: String)] = []
+        let chosenKind = kind ?? search.filters.kinds.first
+        if let chosenKind { items.append(("kind", chosenKind.rawValue)) }
+        if let year = search.filters.year { items.append(("year", String(year))) }
+        if let country = search.filters.country { items.append(("country", country)) }
+        if let area = search.filters.area { items.append(("area", area)) }
+        if let language = search.filters.language { items.append(("lang_filter", language.rawValue)) }
+        return items
+    }
+
+    func href(kind: SearchDocument.Kind?) -> String {
+        ListPaging.href(base: "/search", query: search.query.text, filters: filterItems(kind: .some(kind)))
+    }
+}
+
+enum SearchAPI {
+    struct Hit: Content {
+        let kind: String
+        let id: UUID
+        let title: BilingualText
+        let url: String
+        let snippet: String
+        let year: Int?
+    }
+
+    struct Results: Content {
+        let query: String
+        let total: Int
+        let page: Int
+        let pageCount: Int
+        let counts: [String: Int]
+        let results: [Hit]
+    }
+}

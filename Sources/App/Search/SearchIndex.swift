@@ -1,0 +1,118 @@
+import Fluent
+import Foundation
+import SQLKit
+
+/// Who is asking, as search needs it.
+struct SearchCaller: Sendable {
+    let role: Role
+    /// A focal point's countries: records scoped to them are theirs to find.
+    var countries: [UUID] = []
+
+    var audiences: [Visibility] { Visibility.visible(to: role) }
+}
+
+struct SearchFilters: Sendable, Equatable {
+    var kinds: [SearchDocument.Kind] = []
+    var year: Int? = nil
+    var country: String? = nil
+    var area: String? = nil
+    var language: Language? = nil
+}
+
+struct SearchHit: Sendable, Equatable {
+    let kind: SearchDocument.Kind
+    let recordID: UUID
+    let url: String
+    let titleEn: String
+    let titleZh: String
+    let text: String
+    let year: Int?
+    let rank: Double
+    let updatedAt: Date
+}
+
+struct SearchResults: Sendable {
+    let hits: [SearchHit]
+    /// Matches per kind, for the counts beside each kind's filter (before the kind filter).
+    let countsByKind: [SearchDocument.Kind: Int]
+    let total: Int
+}
+
+/// One interface, two engines: SQLite's FTS5 and PostgreSQL's full-text search. Both index
+/// `SearchText.index` of the same text, so they find the same records.
+protocol SearchIndex: Sendable {
+    /// Adds or replaces a record's entry, in the caller's transaction when `db` is one.
+    func replace(_ document: SearchDocument, on db: any Database) async throws
+    func remove(kind: SearchDocument.Kind, recordID: UUID, on db: any Database) async throws
+    func search(
+        _ query: SearchQuery, filters: SearchFilters, caller: SearchCaller, limit: Int, offset: Int, on db: any Database
+    ) async throws -> SearchResults
+    func removeAll(on db: any Database) async throws
+    /// Adds entries for records the index does not hold yet, many rows per statement: the rebuild
+    /// after `removeAll`.
+    func insertAll(_ documents: [SearchDocument], on db: any Database) async throws
+}
+
+enum SearchEngine {
+    static func forDatabase(_ db: any Database) throws -> any SearchIndex {
+        try db.sql.dialect.name == "postgresql" ? PostgresSearchIndex() : SQLiteSearchIndex()
+    }
+
+    static func createTables(on db: any Database) async throws {
+        if try db.sql.dialect.name == "postgresql" {
+            try await PostgresSearchIndex.create(on: db)
+        } else {
+            try await SQLiteSearchIndex.create(on: db)
+        }
+    }
+}
+
+/// Columns both engines keep beside the text.
+enum SearchColumns {
+    /// Who may see an entry, and the reader's filters, as conditions to add after the match.
+    static func restrictions(_ filters: SearchFilters, _ caller: SearchCaller) -> SQLQueryString {
+        var conditions = SQLQueryString(" AND e.audience IN (")
+        conditions.appendInterpolation(unsafeRaw: caller.audiences.map { "'\($0.rawValue)'" }.joined(separator: ","))
+        conditions.appendLiteral(")")
+        if !caller.role.isStaff, !caller.countries.isEmpty {
+            conditions.appendLiteral(" AND (e.country_scope IS NULL OR e.country_scope IN (")
+            for (position, country) in caller.countries.enumerated() {
+                if position > 0 { conditions.appendLiteral(", ") }
+                conditions.appendInterpolation(bind: country.uuidString)
+            }
+            conditions.appendLiteral("))")
+        } else if !caller.role.isStaff {
+            conditions.appendLiteral(" AND e.country_scope IS NULL")
+        }
+        if let year = filters.year {
+            conditions.appendLiteral(" AND e.year = ")
+            conditions.appendInterpolation(bind: year)
+        }
+        if let country = filters.country {
+            conditions.appendLiteral(" AND e.countries LIKE ")
+            conditions.appendInterpolation(bind: "% " + country + " %")
+        }
+        if let area = filters.area {
+            conditions.appendLiteral(" AND e.area = ")
+            conditions.appendInterpolation(bind: area)
+        }
+        if let language = filters.language {
+            conditions.appendLiteral(" AND (e.language IS NULL OR e.language = ")
+            conditions.appendInterpolation(bind: language.rawValue)
+            conditions.appendLiteral(")")
+        }
+        return conditions
+    }
+
+    static let entries = "search_entries"
+
+    static func bindings(_ d: SearchDocument) -> [(String, any Encodable & Sendable)] {
+        [
+            ("kind", d.kind.rawValue), ("record_id", d.recordID.uuidString), ("url", d.url), ("title_en", d.titleEn),
+            ("title_zh", d.titleZh), ("text", String(d.text.prefix(200_000))), ("year", d.year),
+            ("countries", " " + d.countries.joined(separator: " ") + " "),
+            ("area", d.area), ("language", d.language?.rawValue), ("audience", d.audience.rawValue),
+            ("country_scope", d.countryScope?.uuidString), ("updated_at", d.updatedAt),
+        ]
+    }
+}

@@ -1,0 +1,38 @@
+import Fluent
+import Foundation
+
+/// The whole index made anew from the records, in one transaction: `focal reindex` and the first
+/// start after the index appears.
+enum SearchRebuild {
+    /// Calls `progress` with (done, total) after each record.
+    static func run(on db: any Database, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Int {
+        try await db.transaction { db in
+            let index = try SearchEngine.forDatabase(db)
+            try await index.removeAll(on: db)
+            var work: [(SearchDocument.Kind, UUID)] = []
+            func ids<Record: Model>(_ kind: SearchDocument.Kind, _: Record.Type) async throws where Record.IDValue == UUID {
+                work += try await Record.query(on: db).all().compactMap(\.id).map { (kind, $0) }
+            }
+            try await ids(.meeting, Meeting.self)
+            try await ids(.document, Document.self)
+            try await ids(.article, Article.self)
+            try await ids(.issue, NewsletterIssue.self)
+            try await ids(.organisation, Organisation.self)
+            try await ids(.person, Person.self)
+            try await ids(.activity, Activity.self)
+            try await ids(.indicator, Indicator.self)
+            try await ids(.report, ProgressReport.self)
+            let total = work.count
+            var batch: [SearchDocument] = []
+            for (done, (kind, id)) in work.enumerated() {
+                if let document = try await SearchDocuments.make(kind, id, on: db) { batch.append(document) }
+                if batch.count == 500 || done + 1 == total {
+                    try await index.insertAll(batch, on: db)
+                    batch = []
+                }
+                progress(done + 1, total)
+            }
+            return total
+        }
+    }
+}

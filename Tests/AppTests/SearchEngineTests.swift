@@ -1,0 +1,117 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import App
+
+@Suite("Search: Chinese by characters and pairs, English by stems, on SQLite's FTS5")
+struct SearchEngineTests {
+    @Test("Han runs are indexed as characters and neighbouring pairs; words keep the rest")
+    func indexing() {
+        let indexed = SearchText.index("ASEAN 东盟环境 cooperation，气候")
+        #expect(indexed.han1 == "东 盟 环 境 气 候")
+        #expect(indexed.han2 == "东盟 盟环 环境 气候")
+        #expect(indexed.words.contains("ASEAN") && indexed.words.contains("cooperation") && !indexed.words.contains("东"))
+    }
+
+    @Test("A query becomes quoted terms: operators, quotes and brackets are only text")
+    func queries() throws {
+        let query = SearchQuery(#"biodiversity "Vong Sok" 东盟 NEAR(a b) * ("#)
+        #expect(query.terms.contains(.words(["vong", "sok"])))
+        #expect(query.terms.contains(.han(["东", "盟"])))
+        let expression = try #require(FTS5Expression.make(query))
+        #expect(expression.contains(#"{title_han2 body_han2}: "东盟""#))
+        #expect(!expression.contains("NEAR(") && !expression.contains("*"))
+        #expect(FTS5Expression.make(SearchQuery("  \" ( * ")) == nil)
+        #expect(SearchQuery(String(repeating: "x ", count: 10_000)).text.count <= SearchQuery.maximumLength)
+    }
+
+    static func document(_ title: String, _ text: String, audience: Visibility = .public, kind: SearchDocument.Kind = .article)
+        -> SearchDocument
+    {
+        SearchDocument(
+            kind: kind, recordID: UUID(), url: "/x", titleEn: title, titleZh: "", text: text, audience: audience, updatedAt: Date())
+    }
+
+    @Test("One, two and three Han characters, stems, phrases and audiences, on the engine of the database")
+    func engine() async throws {
+        try await withApp(loadDemo: false) { app async throws in
+            let index = try SearchEngine.forDatabase(app.db)
+            try await index.removeAll(on: app.db)
+            let centre = Self.document("中国-东盟环境保护合作中心", "China-ASEAN Environmental Cooperation Center")
+            let meeting = Self.document(
+                "National Focal Point Meeting", "Vong Sok spoke on biodiversity conservation and climate change.")
+            let framework = Self.document("Framework (2021-2025)", "Strategy and Action Plan 2021-2025")
+            let secret = Self.document("Internal note", "biodiversity budget", audience: .secretariat)
+            for document in [centre, meeting, framework, secret] { try await index.replace(document, on: app.db) }
+            let anonymous = SearchCaller(role: .anonymous)
+            func ids(_ text: String, _ caller: SearchCaller = anonymous) async throws -> Set<UUID> {
+                Set(
+                    try await index.search(SearchQuery(text), filters: .init(), caller: caller, limit: 20, offset: 0, on: app.db).hits
+                        .map(\.recordID))
+            }
+            #expect(try await ids("东盟") == [centre.recordID])
+            #expect(try await ids("盟") == [centre.recordID])
+            #expect(try await ids("东盟环境") == [centre.recordID])
+            #expect(try await ids("盟中").isEmpty, "characters that are not neighbours matched as a pair")
+            #expect(try await ids("biodiversity") == [meeting.recordID], "a secretariat record reached an anonymous reader")
+            #expect(try await ids("biodiversity", SearchCaller(role: .editor)) == [meeting.recordID, secret.recordID])
+            #expect(try await ids("\"Vong Sok\"") == [meeting.recordID])
+            #expect(try await ids("\"Sok Vong\"").isEmpty)
+            #expect(try await ids("cooperate") == [centre.recordID], "stemming did not take cooperate to cooperation")
+            #expect(try await ids("2021-2025") == [framework.recordID])
+            try await index.remove(kind: .article, recordID: meeting.recordID, on: app.db)
+            #expect(try await ids("biodiversity").isEmpty)
+        }
+    }
+
+    @Test("The demo: the centre by 东盟, the seed's meeting by biodiversity and by Vong Sok, the framework by 2021-2025")
+    func demo() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            let indexed = try await SearchRebuild.run(on: app.db)
+            #expect(indexed > 10)
+            let index = try SearchEngine.forDatabase(app.db)
+            func urls(_ text: String) async throws -> [String] {
+                try await index.search(
+                    SearchQuery(text), filters: .init(), caller: SearchCaller(role: .anonymous), limit: 10, offset: 0, on: app.db
+                )
+                .hits.map(\.url)
+            }
+            #expect(try await !urls("东盟").isEmpty)
+            #expect(try await urls("biodiversity").contains("/meetings/" + SeedMeeting.slug))
+            #expect(try await urls("Vong Sok").contains("/meetings/" + SeedMeeting.slug))
+            #expect(try await urls("2021-2025").contains { $0.hasPrefix("/documents/") })
+        }
+    }
+
+    @Test("The index follows saves, deletes and publication, and rolls back with a failed transaction")
+    func followsRecords() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            let index = try SearchEngine.forDatabase(app.db)
+            func found(_ text: String, as role: Role = .anonymous) async throws -> [String] {
+                try await index.search(
+                    SearchQuery(text), filters: .init(), caller: SearchCaller(role: role), limit: 10, offset: 0, on: app.db
+                )
+                .hits.map(\.url)
+            }
+            let meeting = try #require(try await Meeting.query(on: app.db).filter(\.$slug == SeedMeeting.slug).first())
+            meeting.discussionEn += " Zanzibarian wetlands were mentioned."
+            try await meeting.save(on: app.db)
+            #expect(try await found("zanzibarian") == ["/meetings/" + SeedMeeting.slug])
+            meeting.visibility = .secretariat
+            try await meeting.save(on: app.db)
+            #expect(try await found("zanzibarian").isEmpty, "a meeting made restricted is still found by anonymous readers")
+            #expect(try await found("zanzibarian", as: .editor) == ["/meetings/" + SeedMeeting.slug])
+
+            struct Rollback: Error {}
+            try? await app.db.transaction { db in
+                meeting.discussionEn += " Quokkanese delegates."
+                try await meeting.save(on: db)
+                throw Rollback()
+            }
+            #expect(try await found("quokkanese", as: .editor).isEmpty, "a rolled-back change is in the index")
+        }
+    }
+}
