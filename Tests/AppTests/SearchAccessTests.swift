@@ -114,6 +114,39 @@ struct SearchAccessTests {
         }
     }
 
+    @Test("A bad filter keeps the query and names its field; the language switch keeps the search; past the last page shows the last")
+    func keepsTheSearch() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            let badYear = try await app.testing().sendRequest(.GET, "/search?q=cooperate&year=abc")
+            #expect(badYear.status == .ok)
+            let text = visibleText(badYear.body.string)
+            #expect(text.contains("Year: "), "the message does not name the year field: \(text.prefix(400))")
+            #expect(badYear.body.string.contains(#"value="cooperate""#), "the query was lost")
+            #expect(badYear.body.string.contains(#"class="search-result""#), "a bad filter emptied the results")
+            #expect(badYear.body.string.contains("/search?q=cooperate&amp;year=abc&amp;lang=zh"), "the language switch drops the search")
+            let last = try await app.testing().sendRequest(.GET, "/search?q=cooperate&page=500").body.string
+            #expect(last.contains(#"class="search-result""#), "a page past the end lists nothing")
+            let one = visibleText(try await app.testing().sendRequest(.GET, "/search?q=%22Vong%20Sok%22").body.string)
+            #expect(!one.contains("1 results"))
+        }
+    }
+
+    @Test("A word finds the longer words it begins (environment, environmental); an area by its Chinese name; no report author")
+    func wordsAndAreas() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            let environment = try await Self.search(app, "environment")
+            let environmental = try await Self.search(app, "environmental")
+            #expect(environment.total >= environmental.total, "environment finds fewer than environmental")
+            let area = try #require(try await PriorityArea.query(on: app.db).filter(\.$titleZh != "").first())
+            let found = try await Self.search(app, area.titleZh)
+            #expect(found.results.contains { $0.url == "/action-plan/areas/" + area.code }, "\(area.titleZh) does not find its area")
+            let report = try #require(try await ProgressReport.query(on: app.db).filter(\.$status == .validated).first())
+            report.author = "author.hidden@demo.focal.example"
+            try await report.save(on: app.db)
+            #expect(try await Self.search(app, "author.hidden").total == 0, "a report's author is searchable")
+        }
+    }
+
     @Test("Bad queries never fail: operators, quotes, brackets, 10,000 characters, bytes that are not UTF-8")
     func badInput() async throws {
         try await withApp(loadDemo: true) { app async throws in

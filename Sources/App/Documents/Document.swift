@@ -62,6 +62,11 @@ final class DocumentFile: Model, @unchecked Sendable {
     @Field(key: "size") var size: Int
     @Field(key: "sha256") var sha256: String
     @Field(key: "storage_key") var storageKey: String
+    /// The text read from the file for search: `read`, `failed` (with `textError`), or nil while
+    /// it is being read.
+    @OptionalField(key: "text_status") var textStatus: String?
+    @OptionalField(key: "extracted_text") var extractedText: String?
+    @OptionalField(key: "text_error") var textError: String?
 
     // relationships
     @Parent(key: "version_id") var version: DocumentVersion

@@ -7,6 +7,8 @@ struct FileEntry: Encodable {
     let size: String
     let sha256: String
     let href: String
+    /// For staff: whether the file's text was read for search, and if not, why.
+    var textStatus: String? = nil
 }
 
 struct VersionEntry: Encodable {

@@ -87,6 +87,7 @@ struct DocumentUploadController: RouteCollection {
                         uniqueKeysWithValues: prepared.map { ("file_" + $0.language.rawValue, "\($0.filename) \($0.sha256)") })
                 ).save(on: db)
             }
+            DocumentTextReading.start(prepared.compactMap(\.id), app: req.application)
         } catch {
             // Refused (the disk or the database): remove what was stored, so no file is left
             // without a record.

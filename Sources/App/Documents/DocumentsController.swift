@@ -83,6 +83,15 @@ struct DocumentsController: RouteCollection {
         return document
     }
 
+    static func textStatus(_ file: DocumentFile, _ req: Request) -> String {
+        switch file.textStatus {
+        case "read": req.t("documents.text_read", ["count": String((file.extractedText ?? "").count)])
+        case "failed": req.t("documents.text_failed", ["reason": req.t("documents.text_error." + (file.textError ?? "damaged"))])
+        case "none": req.t("documents.text_none")
+        default: req.t("documents.text_pending")
+        }
+    }
+
     static func versions(of document: Document, req: Request, withAuthor: Bool) async throws -> [VersionEntry] {
         let versions = try await DocumentVersion.query(on: req.db).filter(\.$document.$id == document.id!).with(\.$files)
             .sort(\.$number, .descending).all()
@@ -94,7 +103,8 @@ struct DocumentsController: RouteCollection {
                     FileEntry(
                         language: req.t("language." + file.language.rawValue), filename: file.filename, contentType: file.contentType,
                         size: ByteSize.format(file.size), sha256: file.sha256,
-                        href: "/documents/\(document.slug)/files/\(file.id!.uuidString)")
+                        href: "/documents/\(document.slug)/files/\(file.id!.uuidString)",
+                        textStatus: withAuthor ? Self.textStatus(file, req) : nil)
                 })
         }
     }

@@ -56,6 +56,7 @@ extension Application {
         migrations.add(AddEditorialReview())
         migrations.add(AddArticlePendingChange())
         migrations.add(AddArticleSummaryAndByline())
+        migrations.add(AddDocumentFileText())
         migrations.add(CreateSearchIndex())
     }
 }

@@ -10,7 +10,7 @@ enum FTS5Expression {
         let parts = query.meaningfulTerms.map { term -> String in
             switch term {
             case .words(let words):
-                return wordColumns + ": " + quoted(words.joined(separator: " "))
+                return wordColumns + ": " + quoted(words.joined(separator: " ")) + (SearchQuery.isPrefix(words) ? "*" : "")
             case .han(let characters) where characters.count == 1:
                 return hanCharacterColumns + ": " + quoted(String(characters))
             case .han(let characters):

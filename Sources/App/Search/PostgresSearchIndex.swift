@@ -84,19 +84,22 @@ struct PostgresSearchIndex: SearchIndex {
         for term in terms {
             let column: String
             let config: String
-            let text: String
+            var text: String
+            var function = "phraseto_tsquery"
             switch term {
             case .words(let words):
                 (column, config, text) = ("words", "english", folded(words.joined(separator: " ")))
+                // Letters and digits only (SearchQuery's words), so nothing in it is tsquery syntax.
+                if SearchQuery.isPrefix(words) { (function, text) = ("to_tsquery", text + ":*") }
             case .han(let characters) where characters.count == 1:
                 (column, config, text) = ("han1", "simple", String(characters))
             case .han(let characters):
                 (column, config, text) = ("han2", "simple", SearchText.pairs(characters).joined(separator: " "))
             }
-            match.appendLiteral(" AND e.\(column) @@ phraseto_tsquery('\(config)', ")
+            match.appendLiteral(" AND e.\(column) @@ \(function)('\(config)', ")
             match.appendInterpolation(bind: text)
             match.appendLiteral(")")
-            rank.appendLiteral(" + ts_rank(e.\(column), phraseto_tsquery('\(config)', ")
+            rank.appendLiteral(" + ts_rank(e.\(column), \(function)('\(config)', ")
             rank.appendInterpolation(bind: text)
             rank.appendLiteral("))")
         }
@@ -125,7 +128,7 @@ struct PostgresSearchIndex: SearchIndex {
         }
         let rows = try await sql.raw(
             """
-            SELECT e.kind, e.record_id, e.url, e.title_en, e.title_zh, e.text, e.year, e.updated_at, (\(rank)) AS rank
+            SELECT e.kind, e.record_id, e.url, e.title_en, e.title_zh, e.text, e.year, e.updated_at, e.audience, (\(rank)) AS rank
             FROM search_entries e WHERE \(conditions)\(kindFilter)
             ORDER BY rank DESC, e.updated_at DESC LIMIT \(bind: limit) OFFSET \(bind: offset)
             """
@@ -138,7 +141,8 @@ struct PostgresSearchIndex: SearchIndex {
                 kind: kind, recordID: id, url: try row.decode(column: "url", as: String.self),
                 titleEn: try row.decode(column: "title_en", as: String.self), titleZh: try row.decode(column: "title_zh", as: String.self),
                 text: try row.decode(column: "text", as: String.self), year: try row.decode(column: "year", as: Int?.self),
-                rank: try row.decode(column: "rank", as: Double.self), updatedAt: try row.decode(column: "updated_at", as: Date.self))
+                rank: try row.decode(column: "rank", as: Double.self), updatedAt: try row.decode(column: "updated_at", as: Date.self),
+                audience: Visibility(rawValue: try row.decode(column: "audience", as: String.self)) ?? .secretariat)
         }
         let total = filters.kinds.isEmpty ? counts.values.reduce(0, +) : filters.kinds.compactMap { counts[$0] }.reduce(0, +)
         return SearchResults(hits: hits, countsByKind: counts, total: total)

@@ -107,7 +107,7 @@ struct SQLiteSearchIndex: SearchIndex {
         }
         let rows = try await sql.raw(
             """
-            SELECT e.kind, e.record_id, e.url, e.title_en, e.title_zh, e.text, e.year, e.updated_at,
+            SELECT e.kind, e.record_id, e.url, e.title_en, e.title_zh, e.text, e.year, e.updated_at, e.audience,
             bm25(search_fts, 5.0, 1.0, 5.0, 1.0, 5.0, 1.0) AS rank
             FROM search_fts JOIN search_entries e ON e.id = search_fts.rowid
             WHERE \(conditions)\(kindFilter)
@@ -123,7 +123,8 @@ struct SQLiteSearchIndex: SearchIndex {
                 titleEn: try row.decode(column: "title_en", as: String.self), titleZh: try row.decode(column: "title_zh", as: String.self),
                 text: try row.decode(column: "text", as: String.self), year: try row.decode(column: "year", as: Int?.self),
                 rank: -(try row.decode(column: "rank", as: Double.self)),
-                updatedAt: try row.decode(column: "updated_at", as: Date.self))
+                updatedAt: try row.decode(column: "updated_at", as: Date.self),
+                audience: Visibility(rawValue: try row.decode(column: "audience", as: String.self)) ?? .secretariat)
         }
         let total = filters.kinds.isEmpty ? counts.values.reduce(0, +) : filters.kinds.compactMap { counts[$0] }.reduce(0, +)
         return SearchResults(hits: hits, countsByKind: counts, total: total)

@@ -9,16 +9,19 @@ struct SearchController: RouteCollection {
         everyone.get("api", "v1", "search", use: api)
     }
 
+    /// Labels of the parameters a message can be about, as the page names them.
+    static let parameterLabels = [
+        "q": "search.label", "kind": "search.kinds", "year": "search.year", "country": "field.country", "area": "search.area",
+        "lang_filter": "search.language", "page": "admin.page",
+    ]
+
     func page(req: Request) async throws -> View {
         let l = req.language
-        let search: SearchRequest
-        var problems: FieldErrors?
-        do { search = try await SearchRequest.parse(req) } catch let errors as FieldErrors {
-            problems = errors
-            search = SearchRequest(query: SearchQuery(""), filters: .init(), page: 1, caller: SearchCaller(role: req.role))
+        let (search, problems) = try await SearchRequest.parse(req)
+        let (results, page) = try await search.run(on: req.db)
+        let countries = try await Country.query(on: req.db).all().sorted {
+            $0.name(l).localizedStandardCompare($1.name(l)) == .orderedAscending
         }
-        let results = try await search.run(on: req.db)
-        let countries = try await Country.query(on: req.db).sort(\.$code).all()
         let areas = try await PriorityArea.query(on: req.db).sort(\.$position).all()
         let base = SearchLinks(search)
         let kinds = SearchDocument.Kind.allCases.compactMap { kind -> SearchPageContext.KindFacet? in
@@ -28,17 +31,25 @@ struct SearchController: RouteCollection {
                 current: search.filters.kinds == [kind])
         }
         let paging = ListPaging(
-            requested: search.page, total: results.total, base: "/search", query: search.query.text, filters: base.filterItems(),
+            requested: page, total: results.total, base: "/search", query: search.query.text, filters: base.filterItems(),
             pageSize: SearchRequest.pageSize)
+        var notes = problems.messages.sorted { $0.key < $1.key }.map { field, message in
+            req.t(Self.parameterLabels[field] ?? "search.label") + req.t("punct.colon") + message
+        }
+        if SearchRequest.wasShortened(req) { notes.append(req.t("search.shortened", ["max": String(SearchQuery.maximumLength)])) }
+        let rawYear = (try? req.query.get(String.self, at: "year")) ?? ""
         let context = SearchPageContext(
             chrome: try await Chrome.make(for: req, title: search.query.text.isEmpty ? req.t("search.title") : search.query.text),
-            query: search.query.text, reason: problems?.messages.values.sorted().first ?? search.emptyReason.map(req.t),
-            summary: search.emptyReason == nil && problems == nil
-                ? req.t("search.summary", ["count": String(results.total), "query": search.query.text]) : nil,
+            query: search.query.text, reason: search.emptyReason.map(req.t), notes: notes,
+            summary: search.emptyReason == nil
+                ? req.t(
+                    results.total == 1 ? "search.summary_one" : "search.summary",
+                    ["count": String(results.total), "query": search.query.text])
+                : nil,
             kinds: kinds, allKindsHref: base.href(kind: nil), allKindsCurrent: search.filters.kinds.isEmpty,
             results: results.hits.map { SearchPageContext.Result($0, search.query, req) },
-            paging: paging,
-            year: search.filters.year.map(String.init) ?? "", kind: search.filters.kinds.first?.rawValue ?? "",
+            paging: paging, year: problems["year"] == nil ? (search.filters.year.map(String.init) ?? "") : rawYear,
+            yearInvalid: problems["year"] != nil, kind: search.filters.kinds.first?.rawValue ?? "",
             countries: countries.map {
                 .init(value: $0.code, label: $0.name(l), selected: $0.code == search.filters.country)
             },
@@ -50,11 +61,12 @@ struct SearchController: RouteCollection {
     }
 
     func api(req: Request) async throws -> Response {
-        let search = try await SearchRequest.parse(req)
+        let (search, problems) = try await SearchRequest.parse(req)
+        guard problems.isEmpty else { throw problems }
         if let reason = search.emptyReason { throw FieldErrors(["q": req.t(reason)]) }
-        let results = try await search.run(on: req.db)
+        let (results, page) = try await search.run(on: req.db)
         let body = SearchAPI.Results(
-            query: search.query.text, total: results.total, page: search.page,
+            query: search.query.text, total: results.total, page: page,
             pageCount: max(1, (results.total + SearchRequest.pageSize - 1) / SearchRequest.pageSize),
             counts: Dictionary(uniqueKeysWithValues: results.countsByKind.map { ($0.key.rawValue, $0.value) }),
             results: results.hits.map {

@@ -4,7 +4,7 @@ import Foundation
 /// can be filtered by and who may find it.
 struct SearchDocument: Sendable, Equatable {
     enum Kind: String, CaseIterable, Codable, Sendable {
-        case article, issue, meeting, document, activity, indicator, report, organisation, person, subscriber
+        case article, issue, meeting, document, area, activity, indicator, report, organisation, person, subscriber
     }
 
     let kind: Kind

@@ -16,10 +16,23 @@ extension SearchDocuments {
         return SearchDocument(
             kind: .issue, recordID: id,
             url: published ? issue.path : "/admin/newsletter-issues/\(id.uuidString)",
-            titleEn: "\(newsletter.nameEn) \(number)", titleZh: "\(newsletter.nameZh) \(issue.year)年第\(issue.number)期",
+            titleEn: "\(newsletter.nameEn) \(number)",
+            titleZh: ((newsletter.nameZh.isEmpty ? "" : newsletter.nameZh + " ") + "\(issue.year)年第\(issue.number)期"),
             text: ([issue.themeEn ?? "", issue.themeZh ?? "", issue.publicationDate] + titles).filter { !$0.isEmpty }.joined(
                 separator: "\n"),
             year: issue.year, audience: published ? .public : .secretariat, updatedAt: issue.updatedAt ?? Date())
+    }
+
+    /// "CODE title", or nothing when there is no title in that language (so the other one shows).
+    static func coded(_ code: String, _ title: String) -> String { title.isEmpty ? "" : code + " " + title }
+
+    static func area(_ id: UUID, on db: any Database) async throws -> SearchDocument? {
+        guard let area = try await PriorityArea.find(id, on: db) else { return nil }
+        return SearchDocument(
+            kind: .area, recordID: id, url: "/action-plan/areas/" + area.code, titleEn: Self.coded(area.code, area.titleEn),
+            titleZh: Self.coded(area.code, area.titleZh),
+            text: [area.descriptionEn, area.descriptionZh].filter { !$0.isEmpty }.joined(separator: "\n"),
+            area: area.code, audience: .public, updatedAt: area.updatedAt ?? Date())
     }
 
     static func activity(_ id: UUID, on db: any Database) async throws -> SearchDocument? {
@@ -29,7 +42,7 @@ extension SearchDocuments {
             .compactMap { $0.country?.code }
         return SearchDocument(
             kind: .activity, recordID: id, url: "/action-plan/activities/" + activity.code,
-            titleEn: activity.code + " " + activity.titleEn, titleZh: activity.code + " " + activity.titleZh,
+            titleEn: Self.coded(activity.code, activity.titleEn), titleZh: Self.coded(activity.code, activity.titleZh),
             text: [activity.descriptionEn, activity.descriptionZh, activity.goalsText].filter { !$0.isEmpty }.joined(separator: "\n"),
             year: (activity.actualStart ?? activity.plannedStart).flatMap { Int($0.prefix(4)) }, countries: countries,
             area: area?.code, audience: .public, updatedAt: activity.updatedAt ?? Date())
@@ -47,8 +60,8 @@ extension SearchDocuments {
             areaCode = area.code
         }
         return SearchDocument(
-            kind: .indicator, recordID: id, url: url, titleEn: indicator.code + " " + indicator.titleEn,
-            titleZh: indicator.code + " " + indicator.titleZh,
+            kind: .indicator, recordID: id, url: url, titleEn: Self.coded(indicator.code, indicator.titleEn),
+            titleZh: Self.coded(indicator.code, indicator.titleZh),
             text: [indicator.unitLabel, indicator.baselineText].filter { !$0.isEmpty }.joined(separator: "\n"), area: areaCode,
             audience: .public, updatedAt: indicator.updatedAt ?? Date())
     }
@@ -68,7 +81,7 @@ extension SearchDocuments {
             kind: .report, recordID: id,
             url: validated ? "/action-plan/activities/" + activity.code : "/action-plan/reports/\(id.uuidString)",
             titleEn: "\(activity.code) \(report.year)\(place)", titleZh: "\(activity.code) \(report.year)\(placeZh)",
-            text: [report.narrativeEn, report.narrativeZh, report.author].filter { !$0.isEmpty }.joined(separator: "\n"),
+            text: [report.narrativeEn, report.narrativeZh].filter { !$0.isEmpty }.joined(separator: "\n"),
             year: report.year, countries: country.map { [$0.code] } ?? [], area: area?.code,
             audience: validated ? .public : (country == nil ? .secretariat : .network),
             countryScope: validated ? nil : country?.id, updatedAt: report.updatedAt ?? Date())

@@ -21,8 +21,14 @@ enum SearchDocuments {
             updatedAt: meeting.updatedAt ?? Date())
     }
 
-    static func document(_ id: UUID, extractedText: String = "", on db: any Database) async throws -> SearchDocument? {
+    /// A document with the text read from the files of its latest version.
+    static func document(_ id: UUID, on db: any Database) async throws -> SearchDocument? {
         guard let document = try await Document.find(id, on: db) else { return nil }
+        var extractedText = ""
+        if let latest = try await DocumentVersion.query(on: db).filter(\.$document.$id == id).sort(\.$number, .descending).first() {
+            let files = try await DocumentFile.query(on: db).filter(\.$version.$id == latest.requireID()).sort(\.$language).all()
+            extractedText = files.compactMap(\.extractedText).joined(separator: "\n")
+        }
         let year = document.adoptedOn.flatMap { Int($0.prefix(4)) }
         return SearchDocument(
             kind: .document, recordID: id, url: "/documents/" + document.slug, titleEn: document.titleEn,
@@ -53,7 +59,8 @@ enum SearchDocuments {
         var countries: [String] = []
         if let countryID = organisation.$country.id, let country = try await Country.find(countryID, on: db) { countries = [country.code] }
         return SearchDocument(
-            kind: .organisation, recordID: id, url: "/network", titleEn: organisation.nameEn, titleZh: organisation.nameZh,
+            kind: .organisation, recordID: id, url: countries.first.map { "/network/countries/" + $0 } ?? "/network",
+            titleEn: organisation.nameEn, titleZh: organisation.nameZh,
             text: organisation.acronym, countries: countries, audience: .public, updatedAt: organisation.updatedAt ?? Date())
     }
 

@@ -29,6 +29,8 @@ struct SearchHit: Sendable, Equatable {
     let year: Int?
     let rank: Double
     let updatedAt: Date
+    /// Who may find it, for the "Secretariat only" mark staff see.
+    var audience: Visibility = .public
 }
 
 struct SearchResults: Sendable {
@@ -97,21 +99,31 @@ enum SearchColumns {
             conditions.appendInterpolation(bind: area)
         }
         if let language = filters.language {
-            conditions.appendLiteral(" AND (e.language IS NULL OR e.language = ")
-            conditions.appendInterpolation(bind: language.rawValue)
-            conditions.appendLiteral(")")
+            conditions.appendLiteral(" AND e.language LIKE ")
+            conditions.appendInterpolation(bind: "% " + language.rawValue + " %")
         }
         return conditions
     }
 
     static let entries = "search_entries"
 
+    /// The languages an entry has text in, as " en zh ": its own for an article, else what its
+    /// titles and text are written in (Han characters for Chinese, Latin letters for English).
+    static func languages(_ d: SearchDocument) -> String {
+        if let language = d.language { return " " + language.rawValue + " " }
+        let all = d.titleEn + " " + d.titleZh + " " + d.text.prefix(20_000)
+        var found: [String] = []
+        if all.unicodeScalars.contains(where: { ("a"..."z").contains($0) || ("A"..."Z").contains($0) }) { found.append("en") }
+        if all.unicodeScalars.contains(where: SearchText.isHan) { found.append("zh") }
+        return " " + found.joined(separator: " ") + " "
+    }
+
     static func bindings(_ d: SearchDocument) -> [(String, any Encodable & Sendable)] {
         [
             ("kind", d.kind.rawValue), ("record_id", d.recordID.uuidString), ("url", d.url), ("title_en", d.titleEn),
             ("title_zh", d.titleZh), ("text", String(d.text.prefix(200_000))), ("year", d.year),
             ("countries", " " + d.countries.joined(separator: " ") + " "),
-            ("area", d.area), ("language", d.language?.rawValue), ("audience", d.audience.rawValue),
+            ("area", d.area), ("language", languages(d)), ("audience", d.audience.rawValue),
             ("country_scope", d.countryScope?.uuidString), ("updated_at", d.updatedAt),
         ]
     }

@@ -46,6 +46,7 @@ extension SearchDocuments {
         case .organisation: try await organisation(id, on: db)
         case .person: try await person(id, on: db)
         case .issue: try await issue(id, on: db)
+        case .area: try await area(id, on: db)
         case .activity: try await activity(id, on: db)
         case .indicator: try await indicator(id, on: db)
         case .report: try await report(id, on: db)
@@ -65,12 +66,18 @@ enum SearchIndexing {
         databases.middleware.use(own(.article, Article.self))
         databases.middleware.use(own(.organisation, Organisation.self))
         databases.middleware.use(own(.person, Person.self))
+        databases.middleware.use(own(.area, PriorityArea.self))
         databases.middleware.use(own(.activity, Activity.self))
         databases.middleware.use(own(.indicator, Indicator.self))
         databases.middleware.use(own(.report, ProgressReport.self))
         databases.middleware.use(SearchIndexMiddleware<AgendaItem> { item, _ in [(.meeting, item.$meeting.id)] })
         databases.middleware.use(SearchIndexMiddleware<Statement> { statement, _ in [(.meeting, statement.$meeting.id)] })
         databases.middleware.use(SearchIndexMiddleware<MeetingOutcome> { outcome, _ in [(.meeting, outcome.$meeting.id)] })
+        databases.middleware.use(
+            SearchIndexMiddleware<DocumentFile> { file, db in
+                guard let version = try await DocumentVersion.find(file.$version.id, on: db) else { return [] }
+                return [(.document, version.$document.id)]
+            })
         databases.middleware.use(SearchIndexMiddleware<ActivityParticipant> { participant, _ in [(.activity, participant.$activity.id)] })
         // An article's title is also its issue's text.
         databases.middleware.use(

@@ -19,7 +19,9 @@ struct SearchPageContext: Encodable {
         let kindLabel: String
         let title: [SearchSnippet.Piece]
         /// The title in the other language, when it differs.
-        let otherTitle: String?
+        let otherTitle: [SearchSnippet.Piece]?
+        /// "Secretariat only" and the like, on what not everyone may find.
+        let restriction: String?
         let href: String
         let year: Int?
         let snippet: [SearchSnippet.Piece]
@@ -31,7 +33,8 @@ struct SearchPageContext: Encodable {
             let shown = Bilingual.pick(en: hit.titleEn, zh: hit.titleZh, l)
             title = SearchSnippet.marked(shown, highlights: query.highlights)
             let other = l == .en ? hit.titleZh : hit.titleEn
-            otherTitle = other.isEmpty || other == shown ? nil : other
+            otherTitle = other.isEmpty || other == shown ? nil : SearchSnippet.marked(other, highlights: query.highlights)
+            restriction = hit.audience == .public ? nil : req.t("search.only." + hit.audience.rawValue)
             href = hit.url
             year = hit.year
             snippet = SearchSnippet.make(hit.text, highlights: query.highlights)
@@ -40,8 +43,10 @@ struct SearchPageContext: Encodable {
 
     let chrome: Chrome
     let query: String
-    /// Why there are no results to show (an empty or too short query, a malformed filter).
+    /// Why there are no results to show (an empty or too short query).
     let reason: String?
+    /// What was not understood (a malformed filter, by its label) or not read (a long query).
+    let notes: [String]
     let summary: String?
     let kinds: [KindFacet]
     let allKindsHref: String
@@ -49,6 +54,7 @@ struct SearchPageContext: Encodable {
     let results: [Result]
     let paging: ListPaging
     let year: String
+    let yearInvalid: Bool
     let kind: String
     let countries: [Option]
     let areas: [Option]

@@ -69,6 +69,13 @@ struct SearchQuery: Equatable, Sendable {
         }
     }
 
+    /// A lone word of four or more letters also finds the longer words it begins: the stemmers
+    /// take "environment" to "environ" but "environmental" to "environment", which an exact
+    /// match would miss. Numbers and phrases match as written.
+    static func isPrefix(_ words: [String]) -> Bool {
+        words.count == 1 && (words.first?.count ?? 0) >= 4 && !(words.first?.allSatisfy(\.isNumber) ?? true)
+    }
+
     /// Every piece of text a result should highlight: the words and the Han runs.
     var highlights: [String] {
         meaningfulTerms.flatMap { term -> [String] in

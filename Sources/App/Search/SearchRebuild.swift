@@ -19,6 +19,7 @@ enum SearchRebuild {
             try await ids(.issue, NewsletterIssue.self)
             try await ids(.organisation, Organisation.self)
             try await ids(.person, Person.self)
+            try await ids(.area, PriorityArea.self)
             try await ids(.activity, Activity.self)
             try await ids(.indicator, Indicator.self)
             try await ids(.report, ProgressReport.self)

@@ -11,9 +11,9 @@ struct SearchRequest: Sendable {
     let page: Int
     let caller: SearchCaller
 
-    /// A malformed filter is a `FieldErrors` naming it; a query that cannot be read (not UTF-8) is
-    /// one naming `q`.
-    static func parse(_ req: Request) async throws -> SearchRequest {
+    /// The search with every well-formed part of the request, and a message for each malformed
+    /// one (a filter without the documented form, a query that is not UTF-8), by parameter.
+    static func parse(_ req: Request) async throws -> (SearchRequest, FieldErrors) {
         var errors = FieldErrors()
         var text = ""
         if let raw = req.url.query, raw.split(separator: "&").contains(where: { $0 == "q" || $0.hasPrefix("q=") }) {
@@ -38,10 +38,9 @@ struct SearchRequest: Sendable {
         filters.area = parameter("area", "^[A-Za-z0-9.-]{1,32}$")
         filters.language = parameter("lang_filter", "^(en|zh)$").flatMap(Language.init(rawValue:))
         let page = parameter("page", "^[0-9]{1,6}$").flatMap(Int.init) ?? 1
-        guard errors.isEmpty else { throw errors }
         var caller = SearchCaller(role: req.role)
         if req.role == .focalPoint { caller.countries = Array(try await ReportingRules.countries(of: req.currentUser, on: req.db)) }
-        return SearchRequest(query: SearchQuery(text), filters: filters, page: max(1, page), caller: caller)
+        return (SearchRequest(query: SearchQuery(text), filters: filters, page: max(1, page), caller: caller), errors)
     }
 
     /// Why nothing was searched for, or nil when something was.
@@ -50,9 +49,21 @@ struct SearchRequest: Sendable {
         return query.meaningfulTerms.isEmpty ? "search.too_short" : nil
     }
 
-    func run(on db: any Database) async throws -> SearchResults {
-        guard emptyReason == nil else { return SearchResults(hits: [], countsByKind: [:], total: 0) }
-        return try await SearchEngine.forDatabase(db).search(
+    /// The results of the page asked for; past the last page, the last page's (and `page` says which).
+    func run(on db: any Database) async throws -> (results: SearchResults, page: Int) {
+        guard emptyReason == nil else { return (SearchResults(hits: [], countsByKind: [:], total: 0), 1) }
+        let index = try SearchEngine.forDatabase(db)
+        let results = try await index.search(
             query, filters: filters, caller: caller, limit: Self.pageSize, offset: (page - 1) * Self.pageSize, on: db)
+        let last = max(1, (results.total + Self.pageSize - 1) / Self.pageSize)
+        guard page > last else { return (results, page) }
+        let lastResults = try await index.search(
+            query, filters: filters, caller: caller, limit: Self.pageSize, offset: (last - 1) * Self.pageSize, on: db)
+        return (lastResults, last)
+    }
+
+    /// Whether the reader typed more than the search reads.
+    static func wasShortened(_ req: Request) -> Bool {
+        ((try? req.query.get(String.self, at: "q")) ?? "").trimmingCharacters(in: .whitespacesAndNewlines).count > SearchQuery.maximumLength
     }
 }

@@ -14,13 +14,24 @@ enum SearchSnippet {
     static func make(_ text: String, highlights: [String]) -> [Piece] {
         let flat = text.split(whereSeparator: \.isNewline).joined(separator: " · ")
         let ranges = matches(in: flat, highlights)
-        let start: String.Index
+        var start: String.Index
         if let first = ranges.first?.lowerBound {
             start = flat.index(first, offsetBy: -before, limitedBy: flat.startIndex) ?? flat.startIndex
         } else {
             start = flat.startIndex
         }
-        let end = flat.index(start, offsetBy: length, limitedBy: flat.endIndex) ?? flat.endIndex
+        var end = flat.index(start, offsetBy: length, limitedBy: flat.endIndex) ?? flat.endIndex
+        // Cut between words, not inside one (Han text has no spaces and is cut anywhere).
+        if start > flat.startIndex, isWordCharacter(flat[flat.index(before: start)]), isWordCharacter(flat[start]),
+            let space = flat[start...].firstIndex(where: \.isWhitespace), space < (ranges.first?.lowerBound ?? end)
+        {
+            start = flat.index(after: space)
+        }
+        if end < flat.endIndex, isWordCharacter(flat[flat.index(before: end)]), isWordCharacter(flat[end]),
+            let space = flat[start..<end].lastIndex(where: \.isWhitespace)
+        {
+            end = space
+        }
         var pieces: [Piece] = []
         var cursor = start
         if start > flat.startIndex { pieces.append(Piece(text: "…", mark: false)) }
@@ -32,6 +43,10 @@ enum SearchSnippet {
         if cursor < end { pieces.append(Piece(text: String(flat[cursor..<end]), mark: false)) }
         if end < flat.endIndex { pieces.append(Piece(text: "…", mark: false)) }
         return pieces
+    }
+
+    private static func isWordCharacter(_ character: Character) -> Bool {
+        (character.isLetter || character.isNumber) && !character.unicodeScalars.contains(where: SearchText.isHan)
     }
 
     /// A whole short text (a title) with its matches marked.

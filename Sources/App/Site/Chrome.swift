@@ -51,6 +51,15 @@ struct Chrome: Encodable {
         "discarded", "created_published", "image_saved", "image_removed",
     ]
 
+    /// The request's query without its language and confirmation, and `item` after it: switching
+    /// language keeps a search or a filter.
+    static func queryKept(_ request: Request, adding item: String) -> String {
+        let kept = (request.url.query ?? "").split(separator: "&").filter {
+            !($0 == "lang" || $0.hasPrefix("lang=") || $0 == "done" || $0.hasPrefix("done="))
+        }
+        return (kept.map(String.init) + [item]).joined(separator: "&")
+    }
+
     static func make(for request: Request, title: String, showsIllustrativeNote: Bool = false) async throws -> Chrome {
         let language = request.language
         let path = request.url.path
@@ -68,7 +77,7 @@ struct Chrome: Encodable {
             htmlLang: language.htmlTag,
             title: title,
             path: path,
-            switchLanguageHref: path + "?lang=" + language.other.rawValue,
+            switchLanguageHref: path + "?" + Self.queryKept(request, adding: "lang=" + language.other.rawValue),
             switchLanguageLabel: language == .en ? "中文" : "English",
             switchLanguageHtmlLang: language.other.htmlTag,
             alternates: [
