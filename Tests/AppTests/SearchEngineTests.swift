@@ -71,6 +71,38 @@ struct SearchEngineTests {
         }
     }
 
+    @Test("A query matching more than 1,000 entries is counted to 1,000 and ranks the latest 1,000; filters still hold")
+    func broadQueries() async throws {
+        try await withApp(loadDemo: false) { app async throws in
+            let index = try SearchEngine.forDatabase(app.db)
+            try await index.removeAll(on: app.db)
+            let documents = (0..<1_300).map { number in
+                SearchDocument(
+                    kind: number % 2 == 0 ? .article : .meeting, recordID: UUID(), url: "/x/\(number)", titleEn: "Wetland note \(number)",
+                    titleZh: "", text: "wetland", year: 2020 + number % 3, audience: number % 10 == 0 ? .secretariat : .public,
+                    updatedAt: Date(timeIntervalSince1970: Double(number)))
+            }
+            try await index.insertAll(documents, on: app.db)
+            let anonymous = SearchCaller(role: .anonymous)
+            let all = try await index.search(SearchQuery("wetland"), filters: .init(), caller: anonymous, limit: 20, offset: 0, on: app.db)
+            #expect(all.isCapped)
+            #expect(all.pageable == SearchResults.countLimit)
+            #expect(all.hits.count == 20)
+            #expect(all.hits.allSatisfy { $0.audience == .public }, "a secretariat entry reached an anonymous reader")
+            #expect(all.countsByKind[.article] == 520 && all.countsByKind[.meeting] == 650, "\(all.countsByKind)")
+            let year = try await index.search(
+                SearchQuery("wetland"), filters: .init(kinds: [.meeting], year: 2021), caller: anonymous, limit: 500, offset: 0, on: app.db)
+            #expect(!year.isCapped)
+            #expect(year.total == documents.filter { $0.kind == .meeting && $0.year == 2021 && $0.audience == .public }.count)
+            #expect(year.hits.allSatisfy { $0.kind == .meeting && $0.year == 2021 })
+            // The latest 1,000 are the ones ranked: the oldest entries are not among them.
+            let pages = try await index.search(
+                SearchQuery("wetland"), filters: .init(), caller: SearchCaller(role: .editor), limit: 1_000, offset: 0, on: app.db)
+            #expect(pages.hits.count == SearchResults.countLimit)
+            #expect(!pages.hits.contains { $0.url == "/x/0" })
+        }
+    }
+
     @Test("The demo: the centre by 东盟, the seed's meeting by biodiversity and by Vong Sok, the framework by 2021-2025")
     func demo() async throws {
         try await withApp(loadDemo: true) { app async throws in

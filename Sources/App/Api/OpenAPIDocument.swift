@@ -139,7 +139,7 @@ enum OpenAPIDocument {
                     ]),
                 "/search": get(
                     "search",
-                    "Search across articles, newsletter issues, meetings, documents, the action plan and the network, each result only if the caller may see it: Han characters match one by one and in neighbouring pairs, English words by their stem; ranked by relevance, then the newest",
+                    "Search across articles, newsletter issues, meetings, documents, the action plan and the network, each result only if the caller may see it: Han characters match one by one and in neighbouring pairs, English words by their stem; ranked by relevance, then the newest. A query matching more than 1,000 records is counted to 1,000 (more is true; counts per kind stop at 1,000 too) and relevance ranks its 1,000 most recently changed matches",
                     ref("SearchResults"),
                     parameters: [
                         [
@@ -249,7 +249,8 @@ enum OpenAPIDocument {
         [
             "Bilingual": object(["en": string, "zh": string]),
             "SearchResults": object([
-                "query": string, "total": ["type": "integer"], "page": ["type": "integer"], "pageCount": ["type": "integer"],
+                "query": string, "total": ["type": "integer"], "more": ["type": "boolean"], "page": ["type": "integer"],
+                "pageCount": ["type": "integer"],
                 "counts": ["type": "object", "additionalProperties": ["type": "integer"]],
                 "results": arrayOf("SearchHit"),
             ]),

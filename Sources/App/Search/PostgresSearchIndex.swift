@@ -106,31 +106,41 @@ struct PostgresSearchIndex: SearchIndex {
         return (match, rank)
     }
 
+    /// " AND e.kind IN (…)", or nothing for every kind (the kinds are the enum's own words).
+    static func kindFilter(_ kinds: [SearchDocument.Kind]) -> SQLQueryString {
+        guard !kinds.isEmpty else { return SQLQueryString("") }
+        return SQLQueryString(" AND e.kind IN (\(unsafeRaw: kinds.map { "'\($0.rawValue)'" }.joined(separator: ",")))")
+    }
+
     func search(
         _ query: SearchQuery, filters: SearchFilters, caller: SearchCaller, limit: Int, offset: Int, on db: any Database
     ) async throws -> SearchResults {
-        guard let (match, rank) = Self.conditions(query) else { return SearchResults(hits: [], countsByKind: [:], total: 0) }
+        guard let (match, rank) = Self.conditions(query) else { return .empty }
         let sql = try db.sql
+        var unfiltered = filters
+        unfiltered.kinds = []
         var conditions = match
-        conditions.appendInterpolation(SearchColumns.restrictions(filters, caller))
+        conditions.appendInterpolation(SearchColumns.restrictions(unfiltered, caller))
+        let cap = SearchResults.countLimit
+        func count(_ kinds: [SearchDocument.Kind]) async throws -> Int {
+            try await sql.raw(
+                "SELECT COUNT(*) AS n FROM (SELECT 1 FROM search_entries e WHERE \(conditions)\(Self.kindFilter(kinds)) LIMIT \(bind: cap + 1)) x"
+            ).first()?.decode(column: "n", as: Int.self) ?? 0
+        }
         var counts: [SearchDocument.Kind: Int] = [:]
-        for row in try await sql.raw("SELECT e.kind AS kind, COUNT(*) AS n FROM search_entries e WHERE \(conditions) GROUP BY e.kind").all()
-        {
-            if let kind = SearchDocument.Kind(rawValue: try row.decode(column: "kind", as: String.self)) {
-                counts[kind] = try row.decode(column: "n", as: Int.self)
-            }
+        for kind in SearchDocument.Kind.allCases {
+            let n = try await count([kind])
+            if n > 0 { counts[kind] = n }
         }
-        var kindFilter = SQLQueryString("")
-        if !filters.kinds.isEmpty {
-            kindFilter.appendLiteral(" AND e.kind IN (")
-            kindFilter.appendInterpolation(unsafeRaw: filters.kinds.map { "'\($0.rawValue)'" }.joined(separator: ","))
-            kindFilter.appendLiteral(")")
-        }
+        let total = try await count(filters.kinds)
+        // As on SQLite: relevance ranks the latest `countLimit` matches (see SearchResults).
         let rows = try await sql.raw(
             """
-            SELECT e.kind, e.record_id, e.url, e.title_en, e.title_zh, e.text, e.year, e.updated_at, e.audience, (\(rank)) AS rank
-            FROM search_entries e WHERE \(conditions)\(kindFilter)
-            ORDER BY rank DESC, e.updated_at DESC LIMIT \(bind: limit) OFFSET \(bind: offset)
+            SELECT e.kind, e.record_id, e.url, e.title_en, e.title_zh, e.text, e.year, e.updated_at, e.audience, w.rank
+            FROM (SELECT e.id, (\(rank)) AS rank FROM search_entries e WHERE \(conditions)\(Self.kindFilter(filters.kinds))
+                  ORDER BY e.id DESC LIMIT \(bind: cap)) w
+            JOIN search_entries e ON e.id = w.id
+            ORDER BY w.rank DESC, e.updated_at DESC LIMIT \(bind: limit) OFFSET \(bind: offset)
             """
         ).all()
         let hits = try rows.compactMap { row -> SearchHit? in
@@ -144,7 +154,6 @@ struct PostgresSearchIndex: SearchIndex {
                 rank: try row.decode(column: "rank", as: Double.self), updatedAt: try row.decode(column: "updated_at", as: Date.self),
                 audience: Visibility(rawValue: try row.decode(column: "audience", as: String.self)) ?? .secretariat)
         }
-        let total = filters.kinds.isEmpty ? counts.values.reduce(0, +) : filters.kinds.compactMap { counts[$0] }.reduce(0, +)
         return SearchResults(hits: hits, countsByKind: counts, total: total)
     }
 }

@@ -2,8 +2,13 @@ import Fluent
 import Foundation
 import SQLKit
 
-/// FTS5 with Porter stemming and folded diacritics for words, and Han characters and pairs as
-/// tokens of their own (`SearchText`). Entries and their text share a rowid.
+/// FTS5 with Porter stemming and folded diacritics for words, Han characters and pairs as tokens
+/// of their own (`SearchText`), and what a result may be filtered by (who may see it, its kind,
+/// year, countries, area, languages) as tokens of a `tags` column, so that a search and its
+/// restrictions are answered inside the full-text index without reading any row. The table is
+/// contentless (the text is kept once, in `search_entries`, for snippets); entries and their
+/// text share a rowid, and a new or changed entry takes the next rowid, so rowid order is the
+/// order of the last change.
 struct SQLiteSearchIndex: SearchIndex {
     static let fts = "search_fts"
 
@@ -20,27 +25,15 @@ struct SQLiteSearchIndex: SearchIndex {
         try await sql.raw(
             """
             CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(title_words, body_words, title_han1, body_han1,
-            title_han2, body_han2, tokenize = 'porter unicode61 remove_diacritics 2')
+            title_han2, body_han2, tags, content = '', contentless_delete = 1,
+            tokenize = 'porter unicode61 remove_diacritics 2')
             """
         ).run()
     }
 
     func replace(_ document: SearchDocument, on db: any Database) async throws {
-        let sql = try db.sql
         try await remove(kind: document.kind, recordID: document.recordID, on: db)
-        let columns = SearchColumns.bindings(document).map(\.0)
-        let values = SearchColumns.bindings(document).map { SQLBind($0.1) as any SQLExpression }
-        let rows = try await sql.insert(into: SearchColumns.entries).columns(columns).values(values).returning("id").all()
-        guard let id = try rows.first?.decode(column: "id", as: Int.self) else { return }
-        let title = SearchText.index(document.titleEn + "\n" + document.titleZh)
-        let body = SearchText.index(document.text)
-        try await sql.raw(
-            """
-            INSERT INTO search_fts (rowid, title_words, body_words, title_han1, body_han1, title_han2, body_han2)
-            VALUES (\(bind: id), \(bind: title.words), \(bind: body.words), \(bind: title.han1), \(bind: body.han1),
-            \(bind: title.han2), \(bind: body.han2))
-            """
-        ).run()
+        try await insertAll([document], on: db)
     }
 
     func insertAll(_ documents: [SearchDocument], on db: any Database) async throws {
@@ -50,7 +43,7 @@ struct SQLiteSearchIndex: SearchIndex {
             let chunk = documents[start..<min(start + 200, documents.count)]
             var entries = sql.insert(into: SearchColumns.entries).columns(["id"] + SearchColumns.bindings(chunk[chunk.startIndex]).map(\.0))
             var texts = sql.insert(into: Self.fts).columns(
-                "rowid", "title_words", "body_words", "title_han1", "body_han1", "title_han2", "body_han2")
+                "rowid", "title_words", "body_words", "title_han1", "body_han1", "title_han2", "body_han2", "tags")
             for document in chunk {
                 next += 1
                 entries = entries.values([SQLBind(next)] + SearchColumns.bindings(document).map { SQLBind($0.1) as any SQLExpression })
@@ -58,7 +51,7 @@ struct SQLiteSearchIndex: SearchIndex {
                 let body = SearchText.index(document.text)
                 texts = texts.values(
                     SQLBind(next), SQLBind(title.words), SQLBind(body.words), SQLBind(title.han1), SQLBind(body.han1), SQLBind(title.han2),
-                    SQLBind(body.han2))
+                    SQLBind(body.han2), SQLBind(SearchTags.tags(document)))
             }
             try await entries.run()
             try await texts.run()
@@ -82,36 +75,36 @@ struct SQLiteSearchIndex: SearchIndex {
         try await sql.raw("DELETE FROM search_entries").run()
     }
 
+    /// How many entries match, counting no further than `SearchResults.countLimit` + 1.
+    private func count(_ expression: String, on sql: any SQLDatabase) async throws -> Int {
+        try await sql.raw(
+            "SELECT COUNT(*) AS n FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH \(bind: expression) LIMIT \(bind: SearchResults.countLimit + 1))"
+        ).first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
     func search(
         _ query: SearchQuery, filters: SearchFilters, caller: SearchCaller, limit: Int, offset: Int, on db: any Database
     ) async throws -> SearchResults {
-        guard let match = FTS5Expression.make(query) else { return SearchResults(hits: [], countsByKind: [:], total: 0) }
+        guard let terms = FTS5Expression.make(query) else { return .empty }
         let sql = try db.sql
-        // Titles weigh five times the text; recency breaks ties.
-        var conditions = SQLQueryString("search_fts MATCH \(bind: match)")
-        conditions.appendInterpolation(SearchColumns.restrictions(filters, caller))
-        let counted = try await sql.raw(
-            "SELECT e.kind AS kind, COUNT(*) AS n FROM search_fts JOIN search_entries e ON e.id = search_fts.rowid WHERE \(conditions) GROUP BY e.kind"
-        ).all()
+        var unfiltered = filters
+        unfiltered.kinds = []
+        let base = terms + SearchTags.restrictions(unfiltered, caller)
         var counts: [SearchDocument.Kind: Int] = [:]
-        for row in counted {
-            if let kind = SearchDocument.Kind(rawValue: try row.decode(column: "kind", as: String.self)) {
-                counts[kind] = try row.decode(column: "n", as: Int.self)
-            }
+        for kind in SearchDocument.Kind.allCases {
+            let n = try await count(base + " AND " + SearchTags.kind(kind), on: sql)
+            if n > 0 { counts[kind] = n }
         }
-        var kindFilter = SQLQueryString("")
-        if !filters.kinds.isEmpty {
-            kindFilter.appendLiteral(" AND e.kind IN (")
-            kindFilter.appendInterpolation(unsafeRaw: filters.kinds.map { "'\($0.rawValue)'" }.joined(separator: ","))
-            kindFilter.appendLiteral(")")
-        }
+        let expression = terms + SearchTags.restrictions(filters, caller)
+        let total = try await count(expression, on: sql)
+        // Titles weigh five times the text; relevance ranks the latest matches (see SearchResults).
         let rows = try await sql.raw(
             """
-            SELECT e.kind, e.record_id, e.url, e.title_en, e.title_zh, e.text, e.year, e.updated_at, e.audience,
-            bm25(search_fts, 5.0, 1.0, 5.0, 1.0, 5.0, 1.0) AS rank
-            FROM search_fts JOIN search_entries e ON e.id = search_fts.rowid
-            WHERE \(conditions)\(kindFilter)
-            ORDER BY rank, e.updated_at DESC LIMIT \(bind: limit) OFFSET \(bind: offset)
+            SELECT e.kind, e.record_id, e.url, e.title_en, e.title_zh, e.text, e.year, e.updated_at, e.audience, w.rank
+            FROM (SELECT rowid AS id, bm25(search_fts, 5.0, 1.0, 5.0, 1.0, 5.0, 1.0, 0.0) AS rank FROM search_fts
+                  WHERE search_fts MATCH \(bind: expression) ORDER BY rowid DESC LIMIT \(bind: SearchResults.countLimit)) w
+            JOIN search_entries e ON e.id = w.id
+            ORDER BY w.rank, e.updated_at DESC LIMIT \(bind: limit) OFFSET \(bind: offset)
             """
         ).all()
         let hits = try rows.compactMap { row -> SearchHit? in
@@ -126,7 +119,6 @@ struct SQLiteSearchIndex: SearchIndex {
                 updatedAt: try row.decode(column: "updated_at", as: Date.self),
                 audience: Visibility(rawValue: try row.decode(column: "audience", as: String.self)) ?? .secretariat)
         }
-        let total = filters.kinds.isEmpty ? counts.values.reduce(0, +) : filters.kinds.compactMap { counts[$0] }.reduce(0, +)
         return SearchResults(hits: hits, countsByKind: counts, total: total)
     }
 }

@@ -27,11 +27,12 @@ struct SearchController: RouteCollection {
         let kinds = SearchDocument.Kind.allCases.compactMap { kind -> SearchPageContext.KindFacet? in
             guard let count = results.countsByKind[kind], count > 0 else { return nil }
             return .init(
-                label: req.t("search.kind." + kind.rawValue), count: count, href: base.href(kind: kind),
+                label: req.t("search.kind." + kind.rawValue), count: count > SearchResults.countLimit ? "1000+" : String(count),
+                href: base.href(kind: kind),
                 current: search.filters.kinds == [kind])
         }
         let paging = ListPaging(
-            requested: page, total: results.total, base: "/search", query: search.query.text, filters: base.filterItems(),
+            requested: page, total: results.pageable, base: "/search", query: search.query.text, filters: base.filterItems(),
             pageSize: SearchRequest.pageSize)
         var notes = problems.messages.sorted { $0.key < $1.key }.map { field, message in
             req.t(Self.parameterLabels[field] ?? "search.label") + req.t("punct.colon") + message
@@ -66,9 +67,10 @@ struct SearchController: RouteCollection {
         if let reason = search.emptyReason { throw FieldErrors(["q": req.t(reason)]) }
         let (results, page) = try await search.run(on: req.db)
         let body = SearchAPI.Results(
-            query: search.query.text, total: results.total, page: page,
-            pageCount: max(1, (results.total + SearchRequest.pageSize - 1) / SearchRequest.pageSize),
-            counts: Dictionary(uniqueKeysWithValues: results.countsByKind.map { ($0.key.rawValue, $0.value) }),
+            query: search.query.text, total: min(results.total, SearchResults.countLimit), more: results.isCapped, page: page,
+            pageCount: max(1, (results.pageable + SearchRequest.pageSize - 1) / SearchRequest.pageSize),
+            counts: Dictionary(
+                uniqueKeysWithValues: results.countsByKind.map { ($0.key.rawValue, min($0.value, SearchResults.countLimit)) }),
             results: results.hits.map {
                 SearchAPI.Hit(
                     kind: $0.kind.rawValue, id: $0.recordID, title: BilingualText(en: $0.titleEn, zh: $0.titleZh), url: $0.url,
@@ -115,7 +117,9 @@ enum SearchAPI {
 
     struct Results: Content {
         let query: String
+        /// At most `SearchResults.countLimit`; `more` says there are more matches than that.
         let total: Int
+        let more: Bool
         let page: Int
         let pageCount: Int
         let counts: [String: Int]

@@ -33,11 +33,23 @@ struct SearchHit: Sendable, Equatable {
     var audience: Visibility = .public
 }
 
+/// A page of results. A query that matches more than `countLimit` entries (a single common
+/// character, a word in every other text) is counted no further, and relevance ranks its
+/// `countLimit` latest matches: ranking every match of such a query would cost each search tens
+/// of milliseconds for an order nobody reads past the first pages.
 struct SearchResults: Sendable {
+    static let countLimit = 1_000
+    static let empty = SearchResults(hits: [], countsByKind: [:], total: 0)
+
     let hits: [SearchHit]
-    /// Matches per kind, for the counts beside each kind's filter (before the kind filter).
+    /// Matches per kind, for the counts beside each kind's filter (before the kind filter); a
+    /// count over `countLimit` means "more than that".
     let countsByKind: [SearchDocument.Kind: Int]
     let total: Int
+
+    var isCapped: Bool { total > Self.countLimit }
+    /// The results that can be paged through.
+    var pageable: Int { min(total, Self.countLimit) }
 }
 
 /// One interface, two engines: SQLite's FTS5 and PostgreSQL's full-text search. Both index

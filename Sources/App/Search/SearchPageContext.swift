@@ -3,7 +3,8 @@ import Vapor
 struct SearchPageContext: Encodable {
     struct KindFacet: Encodable {
         let label: String
-        let count: Int
+        /// "1000+" past the counting limit.
+        let count: String
         let href: String
         let current: Bool
     }

@@ -24,14 +24,15 @@ enum SearchRebuild {
             try await ids(.indicator, Indicator.self)
             try await ids(.report, ProgressReport.self)
             let total = work.count
-            var batch: [SearchDocument] = []
+            var documents: [SearchDocument] = []
             for (done, (kind, id)) in work.enumerated() {
-                if let document = try await SearchDocuments.make(kind, id, on: db) { batch.append(document) }
-                if batch.count == 500 || done + 1 == total {
-                    try await index.insertAll(batch, on: db)
-                    batch = []
-                }
+                if let document = try await SearchDocuments.make(kind, id, on: db) { documents.append(document) }
                 progress(done + 1, total)
+            }
+            // In the order of their last change, as later changes will be (see SearchResults).
+            documents.sort { $0.updatedAt < $1.updatedAt }
+            for start in stride(from: 0, to: documents.count, by: 500) {
+                try await index.insertAll(Array(documents[start..<min(start + 500, documents.count)]), on: db)
             }
             return total
         }

@@ -51,11 +51,11 @@ struct SearchRequest: Sendable {
 
     /// The results of the page asked for; past the last page, the last page's (and `page` says which).
     func run(on db: any Database) async throws -> (results: SearchResults, page: Int) {
-        guard emptyReason == nil else { return (SearchResults(hits: [], countsByKind: [:], total: 0), 1) }
+        guard emptyReason == nil else { return (.empty, 1) }
         let index = try SearchEngine.forDatabase(db)
         let results = try await index.search(
             query, filters: filters, caller: caller, limit: Self.pageSize, offset: (page - 1) * Self.pageSize, on: db)
-        let last = max(1, (results.total + Self.pageSize - 1) / Self.pageSize)
+        let last = max(1, (results.pageable + Self.pageSize - 1) / Self.pageSize)
         guard page > last else { return (results, page) }
         let lastResults = try await index.search(
             query, filters: filters, caller: caller, limit: Self.pageSize, offset: (last - 1) * Self.pageSize, on: db)

@@ -46,11 +46,33 @@ enum SearchText {
         return (words, runs)
     }
 
+    /// The same as splitting into runs and joining them, in one pass over the scalars: indexing
+    /// reads every text of the index, and Characters cost several times more than scalars.
     static func index(_ text: String) -> Indexed {
-        let (words, runs) = split(text)
-        let han1 = runs.map { $0.map(String.init).joined(separator: " ") }.joined(separator: " ")
-        let han2 = runs.map(pairs).filter { !$0.isEmpty }.map { $0.joined(separator: " ") }.joined(separator: " ")
-        return Indexed(words: words, han1: han1, han2: han2)
+        var words = String.UnicodeScalarView()
+        var han1 = String.UnicodeScalarView()
+        var han2 = String.UnicodeScalarView()
+        var previous: Unicode.Scalar?
+        for scalar in text.unicodeScalars {
+            if isHan(scalar) {
+                if !han1.isEmpty { han1.append(" ") }
+                han1.append(scalar)
+                if let previous {
+                    if !han2.isEmpty { han2.append(" ") }
+                    han2.append(previous)
+                    han2.append(scalar)
+                }
+                previous = scalar
+            } else {
+                if previous != nil {
+                    words.append(" ")
+                    previous = nil
+                }
+                words.append(scalar)
+            }
+        }
+        if previous != nil { words.append(" ") }
+        return Indexed(words: String(words), han1: String(han1), han2: String(han2))
     }
 
     static func pairs(_ run: [Character]) -> [String] {
