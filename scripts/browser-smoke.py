@@ -277,8 +277,9 @@ def check_sign_in(driver, base, shot):
         field.clear()
         field.send_keys(value)
     old_page = driver.find_element(By.TAG_NAME, "html")
-    submit = (By.CSS_SELECTOR, "button[type=submit]")
-    wait.until(EC.element_to_be_clickable(submit), "no clickable button[type=submit]").click()
+    # The sign-in form's own button: the header's search form comes first on the page.
+    submit = (By.CSS_SELECTOR, "main form[action='/login'] button[type=submit]")
+    wait.until(EC.element_to_be_clickable(submit), "no clickable sign-in button").click()
     wait.until(EC.staleness_of(old_page), "submitting the sign-in form loaded no new page")
     watcher.settle()
     problems = []

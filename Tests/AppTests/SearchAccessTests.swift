@@ -158,6 +158,16 @@ struct SearchAccessTests {
                 let api = try await app.testing().sendRequest(.GET, "/api/v1/search?q=" + encoded)
                 #expect(api.status == .ok || api.status == .unprocessableEntity, "the API answered \(api.status) for \(query.prefix(20))")
             }
+            // A query that searches for nothing is answered, not refused: no results and why.
+            for empty in ["", "a", "%22%22"] {
+                let answer = try await app.testing().sendRequest(.GET, "/api/v1/search?q=" + empty + "&kind=article&lang_filter=en&page=")
+                #expect(answer.status == .ok, "q=\(empty) answered \(answer.status)")
+                #expect(answer.body.string.contains("\"notice\""), "q=\(empty) says nothing of why there are no results")
+                #expect(answer.body.string.contains("\"total\":0"))
+            }
+            let missing = try await app.testing().sendRequest(.GET, "/api/v1/search?kind=article")
+            #expect(missing.status == .unprocessableEntity, "a search without q was answered")
+            #expect(missing.body.string.contains("\"q\""))
             let invalid = try await app.testing().sendRequest(.GET, "/api/v1/search?q=%FF%FE")
             #expect(invalid.status == .unprocessableEntity)
             #expect(invalid.body.string.contains("\"q\""), "the problem does not name q")

@@ -145,7 +145,7 @@ enum OpenAPIDocument {
                         [
                             "name": "q", "in": "query", "required": true,
                             "description":
-                                "Words, a quoted phrase or Chinese characters (at most 500 characters are read; one that searches for nothing, such as a lone Latin letter, is a 422 problem naming q)",
+                                "Words, a quoted phrase or Chinese characters (at most 500 characters are read; one that searches for nothing, such as a lone Latin letter, answers no results and a notice saying why)",
                             "schema": ["type": "string"],
                         ],
                         [
@@ -249,7 +249,8 @@ enum OpenAPIDocument {
         [
             "Bilingual": object(["en": string, "zh": string]),
             "SearchResults": object([
-                "query": string, "total": ["type": "integer"], "more": ["type": "boolean"], "page": ["type": "integer"],
+                "query": string, "notice": ["type": ["string", "null"]], "total": ["type": "integer"], "more": ["type": "boolean"],
+                "page": ["type": "integer"],
                 "pageCount": ["type": "integer"],
                 "counts": ["type": "object", "additionalProperties": ["type": "integer"]],
                 "results": arrayOf("SearchHit"),

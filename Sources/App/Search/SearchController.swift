@@ -64,10 +64,14 @@ struct SearchController: RouteCollection {
     func api(req: Request) async throws -> Response {
         let (search, problems) = try await SearchRequest.parse(req)
         guard problems.isEmpty else { throw problems }
-        if let reason = search.emptyReason { throw FieldErrors(["q": req.t(reason)]) }
+        // The API documents q as required: absent, it is refused; present but empty, answered.
+        guard (req.url.query ?? "").split(separator: "&").contains(where: { $0 == "q" || $0.hasPrefix("q=") }) else {
+            throw FieldErrors(["q": req.t("search.q_required")])
+        }
         let (results, page) = try await search.run(on: req.db)
         let body = SearchAPI.Results(
-            query: search.query.text, total: min(results.total, SearchResults.countLimit), more: results.isCapped, page: page,
+            query: search.query.text, notice: search.emptyReason.map(req.t), total: min(results.total, SearchResults.countLimit),
+            more: results.isCapped, page: page,
             pageCount: max(1, (results.pageable + SearchRequest.pageSize - 1) / SearchRequest.pageSize),
             counts: Dictionary(
                 uniqueKeysWithValues: results.countsByKind.map { ($0.key.rawValue, min($0.value, SearchResults.countLimit)) }),
@@ -117,6 +121,8 @@ enum SearchAPI {
 
     struct Results: Content {
         let query: String
+        /// Why nothing was searched for (an empty query, or one of a single Latin letter).
+        let notice: String?
         /// At most `SearchResults.countLimit`; `more` says there are more matches than that.
         let total: Int
         let more: Bool
