@@ -143,17 +143,7 @@ struct PostgresSearchIndex: SearchIndex {
             ORDER BY w.rank DESC, e.updated_at DESC LIMIT \(bind: limit) OFFSET \(bind: offset)
             """
         ).all()
-        let hits = try rows.compactMap { row -> SearchHit? in
-            guard let kind = SearchDocument.Kind(rawValue: try row.decode(column: "kind", as: String.self)),
-                let id = UUID(uuidString: try row.decode(column: "record_id", as: String.self))
-            else { return nil }
-            return SearchHit(
-                kind: kind, recordID: id, url: try row.decode(column: "url", as: String.self),
-                titleEn: try row.decode(column: "title_en", as: String.self), titleZh: try row.decode(column: "title_zh", as: String.self),
-                text: try row.decode(column: "text", as: String.self), year: try row.decode(column: "year", as: Int?.self),
-                rank: try row.decode(column: "rank", as: Double.self), updatedAt: try row.decode(column: "updated_at", as: Date.self),
-                audience: Visibility(rawValue: try row.decode(column: "audience", as: String.self)) ?? .secretariat)
-        }
+        let hits = try rows.compactMap { try SearchHit(row: $0, rankSign: 1) }
         return SearchResults(hits: hits, countsByKind: counts, total: total)
     }
 }

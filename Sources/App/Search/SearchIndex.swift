@@ -33,6 +33,23 @@ struct SearchHit: Sendable, Equatable {
     var audience: Visibility = .public
 }
 
+extension SearchHit {
+    /// A result row of either engine (`search_entries` and a rank), nil for one that names no
+    /// known kind or record. `rankSign` makes greater ranks better (bm25 is lower for better).
+    init?(row: any SQLRow, rankSign: Double) throws {
+        guard let kind = SearchDocument.Kind(rawValue: try row.decode(column: "kind", as: String.self)),
+            let id = UUID(uuidString: try row.decode(column: "record_id", as: String.self))
+        else { return nil }
+        self.init(
+            kind: kind, recordID: id, url: try row.decode(column: "url", as: String.self),
+            titleEn: try row.decode(column: "title_en", as: String.self), titleZh: try row.decode(column: "title_zh", as: String.self),
+            text: try row.decode(column: "text", as: String.self), year: try row.decode(column: "year", as: Int?.self),
+            rank: rankSign * (try row.decode(column: "rank", as: Double.self)),
+            updatedAt: try row.decode(column: "updated_at", as: Date.self),
+            audience: Visibility(rawValue: try row.decode(column: "audience", as: String.self)) ?? .secretariat)
+    }
+}
+
 /// A page of results. A query that matches more than `countLimit` entries (a single common
 /// character, a word in every other text) is counted no further, and relevance ranks its
 /// `countLimit` latest matches: ranking every match of such a query would cost each search tens
