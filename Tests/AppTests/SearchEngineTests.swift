@@ -16,6 +16,25 @@ struct SearchEngineTests {
         #expect(indexed.words.contains("ASEAN") && indexed.words.contains("cooperation") && !indexed.words.contains("东"))
     }
 
+    @Test("Indexing by bytes agrees with splitting by characters, for every script and a character past the BMP")
+    func indexingByBytes() {
+        let alphabet: [String] = ["a", "Z", " ", "é", "东", "盟", "环", "𠀀", "😀", "，", "-", "ß", "ア", "\n"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let text = (0..<Int.random(in: 0...30, using: &generator)).map { _ in alphabet.randomElement(using: &generator) ?? "" }.joined()
+            let (words, runs) = SearchText.split(text)
+            let indexed = SearchText.index(text)
+            #expect(indexed.words == words, "\(text)")
+            #expect(indexed.han1 == runs.flatMap { $0 }.map(String.init).joined(separator: " "), "\(text)")
+            #expect(indexed.han2 == runs.flatMap(SearchText.pairs).joined(separator: " "), "\(text)")
+        }
+        #expect(SearchText.index("𠀀东").han2 == "𠀀东")
+        let both = SearchText.scripts("Résumé 东盟")
+        #expect(both.latin && both.han)
+        let neither = SearchText.scripts("ア é 😀")
+        #expect(!neither.latin && !neither.han)
+    }
+
     @Test("A query becomes quoted terms: operators, quotes and brackets are only text")
     func queries() throws {
         let query = SearchQuery(#"biodiversity "Vong Sok" 东盟 NEAR(a b) * ("#)
@@ -100,6 +119,41 @@ struct SearchEngineTests {
                 SearchQuery("wetland"), filters: .init(), caller: SearchCaller(role: .editor), limit: 1_000, offset: 0, on: app.db)
             #expect(pages.hits.count == SearchResults.countLimit)
             #expect(!pages.hits.contains { $0.url == "/x/0" })
+        }
+    }
+
+    /// The suite runs on SQLite and on PostgreSQL (CI runs both): the same expected order on each
+    /// is the same top results on both.
+    @Test("Ranking: a match in the title first, then more matches before fewer, then the newer; the same order on both engines")
+    func ranking() async throws {
+        try await withApp(loadDemo: false) { app async throws in
+            let index = try SearchEngine.forDatabase(app.db)
+            try await index.removeAll(on: app.db)
+            func entry(_ title: String, _ text: String, age: Double) -> SearchDocument {
+                SearchDocument(
+                    kind: .article, recordID: UUID(), url: "/x", titleEn: title, titleZh: "", text: text, audience: .public,
+                    updatedAt: Date(timeIntervalSince1970: 1_600_000_000 - age))
+            }
+            let filler = (0..<20).map { entry("Filler \($0)", "river basin water quality report text", age: Double(100 + $0)) }
+            let inTitle = entry("Biodiversity notes", "river basin water quality plan", age: 50)
+            let thrice = entry("Field notes", "biodiversity biodiversity biodiversity water plan", age: 40)
+            let once = entry("Other notes", "biodiversity river basin water plan", age: 30)
+            let hanTitle = entry("东盟会议纪要", "合作交流项目文件汇编", age: 20)
+            let hanThrice = entry("会议", "东盟东盟东盟合作", age: 21)
+            let hanOnce = entry("会议", "东盟合作交流会议", age: 22)
+            let older = entry("Wetland", "wetland restoration", age: 10)
+            let newer = entry("Wetland", "wetland restoration", age: 5)
+            try await index.insertAll(
+                filler + [inTitle, thrice, once, hanTitle, hanThrice, hanOnce, older, newer].sorted { $0.updatedAt < $1.updatedAt },
+                on: app.db)
+            func top(_ text: String) async throws -> [UUID] {
+                try await index.search(
+                    SearchQuery(text), filters: .init(), caller: SearchCaller(role: .anonymous), limit: 3, offset: 0, on: app.db
+                ).hits.map(\.recordID)
+            }
+            #expect(try await top("biodiversity") == [inTitle, thrice, once].map(\.recordID))
+            #expect(try await top("东盟") == [hanTitle, hanThrice, hanOnce].map(\.recordID))
+            #expect(try await top("wetland") == [newer, older].map(\.recordID))
         }
     }
 

@@ -4,6 +4,7 @@ import Vapor
 struct ActivityResource: AdminResource {
     typealias Record = Activity
     static let slug = "activities"
+    static let searchKind: SearchDocument.Kind? = .activity
     static let auditEntity = "activity"
     static let columnKeys = ["plan.activity_code", "field.title_en", "field.priority_area", "field.status", "field.illustrative"]
 

@@ -4,6 +4,7 @@ import Vapor
 struct IndicatorResource: AdminResource {
     typealias Record = Indicator
     static let slug = "indicators"
+    static let searchKind: SearchDocument.Kind? = .indicator
     static let auditEntity = "indicator"
     static let columnKeys = ["plan.indicator_code", "field.title_en", "field.measure", "field.baseline", "field.illustrative"]
 

@@ -72,6 +72,7 @@ struct StrategyResource: AdminResource {
 struct PriorityAreaResource: AdminResource {
     typealias Record = PriorityArea
     static let slug = "priority-areas"
+    static let searchKind: SearchDocument.Kind? = .area
     static let auditEntity = "priority_area"
     static let columnKeys = ["plan.area_code", "field.title_en", "field.position", "field.illustrative"]
 

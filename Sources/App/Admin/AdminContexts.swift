@@ -121,4 +121,6 @@ struct AdminListContext: Encodable {
     let columns: [String]
     let rows: [Row]
     let paging: ListPaging
+    /// The search matched more records than the index counts (`SearchResults.countLimit`).
+    var capped = false
 }

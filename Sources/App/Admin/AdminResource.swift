@@ -11,6 +11,9 @@ protocol AdminResource: Sendable {
     static var auditEntity: String { get }
     static var requiredRole: Role { get }
     static var canEnd: Bool { get }
+    /// The search index's kind for this record, when the index holds it: the list's search then
+    /// goes through the index (Han characters, stems, the text around the record).
+    static var searchKind: SearchDocument.Kind? { get }
 
     static func fields(_ req: Request, editing record: Record?) async throws -> [FieldSpec]
     static func values(of record: Record) -> [String: String]
@@ -44,6 +47,7 @@ extension AdminResource {
     static var auditEntity: String { slug }
     static var requiredRole: Role { .editor }
     static var canEnd: Bool { false }
+    static var searchKind: SearchDocument.Kind? { nil }
     static func check(_ input: [String: String], existing: Record?, req: Request, errors: inout FieldErrors) async throws {}
     static func isEnded(_ record: Record) -> Bool { false }
     static func end(_ record: Record, on date: String) {}

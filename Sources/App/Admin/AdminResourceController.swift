@@ -21,8 +21,14 @@ struct AdminResourceController<Resource: AdminResource>: RouteCollection {
         let requested = ListPaging.requestedPage(req)
         let paging: ListPaging
         let records: [Resource.Record]
+        var capped = false
         if query.isEmpty {
             (paging, records) = try await ListPaging.page(of: Resource.listQuery(on: req.db), req, base: Self.base)
+        } else if let kind = Resource.searchKind, !SearchQuery(query).meaningfulTerms.isEmpty {
+            let matching = try await Self.indexed(query, kind: kind, req)
+            capped = matching.capped
+            paging = ListPaging(requested: requested, total: matching.records.count, base: Self.base, query: query)
+            records = Array(matching.records[paging.range])
         } else {
             // A search matches what the cells show (names of linked records, translated labels), so it
             // reads the whole list; the unsearched list, the common case, reads one page.
@@ -39,8 +45,23 @@ struct AdminResourceController<Resource: AdminResource>: RouteCollection {
         let heading = req.t("admin." + Resource.slug)
         let context = AdminListContext(
             chrome: try await Chrome.make(for: req, title: heading), heading: heading, slug: Resource.slug, query: query,
-            newHref: Self.base + "/new", columns: Resource.columnKeys.map(req.t), rows: rows, paging: paging)
+            newHref: Self.base + "/new", columns: Resource.columnKeys.map(req.t), rows: rows, paging: paging, capped: capped)
         return try await req.view.render("admin/list", context)
+    }
+
+    /// The records the search index finds for `query`, most relevant first, as the list loads them.
+    private static func indexed(
+        _ query: String, kind: SearchDocument.Kind, _ req: Request
+    ) async throws -> (records: [Resource.Record], capped: Bool) {
+        let results = try await SearchEngine.forDatabase(req.db).search(
+            SearchQuery(query), filters: SearchFilters(kinds: [kind]), caller: SearchCaller(role: req.role),
+            limit: SearchResults.countLimit, offset: 0, on: req.db)
+        let ids = results.hits.map(\.recordID)
+        guard !ids.isEmpty else { return ([], false) }
+        let loaded = try await Resource.listQuery(on: req.db)
+            .filter(.path([.id], schema: Resource.Record.schemaOrAlias), .subset(inverse: false), .array(ids.map { .bind($0) })).all()
+        let byID = Dictionary(loaded.compactMap { record in record.id.map { ($0, record) } }, uniquingKeysWith: { first, _ in first })
+        return (ids.compactMap { byID[$0] }, results.isCapped)
     }
 
     /// The record's id breaks ties, so that rows with equal sort keys keep their page.

@@ -5,7 +5,7 @@ enum Role: String, Codable, CaseIterable, Comparable, Sendable {
     case editor
     case admin
 
-    private var rank: Int { Role.allCases.firstIndex(of: self)! }
+    private var rank: Int { Role.allCases.firstIndex(of: self) ?? 0 }
 
     static func < (lhs: Role, rhs: Role) -> Bool { lhs.rank < rhs.rank }
 

@@ -4,6 +4,7 @@ import Vapor
 struct DocumentResource: AdminResource {
     typealias Record = Document
     static let slug = "documents"
+    static let searchKind: SearchDocument.Kind? = .document
     static let auditEntity = "document"
     static let columnKeys = ["field.title_en", "field.document_type", "field.lifecycle", "field.access", "field.slug"]
 

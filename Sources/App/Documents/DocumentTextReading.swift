@@ -19,6 +19,8 @@ enum DocumentTextReading {
                     logger.warning("document text: file \(id) not read: \(String(reflecting: error))")
                 }
             }
+            // The words read are now found: cached searches go.
+            try? await app.contentChanged(.sections([SiteCache.searchSection]))
         }
     }
 

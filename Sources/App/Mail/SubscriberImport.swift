@@ -182,6 +182,12 @@ struct SubscriberImport {
                 }
                 try await subscribers.run()
                 try await consents.run()
+                // Rows written here pass no model middleware: their search entries are written beside them.
+                try await SearchEngine.forDatabase(db).insertAll(
+                    chunk.compactMap { subscriber, _ in
+                        subscriber.updatedAt = now
+                        return SearchDocuments.subscriber(subscriber)
+                    }, on: db)
                 if !memberships.isEmpty {
                     var insert = sql.insert(into: Subscription.schema).columns("id", "subscriber_id", "list_id")
                     for (subscriber, list) in memberships { insert = insert.values(SQLBind(UUID()), SQLBind(subscriber), SQLBind(list)) }

@@ -4,6 +4,7 @@ import Vapor
 struct SubscriberResource: AdminResource {
     typealias Record = Subscriber
     static let slug = "subscribers"
+    static let searchKind: SearchDocument.Kind? = .subscriber
     static let auditEntity = "subscriber"
     static let columnKeys = ["field.email", "field.name", "field.mail_language", "field.status"]
 

@@ -4,6 +4,7 @@ import Vapor
 struct MeetingResource: AdminResource {
     typealias Record = Meeting
     static let slug = "meetings"
+    static let searchKind: SearchDocument.Kind? = .meeting
     static let auditEntity = "meeting"
     static let columnKeys = ["field.title_en", "field.meeting_type", "field.status", "field.when", "field.slug"]
 

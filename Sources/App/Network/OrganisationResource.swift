@@ -4,6 +4,7 @@ import Vapor
 struct OrganisationResource: AdminResource {
     typealias Record = Organisation
     static let slug = "organisations"
+    static let searchKind: SearchDocument.Kind? = .organisation
     static let auditEntity = "organisation"
     static let columnKeys = ["field.name_en", "field.name_zh", "field.acronym", "field.kind", "field.country", "field.parent"]
 

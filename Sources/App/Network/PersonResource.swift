@@ -4,6 +4,7 @@ import Vapor
 struct PersonResource: AdminResource {
     typealias Record = Person
     static let slug = "people"
+    static let searchKind: SearchDocument.Kind? = .person
     static let auditEntity = "person"
     static let columnKeys = ["field.name_en", "field.name_zh", "field.honorific", "field.preferred_language", "field.illustrative"]
 

@@ -6,6 +6,7 @@ import Vapor
 struct NewsletterIssueResource: AdminResource {
     typealias Record = NewsletterIssue
     static let slug = "newsletter-issues"
+    static let searchKind: SearchDocument.Kind? = .issue
     static let auditEntity = "newsletter_issue"
     static let columnKeys = ["field.newsletter", "field.issue", "field.publication_date", "field.status"]
 

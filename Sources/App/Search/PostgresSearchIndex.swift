@@ -127,12 +127,18 @@ struct PostgresSearchIndex: SearchIndex {
                 "SELECT COUNT(*) AS n FROM (SELECT 1 FROM search_entries e WHERE \(conditions)\(Self.kindFilter(kinds)) LIMIT \(bind: cap + 1)) x"
             ).first()?.decode(column: "n", as: Int.self) ?? 0
         }
-        var counts: [SearchDocument.Kind: Int] = [:]
-        for kind in SearchDocument.Kind.allCases {
-            let n = try await count([kind])
-            if n > 0 { counts[kind] = n }
+        var window: [SearchDocument.Kind: Int] = [:]
+        for row in try await sql.raw(
+            """
+            SELECT w.kind AS kind, COUNT(*) AS n FROM (SELECT e.kind FROM search_entries e WHERE \(conditions)
+            ORDER BY e.id DESC LIMIT \(bind: cap + 1)) w GROUP BY w.kind
+            """
+        ).all() {
+            if let kind = SearchDocument.Kind(rawValue: try row.decode(column: "kind", as: String.self)) {
+                window[kind] = try row.decode(column: "n", as: Int.self)
+            }
         }
-        let total = try await count(filters.kinds)
+        let (counts, total) = try await SearchCounting.counts(window: window, filters: filters) { try await count([$0]) }
         // As on SQLite: relevance ranks the latest `countLimit` matches (see SearchResults).
         let rows = try await sql.raw(
             """

@@ -36,22 +36,44 @@ struct SQLiteSearchIndex: SearchIndex {
         try await insertAll([document], on: db)
     }
 
+    /// A row of both tables, made ready off the database's thread.
+    private struct PreparedRow: Sendable {
+        let columns: [(String, any Encodable & Sendable)]
+        let title: SearchText.Indexed
+        let body: SearchText.Indexed
+        let tags: String
+
+        init(_ document: SearchDocument) {
+            columns = SearchColumns.bindings(document)
+            title = SearchText.index(document.titleEn + "\n" + document.titleZh)
+            body = SearchText.index(document.text)
+            tags = SearchTags.tags(document)
+        }
+    }
+
+    /// Many rows per statement; each chunk's text is split while SQLite writes the one before it.
     func insertAll(_ documents: [SearchDocument], on db: any Database) async throws {
         let sql = try db.sql
         var next = try await sql.raw("SELECT COALESCE(MAX(id), 0) AS n FROM search_entries").first()?.decode(column: "n", as: Int.self) ?? 0
-        for start in stride(from: 0, to: documents.count, by: 200) {
-            let chunk = documents[start..<min(start + 200, documents.count)]
-            var entries = sql.insert(into: SearchColumns.entries).columns(["id"] + SearchColumns.bindings(chunk[chunk.startIndex]).map(\.0))
+        let chunks = stride(from: 0, to: documents.count, by: 200).map { Array(documents[$0..<min($0 + 200, documents.count)]) }
+        func prepare(_ position: Int) -> Task<[PreparedRow], Never>? {
+            guard position < chunks.count else { return nil }
+            let chunk = chunks[position]
+            return Task.detached { chunk.map(PreparedRow.init) }
+        }
+        var upcoming = prepare(0)
+        for position in chunks.indices {
+            guard let rows = await upcoming?.value, let first = rows.first else { break }
+            upcoming = prepare(position + 1)
+            var entries = sql.insert(into: SearchColumns.entries).columns(["id"] + first.columns.map(\.0))
             var texts = sql.insert(into: Self.fts).columns(
                 "rowid", "title_words", "body_words", "title_han1", "body_han1", "title_han2", "body_han2", "tags")
-            for document in chunk {
+            for row in rows {
                 next += 1
-                entries = entries.values([SQLBind(next)] + SearchColumns.bindings(document).map { SQLBind($0.1) as any SQLExpression })
-                let title = SearchText.index(document.titleEn + "\n" + document.titleZh)
-                let body = SearchText.index(document.text)
+                entries = entries.values([SQLBind(next)] + row.columns.map { SQLBind($0.1) as any SQLExpression })
                 texts = texts.values(
-                    SQLBind(next), SQLBind(title.words), SQLBind(body.words), SQLBind(title.han1), SQLBind(body.han1), SQLBind(title.han2),
-                    SQLBind(body.han2), SQLBind(SearchTags.tags(document)))
+                    SQLBind(next), SQLBind(row.title.words), SQLBind(row.body.words), SQLBind(row.title.han1), SQLBind(row.body.han1),
+                    SQLBind(row.title.han2), SQLBind(row.body.han2), SQLBind(row.tags))
             }
             try await entries.run()
             try await texts.run()
@@ -89,14 +111,24 @@ struct SQLiteSearchIndex: SearchIndex {
         let sql = try db.sql
         var unfiltered = filters
         unfiltered.kinds = []
-        let base = terms + SearchTags.restrictions(unfiltered, caller)
-        var counts: [SearchDocument.Kind: Int] = [:]
-        for kind in SearchDocument.Kind.allCases {
-            let n = try await count(base + " AND " + SearchTags.kind(kind), on: sql)
-            if n > 0 { counts[kind] = n }
+        let base = SearchTags.query(terms, unfiltered, caller)
+        var window: [SearchDocument.Kind: Int] = [:]
+        for row in try await sql.raw(
+            """
+            SELECT e.kind AS kind, COUNT(*) AS n FROM (SELECT rowid AS id FROM search_fts WHERE search_fts MATCH \(bind: base)
+            ORDER BY rowid DESC LIMIT \(bind: SearchResults.countLimit + 1)) w JOIN search_entries e ON e.id = w.id GROUP BY e.kind
+            """
+        ).all() {
+            if let kind = SearchDocument.Kind(rawValue: try row.decode(column: "kind", as: String.self)) {
+                window[kind] = try row.decode(column: "n", as: Int.self)
+            }
         }
-        let expression = terms + SearchTags.restrictions(filters, caller)
-        let total = try await count(expression, on: sql)
+        let (counts, total) = try await SearchCounting.counts(window: window, filters: filters) { kind in
+            var ofKind = unfiltered
+            ofKind.kinds = [kind]
+            return try await count(SearchTags.query(terms, ofKind, caller), on: sql)
+        }
+        let expression = SearchTags.query(terms, filters, caller)
         // Titles weigh five times the text; relevance ranks the latest matches (see SearchResults).
         let rows = try await sql.raw(
             """

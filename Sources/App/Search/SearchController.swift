@@ -4,9 +4,10 @@ import Vapor
 /// `/search` and `GET /api/v1/search`: one index, each result only where the caller may see it.
 struct SearchController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let everyone = routes.requiring(.anonymous)
-        everyone.get("search", use: page)
-        everyone.get("api", "v1", "search", use: api)
+        // An anonymous reader's search page is a public page like any other: kept per address and
+        // language until a change (every change empties the cached searches, see SiteCache).
+        routes.publicPages().get("search", use: page)
+        routes.requiring(.anonymous).get("api", "v1", "search", use: api)
     }
 
     /// Labels of the parameters a message can be about, as the page names them.

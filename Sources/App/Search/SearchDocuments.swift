@@ -72,4 +72,17 @@ enum SearchDocuments {
             kind: .person, recordID: id, url: "/admin/people/\(id.uuidString)/edit", titleEn: person.nameEn, titleZh: person.nameZh,
             text: person.honorific, audience: .secretariat, updatedAt: person.updatedAt ?? Date())
     }
+
+    /// Subscribers are found by staff, by their address and name, as the subscriber list shows them.
+    static func subscriber(_ id: UUID, on db: any Database) async throws -> SearchDocument? {
+        try await Subscriber.find(id, on: db).flatMap(subscriber)
+    }
+
+    static func subscriber(_ subscriber: Subscriber) -> SearchDocument? {
+        guard let id = subscriber.id else { return nil }
+        return SearchDocument(
+            kind: .subscriber, recordID: id, url: "/admin/subscribers/\(id.uuidString)/edit",
+            titleEn: subscriber.name.isEmpty ? subscriber.email : subscriber.name, titleZh: "", text: subscriber.email,
+            audience: .secretariat, updatedAt: subscriber.updatedAt ?? Date())
+    }
 }

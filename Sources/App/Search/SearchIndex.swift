@@ -69,6 +69,26 @@ struct SearchResults: Sendable {
     var pageable: Int { min(total, Self.countLimit) }
 }
 
+/// Counts per kind and the total, the same way on both engines: from the kinds of the latest
+/// `countLimit` + 1 matches, which is every match of most queries; only a query with more matches
+/// than that counts kind by kind (a kind may have matches only among the older ones), each
+/// count stopping past the limit.
+enum SearchCounting {
+    static func counts(
+        window: [SearchDocument.Kind: Int], filters: SearchFilters, countKind: (SearchDocument.Kind) async throws -> Int
+    ) async throws -> (byKind: [SearchDocument.Kind: Int], total: Int) {
+        var counts = window
+        if window.values.reduce(0, +) > SearchResults.countLimit {
+            for kind in SearchDocument.Kind.allCases {
+                let n = try await countKind(kind)
+                counts[kind] = n > 0 ? n : nil
+            }
+        }
+        let selected = filters.kinds.isEmpty ? Array(counts.values) : filters.kinds.compactMap { counts[$0] }
+        return (counts, min(selected.reduce(0, +), SearchResults.countLimit + 1))
+    }
+}
+
 /// One interface, two engines: SQLite's FTS5 and PostgreSQL's full-text search. Both index
 /// `SearchText.index` of the same text, so they find the same records.
 protocol SearchIndex: Sendable {
@@ -141,9 +161,10 @@ enum SearchColumns {
     static func languages(_ d: SearchDocument) -> String {
         if let language = d.language { return " " + language.rawValue + " " }
         let all = d.titleEn + " " + d.titleZh + " " + d.text.prefix(20_000)
+        let scripts = SearchText.scripts(all[...])
         var found: [String] = []
-        if all.unicodeScalars.contains(where: { ("a"..."z").contains($0) || ("A"..."Z").contains($0) }) { found.append("en") }
-        if all.unicodeScalars.contains(where: SearchText.isHan) { found.append("zh") }
+        if scripts.latin { found.append("en") }
+        if scripts.han { found.append("zh") }
         return " " + found.joined(separator: " ") + " "
     }
 

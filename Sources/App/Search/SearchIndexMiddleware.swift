@@ -50,7 +50,7 @@ extension SearchDocuments {
         case .activity: try await activity(id, on: db)
         case .indicator: try await indicator(id, on: db)
         case .report: try await report(id, on: db)
-        case .subscriber: nil
+        case .subscriber: try await subscriber(id, on: db)
         }
     }
 }
@@ -70,6 +70,7 @@ enum SearchIndexing {
         databases.middleware.use(own(.activity, Activity.self))
         databases.middleware.use(own(.indicator, Indicator.self))
         databases.middleware.use(own(.report, ProgressReport.self))
+        databases.middleware.use(own(.subscriber, Subscriber.self))
         databases.middleware.use(SearchIndexMiddleware<AgendaItem> { item, _ in [(.meeting, item.$meeting.id)] })
         databases.middleware.use(SearchIndexMiddleware<Statement> { statement, _ in [(.meeting, statement.$meeting.id)] })
         databases.middleware.use(SearchIndexMiddleware<MeetingOutcome> { outcome, _ in [(.meeting, outcome.$meeting.id)] })

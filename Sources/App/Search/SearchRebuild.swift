@@ -23,11 +23,14 @@ enum SearchRebuild {
             try await ids(.activity, Activity.self)
             try await ids(.indicator, Indicator.self)
             try await ids(.report, ProgressReport.self)
-            let total = work.count
-            var documents: [SearchDocument] = []
+            // Subscribers can be tens of thousands, and their entry needs nothing but their own row.
+            var documents = try await Subscriber.query(on: db).all().compactMap(SearchDocuments.subscriber)
+            let subscribers = documents.count
+            let total = work.count + subscribers
+            progress(subscribers, total)
             for (done, (kind, id)) in work.enumerated() {
                 if let document = try await SearchDocuments.make(kind, id, on: db) { documents.append(document) }
-                progress(done + 1, total)
+                progress(subscribers + done + 1, total)
             }
             // In the order of their last change, as later changes will be (see SearchResults).
             documents.sort { $0.updatedAt < $1.updatedAt }

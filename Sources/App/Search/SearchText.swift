@@ -46,33 +46,74 @@ enum SearchText {
         return (words, runs)
     }
 
-    /// The same as splitting into runs and joining them, in one pass over the scalars: indexing
-    /// reads every text of the index, and Characters cost several times more than scalars.
+    /// The same as splitting into runs and joining them, in one pass over the UTF-8 bytes: indexing
+    /// reads every text of the index, and bytes cost a fraction of Characters or even scalars.
     static func index(_ text: String) -> Indexed {
-        var words = String.UnicodeScalarView()
-        var han1 = String.UnicodeScalarView()
-        var han2 = String.UnicodeScalarView()
-        var previous: Unicode.Scalar?
-        for scalar in text.unicodeScalars {
+        var contiguous = text
+        return contiguous.withUTF8 { bytes in
+            // No Han character begins below U+3400 (E3 90 80): most English texts are their own words.
+            guard bytes.contains(where: { $0 >= 0xE3 }) else { return Indexed(words: text, han1: "", han2: "") }
+            return index(utf8: bytes)
+        }
+    }
+
+    private static func index(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Indexed {
+        var words: [UInt8] = []
+        var han1: [UInt8] = []
+        var han2: [UInt8] = []
+        words.reserveCapacity(bytes.count)
+        var previous: Range<Int>?
+        var position = 0
+        while position < bytes.count {
+            let (scalar, length) = decode(bytes, at: position)
+            let character = position..<(position + length)
             if isHan(scalar) {
-                if !han1.isEmpty { han1.append(" ") }
-                han1.append(scalar)
+                if !han1.isEmpty { han1.append(0x20) }
+                han1.append(contentsOf: bytes[character])
                 if let previous {
-                    if !han2.isEmpty { han2.append(" ") }
-                    han2.append(previous)
-                    han2.append(scalar)
+                    if !han2.isEmpty { han2.append(0x20) }
+                    han2.append(contentsOf: bytes[previous])
+                    han2.append(contentsOf: bytes[character])
                 }
-                previous = scalar
+                previous = character
             } else {
                 if previous != nil {
-                    words.append(" ")
+                    words.append(0x20)
                     previous = nil
                 }
-                words.append(scalar)
+                words.append(contentsOf: bytes[character])
+            }
+            position += length
+        }
+        if previous != nil { words.append(0x20) }
+        return Indexed(
+            words: String(decoding: words, as: UTF8.self), han1: String(decoding: han1, as: UTF8.self),
+            han2: String(decoding: han2, as: UTF8.self))
+    }
+
+    /// The scalar at `position` of valid UTF-8 (a Swift string's), and how many bytes it takes.
+    private static func decode(_ bytes: UnsafeBufferPointer<UInt8>, at position: Int) -> (Unicode.Scalar, Int) {
+        let lead = UInt32(bytes[position])
+        let length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+        guard length > 1, position + length <= bytes.count else { return (Unicode.Scalar(UInt8(truncatingIfNeeded: lead)), 1) }
+        var value = lead & (0xFF >> (length + 1))
+        for offset in 1..<length { value = value << 6 | (UInt32(bytes[position + offset]) & 0x3F) }
+        return (Unicode.Scalar(value) ?? " ", length)
+    }
+
+    /// Whether a text has Latin letters and whether it has Han characters.
+    static func scripts(_ text: Substring) -> (latin: Bool, han: Bool) {
+        var latin = false
+        var han = false
+        for scalar in text.unicodeScalars {
+            if latin && han { break }
+            if scalar.isASCII {
+                if !latin, (0x41...0x5A).contains(scalar.value) || (0x61...0x7A).contains(scalar.value) { latin = true }
+            } else if !han, isHan(scalar) {
+                han = true
             }
         }
-        if previous != nil { words.append(" ") }
-        return Indexed(words: String(words), han1: String(han1), han2: String(han2))
+        return (latin, han)
     }
 
     static func pairs(_ run: [Character]) -> [String] {

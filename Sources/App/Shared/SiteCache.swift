@@ -175,13 +175,17 @@ final class SiteCache: Sendable {
                 state.pages = [:]
                 state.profile = nil
                 state.derived = [:]
-            case .sections(let sections):
+            case .sections(let changed):
+                // Whatever changed, a search may find it.
+                let sections = changed.union([Self.searchSection])
                 for section in sections { state.sectionInvalidated[section] = state.generation }
                 state.pages = state.pages.filter { !sections.contains(Self.section(ofKey: $0.key)) }
                 state.derived = state.derived.filter { !sections.contains($0.value.section) }
             }
         }
     }
+
+    static let searchSection = "search"
 
     /// A key is "language path?query"; its section is the path's first component.
     static func section(ofKey key: String) -> String {
