@@ -76,4 +76,36 @@ struct AdminSearchTests {
             #expect(visibleText(after.body.string).contains("Zyxwetlandtrust Foundation"))
         }
     }
+
+    @Test("Articles and campaigns are searched too; what the index does not hold is matched in the cells; sign-in comes back")
+    func otherListsAndFallback() async throws {
+        try await withApp(loadDemo: true) { app async throws in
+            let editor = try await signIn(app, as: Demo.editor)
+            let article = try #require(try await Article.query(on: app.db).first())
+            let word = try #require(article.title.split(separator: " ").first { $0.count >= 5 }.map(String.init))
+            let articles = try await app.testing().sendRequest(
+                .GET, "/admin/articles?q=" + (word.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""), headers: editor)
+            #expect(articles.body.string.contains("/admin/articles/\(try article.requireID().uuidString)/edit"))
+            let noArticles = try await app.testing().sendRequest(.GET, "/admin/articles?q=zzqqxxunfound", headers: editor)
+            #expect(!noArticles.body.string.contains("/admin/articles/\(try article.requireID().uuidString)/edit"))
+            #expect(noArticles.body.string.contains("value=\"zzqqxxunfound\""), "the search box forgets the query")
+
+            let campaign = try #require(try await Campaign.query(on: app.db).first())
+            let subjectWord = try #require(campaign.subjectEn.split(separator: " ").first { $0.count >= 4 }.map(String.init))
+            let campaigns = try await app.testing().sendRequest(
+                .GET, "/admin/campaigns?q=" + (subjectWord.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""),
+                headers: editor)
+            #expect(campaigns.body.string.contains("/admin/campaigns/\(try campaign.requireID().uuidString)"))
+            let noCampaigns = try await app.testing().sendRequest(.GET, "/admin/campaigns?q=zzqqxxunfound", headers: editor)
+            #expect(!noCampaigns.body.string.contains("/admin/campaigns/\(try campaign.requireID().uuidString)"))
+
+            // A meeting's slug is a column of the list but not a word of the index.
+            let meetings = try await app.testing().sendRequest(.GET, "/admin/meetings?q=" + SeedMeeting.slug, headers: editor)
+            let meeting = try #require(try await Meeting.query(on: app.db).filter(\.$slug == SeedMeeting.slug).first())
+            #expect(meetings.body.string.contains(MeetingResource.rowHref(meeting)))
+
+            let search = try await app.testing().sendRequest(.GET, "/search?q=Vong%20Sok")
+            #expect(search.body.string.contains("href=\"/login?next=%2Fsearch%3Fq%3DVong%2520Sok\""))
+        }
+    }
 }

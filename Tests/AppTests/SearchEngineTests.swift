@@ -48,6 +48,14 @@ struct SearchEngineTests {
         #expect(FTS5Expression.make(SearchQuery("environment")) == #"{title_words body_words}: "environment"*"#)
         #expect(FTS5Expression.make(SearchQuery("2021")) == #"{title_words body_words}: "2021""#)
         #expect(FTS5Expression.make(SearchQuery("  \" ( * ")) == nil)
+        // Typed as the reader types: a three-letter start, a digit beside a word, part of an address.
+        #expect(FTS5Expression.make(SearchQuery("env")) == #"{title_words body_words}: "env"*"#)
+        #expect(FTS5Expression.make(SearchQuery("fo")) == #"{title_words body_words}: "fo""#)
+        #expect(FTS5Expression.make(SearchQuery("\"biodiversity\"")) == #"{title_words body_words}: "biodiversity""#)
+        #expect(SearchQuery("delegate 4").meaningfulTerms.count == 2)
+        #expect(SearchQuery("a").meaningfulTerms.isEmpty)
+        #expect(SearchQuery("nfp.m").terms == [.words(["nfp", "m"], prefix: true)])
+        #expect(FTS5Expression.make(SearchQuery("2021-2025")) == #"{title_words body_words}: "2021 2025""#)
         #expect(SearchQuery(String(repeating: "x ", count: 10_000)).text.count <= SearchQuery.maximumLength)
     }
 

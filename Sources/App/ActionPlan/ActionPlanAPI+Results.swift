@@ -10,11 +10,13 @@ extension ActionPlanAPI {
         var activityCodes: [UUID: String] = [:]
         for start in stride(from: 0, to: activityIDs.count, by: 500) {
             let chunk = Array(activityIDs[start..<min(start + 500, activityIDs.count)])
-            for activity in try await Activity.query(on: db).filter(\.$id ~~ chunk).all() { activityCodes[activity.id!] = activity.code }
+            for activity in try await Activity.query(on: db).filter(\.$id ~~ chunk).all() {
+                activityCodes[activity.savedID] = activity.code
+            }
         }
-        let areaCodes = Dictionary(uniqueKeysWithValues: try await PriorityArea.query(on: db).all().map { ($0.id!, $0.code) })
-        return indicators.map { indicator in
-            let item = items[indicator.id!]!
+        let areaCodes = Dictionary(uniqueKeysWithValues: try await PriorityArea.query(on: db).all().map { ($0.savedID, $0.code) })
+        return indicators.compactMap { indicator in
+            guard let item = items[indicator.savedID] else { return nil }
             let years = Set(item.targets.map(\.year)).union(item.actuals.map(\.year)).sorted()
             return IndicatorResult(
                 code: item.code, title: item.title, activityCode: indicator.$activity.id.flatMap { activityCodes[$0] },
@@ -47,13 +49,13 @@ extension ActionPlanAPI {
 
     /// Reports with their actuals; each report's activity must be loaded.
     static func reportItems(_ reports: [ProgressReport], on db: any Database) async throws -> [ReportItem] {
-        let countries = Dictionary(uniqueKeysWithValues: try await Country.query(on: db).all().map { ($0.id!, $0.code) })
+        let countries = Dictionary(uniqueKeysWithValues: try await Country.query(on: db).all().map { ($0.savedID, $0.code) })
         var actuals: [UUID: [IndicatorActual]] = [:]
         let ids = reports.compactMap(\.id)
         for start in stride(from: 0, to: ids.count, by: 500) {
             let chunk = Array(ids[start..<min(start + 500, ids.count)])
             for actual in try await IndicatorActual.query(on: db).filter(\.$report.$id ~~ chunk).with(\.$indicator).all() {
-                actuals[actual.$report.id!, default: []].append(actual)
+                if let report = actual.$report.id { actuals[report, default: []].append(actual) }
             }
         }
         let country = { (id: UUID?) in id.flatMap { countries[$0] } }
@@ -62,9 +64,9 @@ extension ActionPlanAPI {
         }
         .map { report in
             ReportItem(
-                id: report.id!, activityCode: report.activity.code, year: report.year, countryCode: country(report.$country.id),
+                id: report.savedID, activityCode: report.activity.code, year: report.year, countryCode: country(report.$country.id),
                 status: report.status.rawValue, narrative: BilingualText(en: report.narrativeEn, zh: report.narrativeZh),
-                actuals: (actuals[report.id!] ?? []).sorted { $0.indicator.code < $1.indicator.code }.map {
+                actuals: (actuals[report.savedID] ?? []).sorted { $0.indicator.code < $1.indicator.code }.map {
                     ReportActualItem(
                         indicatorCode: $0.indicator.code, countryCode: country($0.$country.id), value: $0.value, text: $0.text,
                         illustrative: $0.illustrative)

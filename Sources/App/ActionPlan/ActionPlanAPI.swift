@@ -155,7 +155,7 @@ enum ActionPlanAPI {
     }
 
     static func activities(of area: PriorityArea, _ data: ActionPlanData) -> [ActivityItem] {
-        (data.activitiesByArea[area.id!] ?? []).map {
+        (data.activitiesByArea[area.savedID] ?? []).map {
             ActivityItem(
                 code: $0.code, title: BilingualText(en: $0.titleEn, zh: $0.titleZh), status: $0.status.rawValue,
                 progress: data.progress(ofActivity: $0.id), progressIllustrative: data.progressIsIllustrative(ofActivity: $0.id),

@@ -29,7 +29,7 @@ struct ActionPlanAPIController: RouteCollection {
         guard let data = try await ActionPlanData.load(on: req.db),
             let area = data.areas.first(where: { $0.code == (req.parameters.get("code") ?? "").uppercased() })
         else { throw Abort(.notFound, reason: req.t("error.not_found")) }
-        let indicators = try await Indicator.query(on: req.db).filter(\.$priorityArea.$id == area.id!).sort(\.$code).all()
+        let indicators = try await Indicator.query(on: req.db).filter(\.$priorityArea.$id == area.savedID).sort(\.$code).all()
         return try APIResponse.json(
             ActionPlanAPI.AreaDetail(
                 code: area.code, title: BilingualText(en: area.titleEn, zh: area.titleZh),
@@ -48,14 +48,14 @@ struct ActionPlanAPIController: RouteCollection {
             guard let activity = try await Activity.query(on: req.db).filter(\.$code == code.uppercased()).first() else {
                 return try APIResponse.json([ActionPlanAPI.IndicatorResult]())
             }
-            query.filter(\.$activity.$id == activity.id!)
+            query.filter(\.$activity.$id == activity.savedID)
         }
         if let code = try req.filterParameter("area", pattern: ActionPlanAPIController.codePattern) {
             guard let area = try await PriorityArea.query(on: req.db).filter(\.$code == code.uppercased()).first() else {
                 return try APIResponse.json([ActionPlanAPI.IndicatorResult]())
             }
-            let activities = try await Activity.query(on: req.db).filter(\.$priorityArea.$id == area.id!).all().compactMap(\.id)
-            query.group(.or) { $0.filter(\.$priorityArea.$id == area.id!).filter(\.$activity.$id ~~ activities) }
+            let activities = try await Activity.query(on: req.db).filter(\.$priorityArea.$id == area.savedID).all().compactMap(\.id)
+            query.group(.or) { $0.filter(\.$priorityArea.$id == area.savedID).filter(\.$activity.$id ~~ activities) }
         }
         return try APIResponse.json(try await ActionPlanAPI.indicatorResults(try await query.all(), on: req.db))
     }
@@ -88,8 +88,8 @@ struct ActionPlanAPIController: RouteCollection {
             let activity = try await Activity.query(on: req.db).filter(\.$code == (req.parameters.get("code") ?? "").uppercased())
                 .with(\.$priorityArea).with(\.$leadOrganisation).first()
         else { throw Abort(.notFound, reason: req.t("error.not_found")) }
-        let id = activity.id!
-        let countries = Dictionary(uniqueKeysWithValues: try await Country.query(on: req.db).all().map { ($0.id!, $0.code) })
+        let id = activity.savedID
+        let countries = Dictionary(uniqueKeysWithValues: try await Country.query(on: req.db).all().map { ($0.savedID, $0.code) })
         let participants = try await ActivityParticipant.query(on: req.db).filter(\.$activity.$id == id).all()
         let indicators = try await Indicator.query(on: req.db).filter(\.$activity.$id == id).sort(\.$code).all()
         let ids = indicators.compactMap(\.id)

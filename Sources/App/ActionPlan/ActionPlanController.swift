@@ -37,7 +37,7 @@ struct ActionPlanController: RouteCollection {
     }
 
     func areaEntry(_ area: PriorityArea, _ data: ActionPlanData, _ req: Request, limit: Int?) -> AreaEntry {
-        let activities = data.activitiesByArea[area.id!] ?? []
+        let activities = data.activitiesByArea[area.savedID] ?? []
         let progress = data.progress(ofArea: area)
         let counts = ActivityStatus.allCases.compactMap { status -> String? in
             let count = activities.filter { $0.status == status }.count
@@ -85,7 +85,7 @@ struct ActionPlanController: RouteCollection {
                 .with(\.$priorityArea).with(\.$leadOrganisation).with(\.$parent).first()
         else { throw Abort(.notFound, reason: req.t("error.not_found")) }
         let l = req.language
-        let id = activity.id!
+        let id = activity.savedID
         let participants = try await ActivityParticipant.query(on: req.db).filter(\.$activity.$id == id).with(\.$country).with(
             \.$organisation
         ).all()
@@ -206,7 +206,7 @@ struct ActionPlanController: RouteCollection {
                     year: $0.year, country: $0.country?.name(l) ?? req.t("report.whole_activity"),
                     status: req.t("report_status." + $0.status.rawValue),
                     narrative: Bilingual.pick(en: $0.narrativeEn, zh: $0.narrativeZh, l),
-                    href: req.role >= .focalPoint ? "/action-plan/reports/\($0.id!.uuidString)" : nil, illustrative: $0.illustrative)
+                    href: req.role >= .focalPoint ? "/action-plan/reports/\($0.savedID.uuidString)" : nil, illustrative: $0.illustrative)
             },
             meetings: meetingEntries, documents: documents.map(presenter.document),
             articles: articles.map {

@@ -26,8 +26,8 @@ struct ActionPlanDashboard {
         let activities: [UUID: [Int: Int]]
         let illustrative: Bool
 
-        func meetings(_ country: Country, _ year: Int) -> Int { meetings[country.id!]?[year] ?? 0 }
-        func activities(_ country: Country, _ year: Int) -> Int { activities[country.id!]?[year] ?? 0 }
+        func meetings(_ country: Country, _ year: Int) -> Int { meetings[country.savedID]?[year] ?? 0 }
+        func activities(_ country: Country, _ year: Int) -> Int { activities[country.savedID]?[year] ?? 0 }
     }
 
     enum CoverageLevel: String, CaseIterable {
@@ -72,7 +72,7 @@ struct ActionPlanDashboard {
     var progressByArea: [AreaProgress] {
         data.areas.map { area in
             AreaProgress(
-                area: area, activityCount: data.activitiesByArea[area.id!]?.count ?? 0, progress: data.progress(ofArea: area),
+                area: area, activityCount: data.activitiesByArea[area.savedID]?.count ?? 0, progress: data.progress(ofArea: area),
                 illustrative: area.illustrative || data.progressIsIllustrative(ofArea: area))
         }
     }

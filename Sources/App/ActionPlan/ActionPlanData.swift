@@ -69,7 +69,7 @@ struct ActionPlanData: Sendable {
 
     static func load(on db: any Database) async throws -> ActionPlanData? {
         guard let strategy = try await Strategy.query(on: db).sort(\.$firstYear, .descending).first() else { return nil }
-        let areas = try await PriorityArea.query(on: db).filter(\.$strategy.$id == strategy.id!).sort(\.$position).all()
+        let areas = try await PriorityArea.query(on: db).filter(\.$strategy.$id == strategy.savedID).sort(\.$position).all()
         let sql = try db.sql
         let areaIDs = areas.compactMap(\.id)
         guard !areaIDs.isEmpty else { return ActionPlanData(strategy: strategy, areas: [], activities: [], indicators: [], points: [:]) }
@@ -152,8 +152,8 @@ struct ActionPlanData: Sendable {
 
     /// An area's progress: its own indicators and its activities', equally weighted.
     func progress(ofArea area: PriorityArea) -> Double? {
-        let own = (indicatorsByArea[area.id!] ?? []).map(progress(ofIndicator:))
-        let activities = (activitiesByArea[area.id!] ?? []).map { progress(ofActivity: $0.id) }
+        let own = (indicatorsByArea[area.savedID] ?? []).map(progress(ofIndicator:))
+        let activities = (activitiesByArea[area.savedID] ?? []).map { progress(ofActivity: $0.id) }
         return IndicatorProgress.mean(own + activities)
     }
 
@@ -177,8 +177,8 @@ struct ActionPlanData: Sendable {
 
     func progressIsIllustrative(ofArea area: PriorityArea) -> Bool {
         guard progress(ofArea: area) != nil else { return false }
-        return area.illustrative || (indicatorsByArea[area.id!] ?? []).contains(where: progressIsIllustrative)
-            || (activitiesByArea[area.id!] ?? []).contains { progressIsIllustrative(ofActivity: $0.id) }
+        return area.illustrative || (indicatorsByArea[area.savedID] ?? []).contains(where: progressIsIllustrative)
+            || (activitiesByArea[area.savedID] ?? []).contains { progressIsIllustrative(ofActivity: $0.id) }
     }
 
     var hasIllustrative: Bool {

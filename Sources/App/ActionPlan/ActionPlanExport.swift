@@ -77,20 +77,22 @@ enum ActionPlanExport {
         let strategyDocument = try await strategy.$document.get(on: db).flatMap {
             Visibility.visible(to: reader).contains($0.access) ? $0 : nil
         }
-        let areas = try await PriorityArea.query(on: db).filter(\.$strategy.$id == strategy.id!).sort(\.$position).all()
-        let areaCodes = Dictionary(uniqueKeysWithValues: areas.map { ($0.id!, $0.code) })
+        let areas = try await PriorityArea.query(on: db).filter(\.$strategy.$id == strategy.savedID).sort(\.$position).all()
+        let areaCodes = Dictionary(uniqueKeysWithValues: areas.map { ($0.savedID, $0.code) })
         let activities = try await Activity.query(on: db).filter(\.$priorityArea.$id ~~ areas.compactMap(\.id)).with(\.$leadOrganisation)
             .sort(\.$code).all()
-        let activityCodes = Dictionary(uniqueKeysWithValues: activities.map { ($0.id!, $0.code) })
-        let countries = Dictionary(uniqueKeysWithValues: try await Country.query(on: db).all().map { ($0.id!, $0.code) })
+        let activityCodes = Dictionary(uniqueKeysWithValues: activities.map { ($0.savedID, $0.code) })
+        let countries = Dictionary(uniqueKeysWithValues: try await Country.query(on: db).all().map { ($0.savedID, $0.code) })
         let participants = Dictionary(grouping: try await ActivityParticipant.query(on: db).all()) { $0.$activity.id }
         let indicators = try await Indicator.query(on: db).sort(\.$code).all()
         let items = try await indicatorItems(indicators, on: db)
-        func entry(_ indicator: Indicator) -> IndicatorItem { items[indicator.id!]! }
-        let byActivity = Dictionary(grouping: indicators.filter { $0.$activity.id != nil }) { $0.$activity.id! }
-        let byArea = Dictionary(grouping: indicators.filter { $0.$activity.id == nil && $0.$priorityArea.id != nil }) {
-            $0.$priorityArea.id!
+        func entries(_ indicators: [Indicator]?) -> [IndicatorItem] { (indicators ?? []).compactMap { items[$0.savedID] } }
+        let byActivity = Dictionary(grouping: indicators.compactMap { i in i.$activity.id.map { ($0, i) } }, by: \.0).mapValues {
+            $0.map(\.1)
         }
+        let byArea = Dictionary(
+            grouping: indicators.compactMap { i in i.$activity.id == nil ? i.$priorityArea.id.map { ($0, i) } : nil }, by: \.0
+        ).mapValues { $0.map(\.1) }
 
         return Document(
             strategy: ActionPlanAPI.StrategyItem(
@@ -100,7 +102,7 @@ enum ActionPlanExport {
             priorityAreas: areas.map { area in
                 AreaItem(
                     code: area.code, title: BilingualText(en: area.titleEn, zh: area.titleZh), illustrative: area.illustrative,
-                    indicators: (byArea[area.id!] ?? []).map(entry))
+                    indicators: entries(byArea[area.savedID]))
             },
             activities: activities.map { activity in
                 ActivityItem(
@@ -112,19 +114,19 @@ enum ActionPlanExport {
                     parentCode: activity.$parent.id.flatMap { activityCodes[$0] }, plannedStart: activity.plannedStart,
                     plannedEnd: activity.plannedEnd, actualStart: activity.actualStart, actualEnd: activity.actualEnd,
                     sustainableDevelopmentGoals: activity.goals,
-                    participants: (participants[activity.id!] ?? []).map {
+                    participants: (participants[activity.savedID] ?? []).map {
                         ActionPlanAPI.ParticipantItem(
                             countryCode: $0.$country.id.flatMap { countries[$0] }, organisationId: $0.$organisation.id,
                             role: $0.role.rawValue)
                     }
                     .sorted { ($0.countryCode ?? "~", $0.role) < ($1.countryCode ?? "~", $1.role) },
-                    indicators: (byActivity[activity.id!] ?? []).map(entry), illustrative: activity.illustrative)
+                    indicators: entries(byActivity[activity.savedID]), illustrative: activity.illustrative)
             })
     }
 
     /// Each indicator's record: its targets and its validated actuals (entered by staff, or from a validated report), by indicator id.
     static func indicatorItems(_ indicators: [Indicator], on db: any Database) async throws -> [UUID: IndicatorItem] {
-        let countries = Dictionary(uniqueKeysWithValues: try await Country.query(on: db).all().map { ($0.id!, $0.code) })
+        let countries = Dictionary(uniqueKeysWithValues: try await Country.query(on: db).all().map { ($0.savedID, $0.code) })
         var targets: [UUID: [IndicatorTarget]] = [:]
         var actuals: [UUID: [IndicatorActual]] = [:]
         let ids = indicators.compactMap(\.id)
@@ -143,16 +145,17 @@ enum ActionPlanExport {
         return Dictionary(
             uniqueKeysWithValues: indicators.map { indicator in
                 (
-                    indicator.id!,
+                    indicator.savedID,
                     IndicatorItem(
                         code: indicator.code, title: BilingualText(en: indicator.titleEn, zh: indicator.titleZh),
                         measure: indicator.measure.rawValue, unit: indicator.unit,
                         direction: indicator.direction.rawValue, baselineValue: indicator.baselineValue,
                         baselineText: indicator.baselineText, baselineYear: indicator.baselineYear,
-                        targets: (targets[indicator.id!] ?? []).map {
+                        targets: (targets[indicator.savedID] ?? []).map {
                             TargetItem(year: $0.year, value: $0.value, text: $0.text, illustrative: indicator.illustrative)
                         },
-                        actuals: (actuals[indicator.id!] ?? []).sorted { ($0.year, countryOrder($0)) < ($1.year, countryOrder($1)) }.map {
+                        actuals: (actuals[indicator.savedID] ?? []).sorted { ($0.year, countryOrder($0)) < ($1.year, countryOrder($1)) }.map
+                        {
                             ActualItem(
                                 year: $0.year, countryCode: $0.$country.id.flatMap { countries[$0] }, value: $0.value, text: $0.text,
                                 illustrative: $0.illustrative)

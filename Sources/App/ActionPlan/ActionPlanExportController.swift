@@ -27,7 +27,7 @@ struct ActionPlanExportController: RouteCollection {
                 a.code, a.titleEn, a.titleZh, a.priorityArea.code, a.status.rawValue, a.leadOrganisation?.nameEn ?? "",
                 a.plannedStart ?? "",
                 a.plannedEnd ?? "", a.actualStart ?? "", a.actualEnd ?? "", a.goals.map(String.init).joined(separator: " "),
-                (participants[a.id!] ?? []).compactMap { $0.country?.code }.joined(separator: " "), a.illustrative ? "yes" : "no",
+                (participants[a.savedID] ?? []).compactMap { $0.country?.code }.joined(separator: " "), a.illustrative ? "yes" : "no",
             ])
         }
         return file(csv.text, type: "text/csv; charset=utf-8", name: "activities.csv")
@@ -53,8 +53,8 @@ struct ActionPlanExportController: RouteCollection {
 
     /// Targets and validated actuals, one row per indicator, year and (for actuals) country.
     func resultsCSV(req: Request) async throws -> Response {
-        let indicators = Dictionary(uniqueKeysWithValues: try await Indicator.query(on: req.db).all().map { ($0.id!, $0) })
-        let countries = Dictionary(uniqueKeysWithValues: try await Country.query(on: req.db).all().map { ($0.id!, $0.code) })
+        let indicators = Dictionary(uniqueKeysWithValues: try await Indicator.query(on: req.db).all().map { ($0.savedID, $0) })
+        let countries = Dictionary(uniqueKeysWithValues: try await Country.query(on: req.db).all().map { ($0.savedID, $0.code) })
         let validated = Set(try await ProgressReport.query(on: req.db).filter(\.$status == .validated).all().compactMap(\.id))
         var csv = CSVWriter()
         csv.row(["indicator", "year", "kind", "country", "value", "text", "illustrative"])

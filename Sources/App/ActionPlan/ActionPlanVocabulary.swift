@@ -7,7 +7,7 @@ enum ActivityStatus: String, Codable, CaseIterable, Sendable {
     case cancelled
     case suspended
 
-    var iatiCode: Int { ActivityStatus.allCases.firstIndex(of: self)! + 1 }
+    var iatiCode: Int { (ActivityStatus.allCases.firstIndex(of: self) ?? 0) + 1 }
 }
 
 enum IndicatorMeasure: String, Codable, CaseIterable, Sendable {
@@ -43,7 +43,7 @@ enum ActivityRole: String, Codable, CaseIterable, Sendable {
     case extending
     case implementing
 
-    var iatiCode: Int { ActivityRole.allCases.firstIndex(of: self)! + 1 }
+    var iatiCode: Int { (ActivityRole.allCases.firstIndex(of: self) ?? 0) + 1 }
 }
 
 /// What evidence of an activity points to.

@@ -19,7 +19,7 @@ struct ActivityResource: AdminResource {
             FieldSpec(name: "description_zh", labelKey: "field.description_zh", kind: .textarea, maxLength: 6_000),
             FieldSpec(
                 name: "priority_area_id", labelKey: "field.priority_area",
-                kind: .select(areas.map { SelectOption(value: $0.id!.uuidString, label: $0.code + " " + $0.title(req.language)) }),
+                kind: .select(areas.map { SelectOption(value: $0.savedID.uuidString, label: $0.code + " " + $0.title(req.language)) }),
                 required: true),
             FieldSpec(
                 name: "lead_organisation_id", labelKey: "field.lead_organisation",
@@ -28,7 +28,7 @@ struct ActivityResource: AdminResource {
                 name: "parent_id", labelKey: "field.parent_activity",
                 kind: .select(
                     RegistryOptions.optional(
-                        activities.map { SelectOption(value: $0.id!.uuidString, label: $0.code + " " + $0.title(req.language)) }, req))),
+                        activities.map { SelectOption(value: $0.savedID.uuidString, label: $0.code + " " + $0.title(req.language)) }, req))),
             .choice("status", "field.status", ActivityStatus.self, labelPrefix: "activity_status.", t: req.t),
             FieldSpec(name: "planned_start", labelKey: "field.planned_start", kind: .date),
             FieldSpec(name: "planned_end", labelKey: "field.planned_end", kind: .date),
@@ -96,7 +96,7 @@ struct ActivityResource: AdminResource {
             }
         }
         if let selfID = existing?.id, var next = input.uuid("parent_id") {
-            let parents = Dictionary(uniqueKeysWithValues: try await Activity.query(on: req.db).all().map { ($0.id!, $0.$parent.id) })
+            let parents = Dictionary(uniqueKeysWithValues: try await Activity.query(on: req.db).all().map { ($0.savedID, $0.$parent.id) })
             var seen: Set<UUID> = []
             while true {
                 if next == selfID {
@@ -225,7 +225,7 @@ struct ActivityEvidenceResource: AdminResource {
 enum ActionPlanOptions {
     static func activities(_ req: Request) async throws -> [SelectOption] {
         try await Activity.query(on: req.db).sort(\.$code).all().map {
-            SelectOption(value: $0.id!.uuidString, label: $0.code + " " + $0.title(req.language))
+            SelectOption(value: $0.savedID.uuidString, label: $0.code + " " + $0.title(req.language))
         }
     }
 
@@ -238,21 +238,22 @@ enum ActionPlanOptions {
         let articles = try await Article.query(on: req.db).sort(\.$title).all()
         return meetings.map {
             SelectOption(
-                value: "meeting:" + $0.id!.uuidString, label: req.t("evidence_target.meeting") + req.t("punct.colon") + $0.title(l))
+                value: "meeting:" + $0.savedID.uuidString, label: req.t("evidence_target.meeting") + req.t("punct.colon") + $0.title(l))
         }
             + outcomes.map {
                 SelectOption(
-                    value: "outcome:" + $0.id!.uuidString,
+                    value: "outcome:" + $0.savedID.uuidString,
                     label: req.t("evidence_target.outcome") + req.t("punct.colon") + $0.meeting.title(l) + " · "
                         + String($0.text(l).prefix(80)))
             }
             + documents.map {
                 SelectOption(
-                    value: "document:" + $0.id!.uuidString, label: req.t("evidence_target.document") + req.t("punct.colon") + $0.title(l))
+                    value: "document:" + $0.savedID.uuidString,
+                    label: req.t("evidence_target.document") + req.t("punct.colon") + $0.title(l))
             }
             + articles.map {
                 SelectOption(
-                    value: "article:" + $0.id!.uuidString, label: req.t("evidence_target.article") + req.t("punct.colon") + $0.title)
+                    value: "article:" + $0.savedID.uuidString, label: req.t("evidence_target.article") + req.t("punct.colon") + $0.title)
             }
     }
 }

@@ -12,13 +12,13 @@ struct IATIExport {
 
     func xml(on db: any Database) async throws -> String {
         let activities = try await Activity.query(on: db).with(\.$leadOrganisation).sort(\.$code).all()
-        let areas = Dictionary(uniqueKeysWithValues: try await PriorityArea.query(on: db).all().map { ($0.id!, $0) })
-        let organisations = Dictionary(uniqueKeysWithValues: try await Organisation.query(on: db).all().map { ($0.id!, $0) })
+        let areas = Dictionary(uniqueKeysWithValues: try await PriorityArea.query(on: db).all().map { ($0.savedID, $0) })
+        let organisations = Dictionary(uniqueKeysWithValues: try await Organisation.query(on: db).all().map { ($0.savedID, $0) })
         let participants = Dictionary(grouping: try await ActivityParticipant.query(on: db).with(\.$country).with(\.$organisation).all()) {
             $0.$activity.id
         }
         let indicators = Dictionary(grouping: try await Indicator.query(on: db).filter(\.$activity.$id != nil).all()) { $0.$activity.id! }
-        let countries = Dictionary(uniqueKeysWithValues: try await Country.query(on: db).all().map { ($0.id!, $0.code) })
+        let countries = Dictionary(uniqueKeysWithValues: try await Country.query(on: db).all().map { ($0.savedID, $0.code) })
         // Targets and actuals are the bulk of the export: read as plain rows, not models.
         let sql = try db.sql
         var targets: [UUID: [Value]] = [:]
@@ -36,7 +36,7 @@ struct IATIExport {
             let country = try row.decode(column: "country_id", as: UUID?.self).flatMap { countries[$0] }
             actuals[try row.decode(column: "indicator_id", as: UUID.self), default: []].append(try Value(row, country: country))
         }
-        let codes = Dictionary(uniqueKeysWithValues: activities.map { ($0.id!, $0.code) })
+        let codes = Dictionary(uniqueKeysWithValues: activities.map { ($0.savedID, $0.code) })
         let now = Date().internetTimestamp
 
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<iati-activities version=\"2.03\" generated-datetime=\"\(now)\">\n"
@@ -50,7 +50,7 @@ struct IATIExport {
             out += "  <title>\(narratives(activity.titleEn, activity.titleZh))</title>\n"
             let description = activity.descriptionEn.isEmpty && activity.descriptionZh.isEmpty ? activity.titleEn : activity.descriptionEn
             out += "  <description type=\"1\">\(narratives(description, activity.descriptionZh))</description>\n"
-            let mine = participants[activity.id!] ?? []
+            let mine = participants[activity.savedID] ?? []
             for org in participatingOrgs(activity, mine, organisations: organisations) {
                 let ref = org.ref.map { " ref=\"\(e($0))\"" } ?? ""
                 out +=
@@ -77,8 +77,8 @@ struct IATIExport {
             if let parent = activity.$parent.id.flatMap({ codes[$0] }) {
                 out += "  <related-activity ref=\"\(e(identifier(parent)))\" type=\"1\"/>\n"
             }
-            for indicator in (indicators[activity.id!] ?? []).sorted(by: { $0.code < $1.code }) {
-                out += result(indicator, targets: targets[indicator.id!] ?? [], actuals: actuals[indicator.id!] ?? [])
+            for indicator in (indicators[activity.savedID] ?? []).sorted(by: { $0.code < $1.code }) {
+                out += result(indicator, targets: targets[indicator.savedID] ?? [], actuals: actuals[indicator.savedID] ?? [])
             }
             out += " </iati-activity>\n"
         }

@@ -22,7 +22,7 @@ struct IndicatorResource: AdminResource {
                 name: "priority_area_id", labelKey: "field.priority_area",
                 kind: .select(
                     RegistryOptions.optional(
-                        areas.map { SelectOption(value: $0.id!.uuidString, label: $0.code + " " + $0.title(req.language)) }, req))),
+                        areas.map { SelectOption(value: $0.savedID.uuidString, label: $0.code + " " + $0.title(req.language)) }, req))),
             .choice("measure", "field.measure", IndicatorMeasure.self, labelPrefix: "measure.", t: req.t),
             FieldSpec(name: "unit_label", labelKey: "field.unit_label", kind: .text, maxLength: 60),
             .choice("direction", "field.direction", IndicatorDirection.self, labelPrefix: "direction.", t: req.t),
@@ -154,7 +154,7 @@ struct IndicatorTargetResource: AdminResource {
 
     static func indicators(_ req: Request) async throws -> [SelectOption] {
         try await Indicator.query(on: req.db).sort(\.$code).all().map {
-            SelectOption(value: $0.id!.uuidString, label: $0.code + " " + $0.title(req.language))
+            SelectOption(value: $0.savedID.uuidString, label: $0.code + " " + $0.title(req.language))
         }
     }
 

@@ -25,9 +25,11 @@ struct ProgressReportContent: Encodable {
         let l = req.language
         let activity = try await report.$activity.get(on: req.db)
         let country = try await report.$country.get(on: req.db)
-        let actuals = try await IndicatorActual.query(on: req.db).filter(\.$report.$id == report.id!).with(\.$indicator).with(\.$country)
-            .all()
-            .sorted { ($0.indicator.code, $0.country?.nameEn ?? "") < ($1.indicator.code, $1.country?.nameEn ?? "") }
+        let actuals = try await IndicatorActual.query(on: req.db).filter(\.$report.$id == report.savedID).with(\.$indicator).with(
+            \.$country
+        )
+        .all()
+        .sorted { ($0.indicator.code, $0.country?.nameEn ?? "") < ($1.indicator.code, $1.country?.nameEn ?? "") }
         return ProgressReportContent(
             activity: activity.code + " " + activity.title(l), year: report.year,
             country: country?.name(l) ?? req.t("report.whole_activity"),

@@ -67,7 +67,7 @@ struct ProgressReportController: RouteCollection {
             return
         }
         let participates =
-            try await ActivityParticipant.query(on: req.db).filter(\.$activity.$id == activity.id!)
+            try await ActivityParticipant.query(on: req.db).filter(\.$activity.$id == activity.savedID)
             .filter(\.$country.$id == countryID).count() > 0
         if !participates { errors["activity_id"] = req.t("report.country_not_in_activity") }
     }
@@ -89,7 +89,7 @@ struct ProgressReportController: RouteCollection {
         let ids = typed.compactMap { UUID(uuidString: String($0.dropFirst(Self.actualPrefix.count))) }
         let indicators = try await Indicator.query(on: db).filter(\.$id ~~ ids).with(\.$activity).all()
         return typed.sorted().map { key in
-            ForeignActual(field: key, indicator: indicators.first { Self.actualPrefix + $0.id!.uuidString == key })
+            ForeignActual(field: key, indicator: indicators.first { Self.actualPrefix + $0.savedID.uuidString == key })
         }
     }
 
@@ -108,7 +108,7 @@ struct ProgressReportController: RouteCollection {
     private func fields(_ req: Request, activity: Activity?, foreign: [ForeignActual] = []) async throws -> [FieldSpec] {
         let allowed = try await allowedCountries(req)
         var countries = try await Country.query(on: req.db).sort(\.$nameEn).all()
-        if let allowed { countries = countries.filter { allowed.contains($0.id!) } }
+        if let allowed { countries = countries.filter { allowed.contains($0.savedID) } }
         let strategy = try await Strategy.query(on: req.db).sort(\.$firstYear, .descending).first()
         let years = strategy.map { Array($0.years) } ?? []
         var specs: [FieldSpec] = [
@@ -121,17 +121,17 @@ struct ProgressReportController: RouteCollection {
                 name: "country_id", labelKey: "field.country",
                 kind: .select(
                     (allowed == nil ? [SelectOption(value: "", label: req.t("report.whole_activity"))] : [])
-                        + countries.map { SelectOption(value: $0.id!.uuidString, label: $0.name(req.language)) }),
+                        + countries.map { SelectOption(value: $0.savedID.uuidString, label: $0.name(req.language)) }),
                 required: allowed != nil),
             FieldSpec(name: "narrative_en", labelKey: "field.narrative_en", kind: .textarea, required: true, maxLength: 10_000),
             FieldSpec(name: "narrative_zh", labelKey: "field.narrative_zh", kind: .textarea, maxLength: 10_000),
         ]
         if let activity {
-            let indicators = try await Indicator.query(on: req.db).filter(\.$activity.$id == activity.id!).sort(\.$code).all()
+            let indicators = try await Indicator.query(on: req.db).filter(\.$activity.$id == activity.savedID).sort(\.$code).all()
             for indicator in indicators {
                 specs.append(
                     FieldSpec(
-                        name: Self.actualPrefix + indicator.id!.uuidString, labelKey: Self.label(indicator, req.language),
+                        name: Self.actualPrefix + indicator.savedID.uuidString, labelKey: Self.label(indicator, req.language),
                         kind: indicator.measure == .qualitative ? .textarea : .text, maxLength: 1_000))
             }
         }
@@ -163,7 +163,7 @@ struct ProgressReportController: RouteCollection {
                     activity: $0.activity.code + " " + $0.activity.title(req.language), year: $0.year,
                     country: $0.country?.name(req.language) ?? req.t("report.whole_activity"),
                     status: req.t("report_status." + $0.status.rawValue).capitalisingFirstLetter,
-                    href: "/action-plan/reports/\($0.id!.uuidString)")
+                    href: "/action-plan/reports/\($0.savedID.uuidString)")
             }, newHref: "/action-plan/reports/new", paging: paging,
             statuses: statusFilters(req, current: status))
         return try await req.view.render("action-plan/reports", context)
@@ -191,10 +191,10 @@ struct ProgressReportController: RouteCollection {
         let report = try await find(req)
         let activity = try await report.$activity.get(on: req.db)
         var values = [
-            "activity_id": activity.id!.uuidString, "year": "\(report.year)", "country_id": report.$country.id?.uuidString ?? "",
+            "activity_id": activity.savedID.uuidString, "year": "\(report.year)", "country_id": report.$country.id?.uuidString ?? "",
             "narrative_en": report.narrativeEn, "narrative_zh": report.narrativeZh,
         ]
-        for actual in try await IndicatorActual.query(on: req.db).filter(\.$report.$id == report.id!).all() {
+        for actual in try await IndicatorActual.query(on: req.db).filter(\.$report.$id == report.savedID).all() {
             values[Self.actualPrefix + actual.$indicator.id.uuidString] = actual.value.map(SVGCharts.number) ?? actual.text
         }
         return try await render(req, report: report, activity: activity, values: values, errors: FieldErrors())
@@ -243,26 +243,26 @@ struct ProgressReportController: RouteCollection {
         let year = Int(input.text("year")) ?? 0
         let countryID = input.uuid("country_id")
         try await checkScope(req, activity: activity, countryID: countryID, errors: &errors)
-        if try await ReportingRules.isLocked(activityID: activity.id!, year: year, on: req.db) {
+        if try await ReportingRules.isLocked(activityID: activity.savedID, year: year, on: req.db) {
             errors["year"] = req.t("validation.period_locked")
         }
-        let duplicate = ProgressReport.query(on: req.db).filter(\.$activity.$id == activity.id!).filter(\.$year == year)
+        let duplicate = ProgressReport.query(on: req.db).filter(\.$activity.$id == activity.savedID).filter(\.$year == year)
         if let countryID {
             duplicate.filter(\.$country.$id == countryID)
         } else {
             duplicate.filter(\.$country.$id == nil)
         }
         if let other = try await duplicate.first(), other.id != existing?.id { errors["year"] = req.t("report.exists") }
-        let indicators = try await Indicator.query(on: req.db).filter(\.$activity.$id == activity.id!).all()
+        let indicators = try await Indicator.query(on: req.db).filter(\.$activity.$id == activity.savedID).all()
         var parsed: [(Indicator, Double?, String)] = []
         for indicator in indicators {
-            let text = input.text(Self.actualPrefix + indicator.id!.uuidString)
+            let text = input.text(Self.actualPrefix + indicator.savedID.uuidString)
             guard !text.isEmpty else { continue }
             switch ReportingRules.parse(text, for: indicator.measure) {
             case .success(let value):
                 let qualitative = indicator.measure == IndicatorMeasure.qualitative
                 parsed.append((indicator, value, qualitative ? text : ""))
-            case .failure(let problem): errors[Self.actualPrefix + indicator.id!.uuidString] = req.t(problem.key)
+            case .failure(let problem): errors[Self.actualPrefix + indicator.savedID.uuidString] = req.t(problem.key)
             }
         }
         let scopeRefused =
@@ -273,7 +273,7 @@ struct ProgressReportController: RouteCollection {
         }
         let report = existing ?? ProgressReport()
         let before = existing.map { ["status": $0.status.rawValue, "narrative_en": $0.narrativeEn] } ?? [:]
-        report.$activity.id = activity.id!
+        report.$activity.id = activity.savedID
         report.year = year
         report.$country.id = countryID
         report.narrativeEn = input.text("narrative_en")
@@ -287,10 +287,10 @@ struct ProgressReportController: RouteCollection {
         let values = parsed
         try await req.db.transaction { db in
             try await report.save(on: db)
-            try await IndicatorActual.query(on: db).filter(\.$report.$id == report.id!).delete()
+            try await IndicatorActual.query(on: db).filter(\.$report.$id == report.savedID).delete()
             for (indicator, value, text) in values {
                 let actual = IndicatorActual()
-                actual.$indicator.id = indicator.id!
+                actual.$indicator.id = indicator.savedID
                 actual.year = year
                 actual.value = value
                 actual.text = text
@@ -303,7 +303,7 @@ struct ProgressReportController: RouteCollection {
                 req, report, action: existing == nil ? "create" : "update", before: before,
                 after: ["status": report.status.rawValue, "narrative_en": report.narrativeEn, "actuals": "\(values.count)"], on: db)
         }
-        return req.redirect(to: "/action-plan/reports/\(report.id!.uuidString)")
+        return req.redirect(to: "/action-plan/reports/\(report.savedID.uuidString)")
     }
 
     func submit(req: Request) async throws -> Response {
@@ -336,7 +336,7 @@ struct ProgressReportController: RouteCollection {
             try await report.save(on: db)
             try await audit(req, report, action: "update", before: ["status": before], after: ["status": to.rawValue], on: db)
         }
-        return req.redirect(to: "/action-plan/reports/\(report.id!.uuidString)")
+        return req.redirect(to: "/action-plan/reports/\(report.savedID.uuidString)")
     }
 
     /// Locks a year of an activity once every report for it is validated.
@@ -377,20 +377,21 @@ struct ProgressReportController: RouteCollection {
             throw Abort(.notFound, reason: req.t("error.not_found"))
         }
         guard let year = (try? req.content.get(Int.self, at: "year")) else { throw FieldErrors(["year": req.t("validation.year")]) }
-        let open = try await ProgressReport.query(on: req.db).filter(\.$activity.$id == activity.id!).filter(\.$year == year)
+        let open = try await ProgressReport.query(on: req.db).filter(\.$activity.$id == activity.savedID).filter(\.$year == year)
             .filter(\.$status != .validated).count()
         guard open == 0 else { throw Abort(.conflict, reason: req.t("report.unvalidated_reports")) }
-        guard try await !ReportingRules.isLocked(activityID: activity.id!, year: year, on: req.db) else {
+        guard try await !ReportingRules.isLocked(activityID: activity.savedID, year: year, on: req.db) else {
             return req.redirect(to: "/action-plan/activities/" + activity.code)
         }
         let lock = ReportingLock()
-        lock.$activity.id = activity.id!
+        lock.$activity.id = activity.savedID
         lock.year = year
         lock.lockedBy = req.currentUser?.email ?? ""
         try await req.db.transaction { db in
             try await lock.save(on: db)
             try await AuditEntry(
-                actor: req.currentUser, action: "update", entityType: "activity", entityID: activity.id!.uuidString, summary: activity.code,
+                actor: req.currentUser, action: "update", entityType: "activity", entityID: activity.savedID.uuidString,
+                summary: activity.code,
                 before: [:], after: ["locked_year": "\(year)"]
             ).save(on: db)
         }
@@ -413,7 +414,7 @@ struct ProgressReportController: RouteCollection {
         async throws
     {
         try await AuditEntry(
-            actor: req.currentUser, action: action, entityType: "progress_report", entityID: report.id!.uuidString,
+            actor: req.currentUser, action: action, entityType: "progress_report", entityID: report.savedID.uuidString,
             summary: "\(report.year)",
             before: before, after: after
         ).save(on: db)

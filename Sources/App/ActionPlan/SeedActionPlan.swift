@@ -39,7 +39,7 @@ enum SeedActionPlan {
             activity.descriptionEn =
                 "Illustrative: an example of how an activity of the action plan is recorded; not part of the real plan."
             activity.descriptionZh = ""
-            activity.$priorityArea.id = area.id!
+            activity.$priorityArea.id = area.savedID
             activity.$leadOrganisation.id = organisations.centre.id
             activity.status = .implementation
             activity.plannedStart = "2021-01-01"
@@ -51,7 +51,7 @@ enum SeedActionPlan {
             activities[code] = activity
             for country in memberStates + [countries["CN"]!] {
                 let participant = ActivityParticipant()
-                participant.$activity.id = activity.id!
+                participant.$activity.id = activity.savedID
                 participant.$country.id = country.id
                 participant.role = .implementing
                 try await participant.save(on: db)
@@ -90,14 +90,14 @@ enum SeedActionPlan {
             for (offset, year) in (2021...2025).enumerated() {
                 if measure == .qualitative, year > 2022 { continue }
                 let target = IndicatorTarget()
-                target.$indicator.id = indicator.id!
+                target.$indicator.id = indicator.savedID
                 target.year = year
                 target.value = targets[offset]
                 target.text = measure == .qualitative ? "Illustrative: platform in use by all member states" : ""
                 try await target.save(on: db)
                 if let value = actuals[offset] {
                     let actual = IndicatorActual()
-                    actual.$indicator.id = indicator.id!
+                    actual.$indicator.id = indicator.savedID
                     actual.year = year
                     actual.value = value
                     actual.text = ""
@@ -109,18 +109,18 @@ enum SeedActionPlan {
 
         // The 2021 focal point meeting and what it concluded, as evidence on the activities it concerns.
         if let meeting = try await Meeting.query(on: db).filter(\.$slug == SeedMeeting.slug).first() {
-            let conclusions = try await MeetingOutcome.query(on: db).filter(\.$meeting.$id == meeting.id!).sort(\.$position).all()
+            let conclusions = try await MeetingOutcome.query(on: db).filter(\.$meeting.$id == meeting.savedID).sort(\.$position).all()
             for code in ["CC-1", "BD-1"] {
                 let activityID = activities[code]!.id!
-                try await ActivityEvidence(activityID: activityID, target: .meeting, targetID: meeting.id!).save(on: db)
+                try await ActivityEvidence(activityID: activityID, target: .meeting, targetID: meeting.savedID).save(on: db)
                 for conclusion in conclusions {
-                    try await ActivityEvidence(activityID: activityID, target: .outcome, targetID: conclusion.id!).save(on: db)
+                    try await ActivityEvidence(activityID: activityID, target: .outcome, targetID: conclusion.savedID).save(on: db)
                 }
                 if let framework {
-                    try await ActivityEvidence(activityID: activityID, target: .document, targetID: framework.id!).save(on: db)
+                    try await ActivityEvidence(activityID: activityID, target: .document, targetID: framework.savedID).save(on: db)
                 }
                 if let article = try await Article.query(on: db).filter(\.$slug == SeedNewsletter.articleSlug).first() {
-                    try await ActivityEvidence(activityID: activityID, target: .article, targetID: article.id!).save(on: db)
+                    try await ActivityEvidence(activityID: activityID, target: .article, targetID: article.savedID).save(on: db)
                 }
             }
         }
@@ -143,7 +143,7 @@ enum SeedActionPlan {
         -> PriorityArea
     {
         let area = PriorityArea()
-        area.$strategy.id = strategy.id!
+        area.$strategy.id = strategy.savedID
         area.code = code
         area.titleEn = titleEn
         area.titleZh = titleZh

@@ -20,7 +20,8 @@ struct StrategyResource: AdminResource {
             FieldSpec(
                 name: "document_id", labelKey: "field.adopted_document",
                 kind: .select(
-                    RegistryOptions.optional(documents.map { SelectOption(value: $0.id!.uuidString, label: $0.title(req.language)) }, req))),
+                    RegistryOptions.optional(
+                        documents.map { SelectOption(value: $0.savedID.uuidString, label: $0.title(req.language)) }, req))),
         ]
     }
 
@@ -81,7 +82,7 @@ struct PriorityAreaResource: AdminResource {
         return [
             FieldSpec(
                 name: "strategy_id", labelKey: "field.strategy",
-                kind: .select(strategies.map { SelectOption(value: $0.id!.uuidString, label: $0.title(req.language)) }), required: true),
+                kind: .select(strategies.map { SelectOption(value: $0.savedID.uuidString, label: $0.title(req.language)) }), required: true),
             FieldSpec(name: "code", labelKey: "plan.area_code", kind: .text, required: true, maxLength: 20, hintKey: "hint.plan_code"),
             FieldSpec(name: "title_en", labelKey: "field.title_en", kind: .text, required: true, maxLength: 200),
             FieldSpec(name: "title_zh", labelKey: "field.title_zh", kind: .text, maxLength: 200),

@@ -70,7 +70,7 @@ struct AdminController: RouteCollection {
             try await profile.save(on: db)
             try await AuditEntry(
                 actor: req.currentUser, action: before.isEmpty ? "create" : "update", entityType: "centre",
-                entityID: profile.id!.uuidString,
+                entityID: profile.savedID.uuidString,
                 summary: profile.nameEn, before: before, after: CentreProfileForm.values(of: profile)
             ).save(on: db)
         }

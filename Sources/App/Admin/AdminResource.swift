@@ -53,7 +53,7 @@ extension AdminResource {
     static func end(_ record: Record, on date: String) {}
     static func explain(constraintFailure: any Error, input: [String: String], req: Request) -> FieldErrors? { nil }
     static func beforeSave(_ record: Record, input: [String: String], req: Request) async throws {}
-    static func rowHref(_ record: Record) -> String { "/admin/\(slug)/\(record.id!.uuidString)/edit" }
+    static func rowHref(_ record: Record) -> String { "/admin/\(slug)/\(record.savedID.uuidString)/edit" }
     static func afterSave(_ record: Record, input: [String: String], req: Request, on db: any Database) async throws {}
     static func prepare(_ input: inout [String: String], existing: Record?, on db: any Database) async throws {}
     static func loadExtras(_ record: Record, on db: any Database) async throws {}

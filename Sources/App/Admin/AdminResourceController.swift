@@ -17,26 +17,25 @@ struct AdminResourceController<Resource: AdminResource>: RouteCollection {
     }
 
     func list(req: Request) async throws -> View {
-        let query = ((try? req.query.get(String.self, at: "q")) ?? "").trimmingCharacters(in: .whitespaces)
-        let requested = ListPaging.requestedPage(req)
+        let query = AdminListSearch.query(req)
         let paging: ListPaging
         let records: [Resource.Record]
         var capped = false
+        var found: (ids: [UUID], capped: Bool)?
+        if !query.isEmpty, let kind = Resource.searchKind { found = try await AdminListSearch.indexed(query, kind: kind, req) }
         if query.isEmpty {
             (paging, records) = try await ListPaging.page(of: Resource.listQuery(on: req.db), req, base: Self.base)
-        } else if let kind = Resource.searchKind, !SearchQuery(query).meaningfulTerms.isEmpty {
-            let matching = try await Self.indexed(query, kind: kind, req)
-            capped = matching.capped
-            paging = ListPaging(requested: requested, total: matching.records.count, base: Self.base, query: query)
-            records = Array(matching.records[paging.range])
+        } else if let found {
+            // What the index found, in the list's own order.
+            capped = found.capped
+            (paging, records) = try await ListPaging.page(
+                of: Resource.listQuery(on: req.db).filter(ids: found.ids), req, base: Self.base, filters: [("q", query)])
         } else {
-            // A search matches what the cells show (names of linked records, translated labels), so it
-            // reads the whole list; the unsearched list, the common case, reads one page.
-            let matching = try await Self.ordered(Resource.listQuery(on: req.db)).all().filter { record in
-                Resource.cells(of: record, req).contains { $0.localizedCaseInsensitiveContains(query) }
-            }
-            paging = ListPaging(requested: requested, total: matching.count, base: Self.base, query: query)
-            records = Array(matching[paging.range])
+            // Matching what the cells show (names of linked records, translated labels) reads the whole
+            // list; the unsearched list, the common case, reads one page.
+            (paging, records) = AdminListSearch.matchingCells(
+                try await Self.ordered(Resource.listQuery(on: req.db)).all(), query: query, base: Self.base, req
+            ) { Resource.cells(of: $0, req) }
         }
         let rows = records.map { record in
             AdminListContext.Row(
@@ -47,21 +46,6 @@ struct AdminResourceController<Resource: AdminResource>: RouteCollection {
             chrome: try await Chrome.make(for: req, title: heading), heading: heading, slug: Resource.slug, query: query,
             newHref: Self.base + "/new", columns: Resource.columnKeys.map(req.t), rows: rows, paging: paging, capped: capped)
         return try await req.view.render("admin/list", context)
-    }
-
-    /// The records the search index finds for `query`, most relevant first, as the list loads them.
-    private static func indexed(
-        _ query: String, kind: SearchDocument.Kind, _ req: Request
-    ) async throws -> (records: [Resource.Record], capped: Bool) {
-        let results = try await SearchEngine.forDatabase(req.db).search(
-            SearchQuery(query), filters: SearchFilters(kinds: [kind]), caller: SearchCaller(role: req.role),
-            limit: SearchResults.countLimit, offset: 0, on: req.db)
-        let ids = results.hits.map(\.recordID)
-        guard !ids.isEmpty else { return ([], false) }
-        let loaded = try await Resource.listQuery(on: req.db)
-            .filter(.path([.id], schema: Resource.Record.schemaOrAlias), .subset(inverse: false), .array(ids.map { .bind($0) })).all()
-        let byID = Dictionary(loaded.compactMap { record in record.id.map { ($0, record) } }, uniquingKeysWith: { first, _ in first })
-        return (ids.compactMap { byID[$0] }, results.isCapped)
     }
 
     /// The record's id breaks ties, so that rows with equal sort keys keep their page.
@@ -96,7 +80,7 @@ struct AdminResourceController<Resource: AdminResource>: RouteCollection {
             try await record.save(on: db)
             try await audit(req, action: "end", record: record, before: before, on: db)
         }
-        return req.redirect(to: "\(Self.base)/\(record.id!.uuidString)/edit", confirming: "ended")
+        return req.redirect(to: "\(Self.base)/\(record.savedID.uuidString)/edit", confirming: "ended")
     }
 
     private func save(_ req: Request, record existing: Resource.Record?) async throws -> Response {
@@ -142,7 +126,7 @@ struct AdminResourceController<Resource: AdminResource>: RouteCollection {
     private func audit(_ req: Request, action: String, record: Resource.Record, before: [String: String], on db: any Database) async throws
     {
         try await AuditEntry(
-            actor: req.currentUser, action: action, entityType: Resource.auditEntity, entityID: record.id!.uuidString,
+            actor: req.currentUser, action: action, entityType: Resource.auditEntity, entityID: record.savedID.uuidString,
             summary: Resource.label(of: record), before: before, after: Resource.values(of: record)
         ).save(on: db)
     }
@@ -165,18 +149,18 @@ struct AdminResourceController<Resource: AdminResource>: RouteCollection {
         var history: [AuditEntry] = []
         if let record {
             history = try await AuditEntry.query(on: req.db)
-                .filter(\.$entityType == Resource.auditEntity).filter(\.$entityID == record.id!.uuidString)
+                .filter(\.$entityType == Resource.auditEntity).filter(\.$entityID == record.savedID.uuidString)
                 .sort(\.$occurredAt, .descending).all()
         }
         let context = AdminFormContext(
             chrome: try await Chrome.make(for: req, title: heading),
             heading: heading,
-            action: record.map { "\(Self.base)/\($0.id!.uuidString)" } ?? Self.base,
+            action: record.map { "\(Self.base)/\($0.savedID.uuidString)" } ?? Self.base,
             csrf: req.csrfToken(),
             form: FormFields(fields: FieldView.make(specs, values: values, errors: errors, t: req.t)),
             hasErrors: !errors.isEmpty,
             listHref: Self.base,
-            endAction: record.flatMap { Resource.canEnd && !Resource.isEnded($0) ? "\(Self.base)/\($0.id!.uuidString)/end" : nil },
+            endAction: record.flatMap { Resource.canEnd && !Resource.isEnded($0) ? "\(Self.base)/\($0.savedID.uuidString)/end" : nil },
             isEnded: record.map(Resource.isEnded) ?? false,
             recent: history.map { AuditRow($0, req) })
         var withReturn = context

@@ -29,17 +29,17 @@ struct NetworkAPIController: RouteCollection {
 
     func organisations(req: Request) async throws -> Response {
         let countries = try await Country.query(on: req.db).all()
-        let codes = Dictionary(uniqueKeysWithValues: countries.map { ($0.id!, $0.code) })
+        let codes = Dictionary(uniqueKeysWithValues: countries.map { ($0.savedID, $0.code) })
         var query = Organisation.query(on: req.db).sort(\.$nameEn)
         if let code = try req.filterParameter("country", pattern: "^[A-Za-z]{2}$") {
             guard let country = countries.first(where: { $0.code == code.uppercased() }) else {
                 return try json([NetworkAPI.OrganisationItem]())
             }
-            query = query.filter(\.$country.$id == country.id!)
+            query = query.filter(\.$country.$id == country.savedID)
         }
         let items = try await query.all().map {
             NetworkAPI.OrganisationItem(
-                id: $0.id!, name: BilingualText(en: $0.nameEn, zh: $0.nameZh), acronym: $0.acronym, kind: $0.kind.rawValue,
+                id: $0.savedID, name: BilingualText(en: $0.nameEn, zh: $0.nameZh), acronym: $0.acronym, kind: $0.kind.rawValue,
                 countryCode: $0.$country.id.flatMap { codes[$0] }, parentId: $0.$parent.id)
         }
         return try json(items)
@@ -50,14 +50,14 @@ struct NetworkAPIController: RouteCollection {
         let listed = req.role.isStaff ? directory.people : directory.publiclyListedPeople
         let items = listed.map { person in
             NetworkAPI.PersonItem(
-                id: person.id!, name: BilingualText(en: person.nameEn, zh: person.nameZh), honorific: person.honorific,
+                id: person.savedID, name: BilingualText(en: person.nameEn, zh: person.nameZh), honorific: person.honorific,
                 preferredLanguage: person.preferredLanguage?.rawValue, illustrative: person.illustrative,
-                positions: directory.currentPositions(of: person.id!).map {
+                positions: directory.currentPositions(of: person.savedID).map {
                     NetworkAPI.PositionItem(
                         title: BilingualText(en: $0.titleEn, zh: $0.titleZh), organisationId: $0.$organisation.id, startDate: $0.startDate,
                         endDate: $0.endDate)
                 },
-                contactPoints: directory.contacts(of: person.id!).map {
+                contactPoints: directory.contacts(of: person.savedID).map {
                     NetworkAPI.ContactItem(kind: $0.kind.rawValue, value: $0.value, visibility: $0.visibility.rawValue)
                 })
         }

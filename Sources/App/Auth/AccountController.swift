@@ -54,7 +54,7 @@ struct AccountController: RouteCollection {
         PersonResource.apply(input, to: person)
         try await req.db.transaction { db in
             try await person.save(on: db)
-            try await audit(req, "update", "person", person.id!, person.nameEn, before, PersonResource.values(of: person), on: db)
+            try await audit(req, "update", "person", person.savedID, person.nameEn, before, PersonResource.values(of: person), on: db)
         }
         return req.redirect(to: "/account/profile?saved=1")
     }
@@ -69,12 +69,12 @@ struct AccountController: RouteCollection {
             return try await render(req, contactValues: input, contactErrors: errors, status: .unprocessableEntity)
         }
         let point = ContactPoint()
-        point.$person.id = person.id!
+        point.$person.id = person.savedID
         ContactPointResource.apply(input, to: point)
         try await req.db.transaction { db in
             try await point.save(on: db)
             try await audit(
-                req, "create", "contact_point", point.id!, ContactPointResource.label(of: point), [:],
+                req, "create", "contact_point", point.savedID, ContactPointResource.label(of: point), [:],
                 ContactPointResource.values(of: point), on: db)
         }
         return req.redirect(to: "/account/profile?saved=1")
@@ -83,7 +83,7 @@ struct AccountController: RouteCollection {
     func deleteContact(req: Request) async throws -> Response {
         let person = try await ownPerson(req)
         guard let id = req.parameters.get("id", as: UUID.self),
-            let point = try await ContactPoint.query(on: req.db).filter(\.$id == id).filter(\.$person.$id == person.id!).first()
+            let point = try await ContactPoint.query(on: req.db).filter(\.$id == id).filter(\.$person.$id == person.savedID).first()
         else { throw Abort(.notFound, reason: req.t("error.not_found")) }
         try await req.db.transaction { db in
             try await audit(
@@ -108,7 +108,7 @@ struct AccountController: RouteCollection {
         user.passwordHash = try await req.password.async.hash(input.text("new_password"))
         try await req.db.transaction { db in
             try await user.save(on: db)
-            try await audit(req, "update", "user", user.id!, user.email, ["password": "…"], ["password": "changed"], on: db)
+            try await audit(req, "update", "user", user.savedID, user.email, ["password": "…"], ["password": "changed"], on: db)
         }
         SessionFreshnessMiddleware.passwordChanged(req, user: user)
         return req.redirect(to: "/account/profile?saved=1")
@@ -155,7 +155,7 @@ struct AccountController: RouteCollection {
             personErrors: !personErrors.isEmpty,
             contacts: contacts.map {
                 ProfileContext.ContactRow(
-                    id: $0.id!.uuidString, kind: req.t("contact_kind." + $0.kind.rawValue), value: $0.value,
+                    id: $0.savedID.uuidString, kind: req.t("contact_kind." + $0.kind.rawValue), value: $0.value,
                     visibility: req.t("visibility." + $0.visibility.rawValue))
             },
             contactForm: FormFields(

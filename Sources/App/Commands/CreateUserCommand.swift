@@ -49,7 +49,7 @@ struct CreateUserCommand: AsyncCommand {
         try await app.db.transaction { db in
             try await user.save(on: db)
             try await AuditEntry(
-                actor: nil, actorLabel: "create-user command", action: "create", entityType: "user", entityID: user.id!.uuidString,
+                actor: nil, actorLabel: "create-user command", action: "create", entityType: "user", entityID: user.savedID.uuidString,
                 summary: email, before: [:], after: UserResource.values(of: user)
             ).save(on: db)
         }

@@ -56,7 +56,8 @@ struct GenerateLoadDataCommand: AsyncCommand {
             guard count > 0 else { continue }
             let participations = people.prefix(count).enumerated().map { offset, person in
                 let participation = Participation(
-                    meetingID: meeting.id!, personID: person.id!, countryID: countries[offset % countries.count].id, organisationID: nil,
+                    meetingID: meeting.savedID, personID: person.savedID, countryID: countries[offset % countries.count].id,
+                    organisationID: nil,
                     roles: [.delegate], registration: .approved, illustrative: true)
                 participation.attendance = .present
                 return participation
@@ -79,7 +80,7 @@ struct GenerateLoadDataCommand: AsyncCommand {
             "Generated for benchmarks. " + String(repeating: "The network met, reported and agreed on its next steps. ", count: 12)
         for index in 0..<count {
             let issue = NewsletterIssue()
-            issue.$newsletter.id = newsletter.id!
+            issue.$newsletter.id = newsletter.savedID
             issue.year = 2020 - index / 12
             issue.number = index % 12 + 1
             issue.publicationDate = String(format: "%04d-%02d-15", issue.year, issue.number)
@@ -88,7 +89,7 @@ struct GenerateLoadDataCommand: AsyncCommand {
             issue.illustrative = true
             try await issue.create(on: db)
             for language in Language.allCases {
-                let edition = Edition(issueID: issue.id!, language: language, status: .ready)
+                let edition = Edition(issueID: issue.savedID, language: language, status: .ready)
                 try await edition.create(on: db)
                 let article = Article()
                 article.slug = "generated-\(issue.year)-\(issue.number)-\(language.rawValue)"
@@ -114,7 +115,7 @@ struct GenerateLoadDataCommand: AsyncCommand {
         -> (activities: Int, indicators: Int, reports: Int)
     {
         guard count > 0, let strategy = try await Strategy.query(on: db).first() else { return (0, 0, 0) }
-        let areas = try await PriorityArea.query(on: db).filter(\.$strategy.$id == strategy.id!).all()
+        let areas = try await PriorityArea.query(on: db).filter(\.$strategy.$id == strategy.savedID).all()
         guard !areas.isEmpty else { return (0, 0, 0) }
         let countries = try await Country.query(on: db).all()
         let perActivity = max(1, indicatorCount / count)
@@ -134,14 +135,14 @@ struct GenerateLoadDataCommand: AsyncCommand {
             activity.illustrative = true
             try await activity.create(on: db)
             let participant = ActivityParticipant()
-            participant.$activity.id = activity.id!
+            participant.$activity.id = activity.savedID
             participant.$country.id = countries[index % countries.count].id
             participant.role = .implementing
             try await participant.create(on: db)
             var yearReports: [Int: ProgressReport] = [:]
             for year in strategy.years {
                 let report = ProgressReport()
-                report.$activity.id = activity.id!
+                report.$activity.id = activity.savedID
                 report.year = year
                 report.narrativeEn = "Generated report."
                 report.narrativeZh = ""
@@ -171,13 +172,13 @@ struct GenerateLoadDataCommand: AsyncCommand {
                 var actuals: [IndicatorActual] = []
                 for (offset, year) in strategy.years.enumerated() {
                     let target = IndicatorTarget()
-                    target.$indicator.id = indicator.id!
+                    target.$indicator.id = indicator.savedID
                     target.year = year
                     target.value = Double((offset + 1) * 10)
                     target.text = ""
                     targets.append(target)
                     let actual = IndicatorActual()
-                    actual.$indicator.id = indicator.id!
+                    actual.$indicator.id = indicator.savedID
                     actual.year = year
                     actual.value = Double((offset + 1) * 10 - (index + number) % 7)
                     actual.text = ""

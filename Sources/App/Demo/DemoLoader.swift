@@ -75,7 +75,8 @@ struct DemoRecorder {
     func save<M: Model>(_ model: M, entity: String, summary: String, values: [String: String] = [:]) async throws where M.IDValue == UUID {
         try await model.save(on: db)
         try await AuditEntry(
-            actor: nil, actorLabel: "demo loader", action: "create", entityType: entity, entityID: model.id!.uuidString, summary: summary,
+            actor: nil, actorLabel: "demo loader", action: "create", entityType: entity, entityID: model.savedID.uuidString,
+            summary: summary,
             before: [:], after: values
         ).save(on: db)
     }

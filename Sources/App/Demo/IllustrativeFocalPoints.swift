@@ -11,14 +11,15 @@ enum IllustrativeFocalPoints {
                 nameEn: "Illustrative focal point, \(country.nameEn)", nameZh: "示例国家联络人（\(country.nameZh)）", illustrative: true)
             try await recorder.save(person, entity: "person", summary: person.nameEn)
             let appointment = FocalPointAppointment(
-                countryID: country.id!, personID: person.id!, roleType: .national, rank: .primary, status: .active, illustrative: true)
+                countryID: country.savedID, personID: person.savedID, roleType: .national, rank: .primary, status: .active,
+                illustrative: true)
             try await recorder.save(appointment, entity: "focal_point", summary: "National Focal Point, \(country.nameEn) (illustrative)")
             let code = country.code.lowercased()
             for (kind, value, visibility) in [
                 (ContactKind.email, "nfp.\(code)@example.org", Visibility.network), (.phone, "+00 000 0000", .secretariat),
             ] {
                 try await recorder.save(
-                    ContactPoint(personID: person.id!, kind: kind, value: value, visibility: visibility), entity: "contact_point",
+                    ContactPoint(personID: person.savedID, kind: kind, value: value, visibility: visibility), entity: "contact_point",
                     summary: "\(kind.rawValue) (illustrative)")
             }
             people[country.code] = person

@@ -24,9 +24,9 @@ enum SeedMail {
             let subscriber = Subscriber(email: email, name: "", language: language, status: .confirmed)
             subscriber.confirmedAt = Date()
             try await recorder.save(subscriber, entity: "subscriber", summary: email)
-            try await Subscription(subscriberID: subscriber.id!, listID: newsletter.id!).save(on: db)
+            try await Subscription(subscriberID: subscriber.savedID, listID: newsletter.savedID).save(on: db)
             try await ConsentEvent(
-                subscriberID: subscriber.id!, action: "subscribe", textVersion: SubscriptionController.consentTextVersion,
+                subscriberID: subscriber.savedID, action: "subscribe", textVersion: SubscriptionController.consentTextVersion,
                 language: language.rawValue,
                 source: "demo loader", ipHash: "", detail: "illustrative subscriber"
             ).save(on: db)

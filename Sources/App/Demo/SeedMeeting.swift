@@ -49,13 +49,13 @@ enum SeedMeeting {
         nfp.discussionEn =
             "During the meeting, participants exchanged opinions on the ASEAN-China Year of Sustainable Development Cooperation outcomes and documents, as well as arrangements for the ASEAN-China Environmental Cooperation Forum. Participants expressed appreciation for China to successfully host the ASEAN-China Environmental Cooperation Week 2021. They hope that China and ASEAN Member States could further strengthen exchange and practical cooperation focusing on climate change, biodiversity conservation, and other key regional environmental issues."
         try await recorder.save(nfp, entity: "meeting", summary: nfp.titleEn)
-        let meetingID = nfp.id!
+        let meetingID = nfp.savedID
 
         for (index, (org, role)) in [
             (organisations.mee, MeetingOrganisationRole.host), (organisations.centre, .organiser), (organisations.feco, .organiser),
         ].enumerated() {
             try await recorder.save(
-                MeetingOrganisation(meetingID: meetingID, organisationID: org.id!, role: role, position: index),
+                MeetingOrganisation(meetingID: meetingID, organisationID: org.savedID, role: role, position: index),
                 entity: "meeting_organisation",
                 summary: "\(role.rawValue): \(org.nameEn)")
         }
@@ -73,7 +73,7 @@ enum SeedMeeting {
         ]
         for (person, country, org, roles) in named {
             let participation = Participation(
-                meetingID: meetingID, personID: person.id!, countryID: country, organisationID: org.id!, roles: roles,
+                meetingID: meetingID, personID: person.savedID, countryID: country, organisationID: org.savedID, roles: roles,
                 registration: .approved)
             participation.attendance = .present
             // Their names and words were published in the centre's newsletter.
@@ -95,7 +95,7 @@ enum SeedMeeting {
                     illustrative: true)
                 try await recorder.save(person, entity: "person", summary: person.nameEn)
                 let participation = Participation(
-                    meetingID: meetingID, personID: person.id!, countryID: country.id!, organisationID: nil, roles: [.delegate],
+                    meetingID: meetingID, personID: person.savedID, countryID: country.savedID, organisationID: nil, roles: [.delegate],
                     registration: .approved, illustrative: true)
                 participation.attendance = .present
                 try await recorder.save(participation, entity: "participation", summary: person.nameEn)
@@ -118,7 +118,7 @@ enum SeedMeeting {
         ]
         for (index, (speaker, summary)) in statements.enumerated() {
             try await recorder.save(
-                Statement(meetingID: meetingID, speakerID: speaker.id!, position: index + 1, summaryEn: summary), entity: "statement",
+                Statement(meetingID: meetingID, speakerID: speaker.savedID, position: index + 1, summaryEn: summary), entity: "statement",
                 summary: speaker.nameEn)
         }
 
@@ -168,7 +168,7 @@ enum SeedMeeting {
         framework.descriptionZh = ""
         try await recorder.save(framework, entity: "document", summary: framework.titleEn)
         try await recorder.save(
-            DocumentLink(documentID: framework.id!, target: .meeting, targetID: meetingID), entity: "document_link",
+            DocumentLink(documentID: framework.savedID, target: .meeting, targetID: meetingID), entity: "document_link",
             summary: framework.titleEn)
     }
 

@@ -90,7 +90,7 @@ enum SeedNetwork {
         ]
         for (person, organisation, title) in entries {
             try await recorder.save(person, entity: "person", summary: person.nameEn)
-            let position = Position(personID: person.id!, organisationID: organisation.id!, titleEn: title)
+            let position = Position(personID: person.savedID, organisationID: organisation.savedID, titleEn: title)
             try await recorder.save(position, entity: "position", summary: "\(person.nameEn): \(title), \(organisation.nameEn)")
         }
         return entries.map(\.0)

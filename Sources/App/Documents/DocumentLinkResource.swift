@@ -14,7 +14,7 @@ struct DocumentLinkResource: AdminResource {
         return [
             FieldSpec(
                 name: "document_id", labelKey: "field.document",
-                kind: .select(documents.map { SelectOption(value: $0.id!.uuidString, label: $0.title(req.language)) }), required: true),
+                kind: .select(documents.map { SelectOption(value: $0.savedID.uuidString, label: $0.title(req.language)) }), required: true),
             FieldSpec(
                 name: "meeting_id", labelKey: "field.meeting",
                 kind: .select(RegistryOptions.optional(try await RegistryOptions.meetings(req), req))),
@@ -24,7 +24,7 @@ struct DocumentLinkResource: AdminResource {
                     RegistryOptions.optional(
                         items.map {
                             SelectOption(
-                                value: $0.id!.uuidString,
+                                value: $0.savedID.uuidString,
                                 label: $0.meeting.title(req.language) + " · \($0.position). " + $0.title(req.language))
                         },
                         req)), hintKey: "hint.link_one"),

@@ -68,5 +68,5 @@ struct DocumentResource: AdminResource {
     }
 
     static func label(of d: Document) -> String { d.titleEn }
-    static func rowHref(_ d: Document) -> String { "/admin/documents/\(d.id!.uuidString)/files" }
+    static func rowHref(_ d: Document) -> String { "/admin/documents/\(d.savedID.uuidString)/files" }
 }

@@ -69,19 +69,19 @@ struct DocumentUploadController: RouteCollection {
             }
             let prepared = files
             try await req.db.transaction { db in
-                let number = (try await DocumentVersion.query(on: db).filter(\.$document.$id == document.id!).max(\.$number) ?? 0) + 1
+                let number = (try await DocumentVersion.query(on: db).filter(\.$document.$id == document.savedID).max(\.$number) ?? 0) + 1
                 let version = DocumentVersion()
-                version.$document.id = document.id!
+                version.$document.id = document.savedID
                 version.number = number
                 version.changeNote = changeNote
                 version.createdBy = req.currentUser?.email ?? ""
                 try await version.save(on: db)
                 for file in prepared {
-                    file.$version.id = version.id!
+                    file.$version.id = version.savedID
                     try await file.save(on: db)
                 }
                 try await AuditEntry(
-                    actor: req.currentUser, action: "create", entityType: "document_version", entityID: version.id!.uuidString,
+                    actor: req.currentUser, action: "create", entityType: "document_version", entityID: version.savedID.uuidString,
                     summary: "\(document.titleEn) v\(number)", before: [:],
                     after: Dictionary(
                         uniqueKeysWithValues: prepared.map { ("file_" + $0.language.rawValue, "\($0.filename) \($0.sha256)") })
@@ -99,7 +99,7 @@ struct DocumentUploadController: RouteCollection {
             }
             throw error
         }
-        return req.redirect(to: "/admin/documents/\(document.id!.uuidString)/files")
+        return req.redirect(to: "/admin/documents/\(document.savedID.uuidString)/files")
     }
 
     struct Problem: Error {
@@ -137,7 +137,7 @@ struct DocumentUploadController: RouteCollection {
     }
 
     private func render(_ req: Request, document: Document, errors: [String: String], changeNote: String) async throws -> View {
-        let id = document.id!.uuidString
+        let id = document.savedID.uuidString
         let context = DocumentFilesContext(
             chrome: try await Chrome.make(for: req, title: document.title(req.language)), csrf: req.csrfToken(),
             title: document.title(req.language), editHref: "/admin/documents/\(id)/edit", publicHref: "/documents/" + document.slug,

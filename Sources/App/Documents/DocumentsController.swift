@@ -30,7 +30,7 @@ struct DocumentsController: RouteCollection {
     func show(req: Request) async throws -> View {
         let document = try await Self.visibleDocument(req)
         let versions = try await Self.versions(of: document, req: req, withAuthor: req.role.isStaff)
-        let links = try await DocumentLink.query(on: req.db).filter(\.$document.$id == document.id!).all()
+        let links = try await DocumentLink.query(on: req.db).filter(\.$document.$id == document.savedID).all()
         let meetingIDs = links.filter { $0.target == .meeting }.map(\.targetID)
         let itemMeetingIDs = try await AgendaItem.query(on: req.db).filter(
             \.$id ~~ links.filter { $0.target == .agendaItem }.map(\.targetID)
@@ -47,7 +47,7 @@ struct DocumentsController: RouteCollection {
             access: req.t("visibility." + document.access.rawValue),
             description: Bilingual.pick(en: document.descriptionEn, zh: document.descriptionZh, l), versions: versions,
             meetings: meetings.map(MeetingPresenter(request: req).summary), canManage: req.role.isStaff,
-            adminHref: "/admin/documents/\(document.id!.uuidString)/files")
+            adminHref: "/admin/documents/\(document.savedID.uuidString)/files")
         return try await req.view.render("documents/show", context)
     }
 
@@ -93,7 +93,7 @@ struct DocumentsController: RouteCollection {
     }
 
     static func versions(of document: Document, req: Request, withAuthor: Bool) async throws -> [VersionEntry] {
-        let versions = try await DocumentVersion.query(on: req.db).filter(\.$document.$id == document.id!).with(\.$files)
+        let versions = try await DocumentVersion.query(on: req.db).filter(\.$document.$id == document.savedID).with(\.$files)
             .sort(\.$number, .descending).all()
         return versions.map { version in
             VersionEntry(
@@ -103,7 +103,7 @@ struct DocumentsController: RouteCollection {
                     FileEntry(
                         language: req.t("language." + file.language.rawValue), filename: file.filename, contentType: file.contentType,
                         size: ByteSize.format(file.size), sha256: file.sha256,
-                        href: "/documents/\(document.slug)/files/\(file.id!.uuidString)",
+                        href: "/documents/\(document.slug)/files/\(file.savedID.uuidString)",
                         textStatus: withAuthor ? Self.textStatus(file, req) : nil)
                 })
         }

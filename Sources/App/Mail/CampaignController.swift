@@ -63,12 +63,12 @@ struct CampaignController: RouteCollection {
                     RegistryOptions.optional(
                         issues.map {
                             SelectOption(
-                                value: $0.id!.uuidString, label: IssueRecord.issueLine(year: $0.year, number: $0.number, req.language))
+                                value: $0.savedID.uuidString, label: IssueRecord.issueLine(year: $0.year, number: $0.number, req.language))
                         }, req))),
             FieldSpec(
                 name: "list_id", labelKey: "field.list",
                 kind: .select(
-                    RegistryOptions.optional(lists.map { SelectOption(value: $0.id!.uuidString, label: $0.name(req.language)) }, req))),
+                    RegistryOptions.optional(lists.map { SelectOption(value: $0.savedID.uuidString, label: $0.name(req.language)) }, req))),
             FieldSpec(
                 name: "selection", labelKey: "field.selection", kind: .textarea, maxLength: 200_000, hintKey: "hint.selection"),
             FieldSpec(
@@ -84,21 +84,34 @@ struct CampaignController: RouteCollection {
     }
 
     func list(req: Request) async throws -> View {
-        let (paging, campaigns) = try await ListPaging.page(of: Campaign.query(on: req.db), req, base: "/admin/campaigns") {
-            $0.sort(\.$createdAt, .descending)
+        let query = AdminListSearch.query(req)
+        let base = "/admin/campaigns"
+        func cells(_ campaign: Campaign) -> [String] {
+            [
+                campaign.subject(req.language), req.t("campaign_kind." + campaign.kind.rawValue),
+                req.t("campaign_status." + campaign.status.rawValue), "\(campaign.total)",
+            ]
+        }
+        let latestFirst: (QueryBuilder<Campaign>) -> QueryBuilder<Campaign> = { $0.sort(\.$createdAt, .descending) }
+        let paging: ListPaging
+        let campaigns: [Campaign]
+        if query.isEmpty {
+            (paging, campaigns) = try await ListPaging.page(of: Campaign.query(on: req.db), req, base: base, order: latestFirst)
+        } else {
+            // Campaigns are not in the search index: their subjects in both languages are what is searched.
+            (paging, campaigns) = AdminListSearch.matchingCells(
+                try await latestFirst(Campaign.query(on: req.db)).sort(\.$id).all(), query: query, base: base, req
+            ) { cells($0) + [$0.subjectEn, $0.subjectZh] }
         }
         let context = AdminListContext(
             chrome: try await Chrome.make(for: req, title: req.t("admin.campaigns")), heading: req.t("admin.campaigns"), slug: "campaigns",
-            query: "",
+            query: query,
             newHref: "/admin/campaigns/new",
             columns: [req.t("field.subject_en"), req.t("field.campaign_kind"), req.t("field.status"), req.t("mail.total")],
             rows: campaigns.map {
                 .init(
-                    cells: [
-                        $0.subject(req.language), req.t("campaign_kind." + $0.kind.rawValue),
-                        req.t("campaign_status." + $0.status.rawValue), "\($0.total)",
-                    ],
-                    editHref: "/admin/campaigns/\($0.id!.uuidString)", ended: $0.status == .finished || $0.status == .cancelled)
+                    cells: cells($0), editHref: "/admin/campaigns/\($0.id?.uuidString ?? "")",
+                    ended: $0.status == .finished || $0.status == .cancelled)
             }, paging: paging)
         return try await req.view.render("admin/list", context)
     }
@@ -170,12 +183,12 @@ struct CampaignController: RouteCollection {
         try await req.db.transaction { db in
             try await campaign.save(on: db)
             try await AuditEntry(
-                actor: req.currentUser, action: "create", entityType: "campaign", entityID: campaign.id!.uuidString,
+                actor: req.currentUser, action: "create", entityType: "campaign", entityID: campaign.savedID.uuidString,
                 summary: campaign.subject(.en),
                 before: [:], after: input
             ).save(on: db)
         }
-        return req.redirect(to: "/admin/campaigns/\(campaign.id!.uuidString)")
+        return req.redirect(to: "/admin/campaigns/\(campaign.savedID.uuidString)")
     }
 
     /// The addresses of a selection, normalised, one per line (commas and semicolons also separate).
@@ -205,7 +218,7 @@ struct CampaignController: RouteCollection {
     private func progressView(_ req: Request, _ campaign: Campaign) async throws -> ProgressView {
         let progress: MailEngine.Progress
         if let engine = req.application.mailEngine {
-            progress = try await engine.progress(campaignID: campaign.id!, on: req.db)
+            progress = try await engine.progress(campaignID: campaign.savedID, on: req.db)
         } else {
             progress = MailEngine.Progress(total: campaign.total, pending: campaign.total)
         }
@@ -230,16 +243,18 @@ struct CampaignController: RouteCollection {
             audience = meeting.title(req.language)
         }
         let context = HubContext(
-            chrome: try await Chrome.make(for: req, title: req.t("admin.campaigns")), csrf: req.csrfToken(), id: campaign.id!.uuidString,
+            chrome: try await Chrome.make(for: req, title: req.t("admin.campaigns")), csrf: req.csrfToken(),
+            id: campaign.savedID.uuidString,
             title: campaign.subject(req.language).isEmpty
                 ? req.t("campaign_kind." + campaign.kind.rawValue) : campaign.subject(req.language),
             kind: req.t("campaign_kind." + campaign.kind.rawValue), status: req.t("campaign_status." + campaign.status.rawValue),
             statusCode: campaign.status.rawValue, subject: campaign.subject(req.language), audience: audience,
             scheduledAt: campaign.scheduledAt.map { LocalizedDate.format($0, req.language) },
-            progressHref: "/admin/campaigns/\(campaign.id!.uuidString)/progress.json", progress: try await progressView(req, campaign),
+            progressHref: "/admin/campaigns/\(campaign.savedID.uuidString)/progress.json", progress: try await progressView(req, campaign),
             mailConfigured: req.application.mailEngine != nil, notice: notice, error: error,
             pauseReason: campaign.status == .paused ? campaign.pauseReason : nil,
-            failedCount: try await Delivery.query(on: req.db).filter(\.$campaign.$id == campaign.id!).filter(\.$status == .failed).count())
+            failedCount: try await Delivery.query(on: req.db).filter(\.$campaign.$id == campaign.savedID).filter(\.$status == .failed)
+                .count())
         return try await req.view.render("mail/campaign", context)
     }
 
@@ -263,11 +278,11 @@ struct CampaignController: RouteCollection {
             return try await refuse(req, campaign, req.t("mail.test_addresses"))
         }
         do {
-            try await engine.sendTest(campaignID: campaign.id!, to: addresses, app: req.application)
+            try await engine.sendTest(campaignID: campaign.savedID, to: addresses, app: req.application)
         } catch {
             return try await refuse(req, campaign, req.t("mail.send_failed") + " " + "\(error)")
         }
-        return req.redirect(to: "/admin/campaigns/\(campaign.id!.uuidString)?notice=test_sent")
+        return req.redirect(to: "/admin/campaigns/\(campaign.savedID.uuidString)?notice=test_sent")
     }
 
     func start(req: Request) async throws -> Response {
@@ -275,13 +290,13 @@ struct CampaignController: RouteCollection {
         _ = try engine(req)
         guard [.draft, .scheduled].contains(campaign.status) else { return try await refuse(req, campaign, req.t("mail.not_possible")) }
         do {
-            _ = try await CampaignPreparation.composer(for: campaign.id!, app: req.application)
+            _ = try await CampaignPreparation.composer(for: campaign.savedID, app: req.application)
             try await CampaignPreparation.start(campaign, on: req.db)
         } catch let problem as CampaignPreparation.Problem {
             return try await refuse(req, campaign, message(problem, req))
         }
         try await audit(req, campaign, "start")
-        return req.redirect(to: "/admin/campaigns/\(campaign.id!.uuidString)?notice=started")
+        return req.redirect(to: "/admin/campaigns/\(campaign.savedID.uuidString)?notice=started")
     }
 
     func schedule(req: Request) async throws -> Response {
@@ -298,7 +313,7 @@ struct CampaignController: RouteCollection {
         }
         guard time > Date() else { return try await refuse(req, campaign, req.t("issue_hub.schedule_past")) }
         do {
-            _ = try await CampaignPreparation.composer(for: campaign.id!, app: req.application)
+            _ = try await CampaignPreparation.composer(for: campaign.savedID, app: req.application)
             try await CampaignPreparation.checkReady(campaign, sendingAt: time, on: req.db)
         } catch let problem as CampaignPreparation.Problem {
             return try await refuse(req, campaign, message(problem, req))
@@ -307,7 +322,7 @@ struct CampaignController: RouteCollection {
         campaign.scheduledAt = time
         try await campaign.save(on: req.db)
         try await audit(req, campaign, "schedule")
-        return req.redirect(to: "/admin/campaigns/\(campaign.id!.uuidString)?notice=scheduled")
+        return req.redirect(to: "/admin/campaigns/\(campaign.savedID.uuidString)?notice=scheduled")
     }
 
     func pause(req: Request) async throws -> Response { try await move(req, from: [.sending, .scheduled], to: .paused) }
@@ -322,7 +337,7 @@ struct CampaignController: RouteCollection {
         guard [.sending, .paused, .finished].contains(campaign.status) else {
             return try await refuse(req, campaign, req.t("mail.not_possible"))
         }
-        let failed = try await Delivery.query(on: req.db).filter(\.$campaign.$id == campaign.id!).filter(\.$status == .failed).all()
+        let failed = try await Delivery.query(on: req.db).filter(\.$campaign.$id == campaign.savedID).filter(\.$status == .failed).all()
         let subscriberIDs = failed.compactMap { $0.$subscriber.id }
         let stillSubscribed = Set(
             try await Subscriber.query(on: req.db).filter(\.$id ~~ subscriberIDs).filter(\.$status == .confirmed).all().compactMap(\.id))
@@ -343,7 +358,7 @@ struct CampaignController: RouteCollection {
             try await campaign.save(on: db)
         }
         try await audit(req, campaign, "retry-failed")
-        return req.redirect(to: "/admin/campaigns/\(campaign.id!.uuidString)?notice=retried")
+        return req.redirect(to: "/admin/campaigns/\(campaign.savedID.uuidString)?notice=retried")
     }
 
     private func move(_ req: Request, from: [CampaignStatus], to: CampaignStatus) async throws -> Response {
@@ -354,12 +369,12 @@ struct CampaignController: RouteCollection {
         if to == .sending, campaign.total == 0 { try await CampaignPreparation.materialize(campaign, on: req.db) }
         try await campaign.save(on: req.db)
         try await audit(req, campaign, to.rawValue)
-        return req.redirect(to: "/admin/campaigns/\(campaign.id!.uuidString)?notice=" + to.rawValue)
+        return req.redirect(to: "/admin/campaigns/\(campaign.savedID.uuidString)?notice=" + to.rawValue)
     }
 
     private func audit(_ req: Request, _ campaign: Campaign, _ step: String) async throws {
         try await AuditEntry(
-            actor: req.currentUser, action: "update", entityType: "campaign", entityID: campaign.id!.uuidString,
+            actor: req.currentUser, action: "update", entityType: "campaign", entityID: campaign.savedID.uuidString,
             summary: campaign.subject(.en),
             before: [:], after: ["status": campaign.status.rawValue, "step": step]
         ).save(on: req.db)

@@ -193,14 +193,15 @@ enum FocalPointSubscribers {
                 subscriber.confirmedAt = Date()
                 try await subscriber.save(on: db)
                 try await ConsentEvent(
-                    subscriberID: subscriber.id!, action: "subscribe", textVersion: "focal-point-appointment",
+                    subscriberID: subscriber.savedID, action: "subscribe", textVersion: "focal-point-appointment",
                     language: subscriber.language.rawValue,
                     source: "registry", ipHash: "", detail: "active focal point"
                 ).save(on: db)
             }
-            if try await Subscription.query(on: db).filter(\.$subscriber.$id == subscriber.id!).filter(\.$list.$id == list.id!).count() == 0
+            if try await Subscription.query(on: db).filter(\.$subscriber.$id == subscriber.savedID).filter(\.$list.$id == list.savedID)
+                .count() == 0
             {
-                try await Subscription(subscriberID: subscriber.id!, listID: list.id!).save(on: db)
+                try await Subscription(subscriberID: subscriber.savedID, listID: list.savedID).save(on: db)
             }
         }
     }

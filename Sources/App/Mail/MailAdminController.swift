@@ -44,7 +44,7 @@ struct MailAdminController: RouteCollection {
                 event.ipHash, event.detail,
             ])
         }
-        return file(csv.text, type: "text/csv; charset=utf-8", name: "consent-\(subscriber.id!.uuidString.lowercased()).csv")
+        return file(csv.text, type: "text/csv; charset=utf-8", name: "consent-\(subscriber.savedID.uuidString.lowercased()).csv")
     }
 
     struct ConsentRecord: Content {
@@ -68,13 +68,14 @@ struct MailAdminController: RouteCollection {
 
     func export(req: Request) async throws -> Response {
         let subscribers = try await Subscriber.query(on: req.db).sort(\.$email).all()
-        let lists = Dictionary(uniqueKeysWithValues: try await MailingList.query(on: req.db).all().map { ($0.id!, $0.slug) })
+        let lists = Dictionary(uniqueKeysWithValues: try await MailingList.query(on: req.db).all().map { ($0.savedID, $0.slug) })
         let memberships = Dictionary(grouping: try await Subscription.query(on: req.db).all(), by: \.$subscriber.id)
         var csv = CSVWriter()
         csv.row(["email", "name", "language", "lists", "status"])
         for s in subscribers {
             csv.row([
-                s.email, s.name, s.language.rawValue, (memberships[s.id!] ?? []).compactMap { lists[$0.$list.id] }.joined(separator: " "),
+                s.email, s.name, s.language.rawValue,
+                (memberships[s.savedID] ?? []).compactMap { lists[$0.$list.id] }.joined(separator: " "),
                 s.status.rawValue,
             ])
         }

@@ -176,7 +176,7 @@ struct CreateCampaignCommand: AsyncCommand {
         campaign.total = 0
         campaign.createdBy = "create-campaign command"
         try await campaign.save(on: app.db)
-        context.console.print(campaign.id!.uuidString)
+        context.console.print(campaign.savedID.uuidString)
     }
 }
 

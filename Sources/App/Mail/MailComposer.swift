@@ -46,7 +46,9 @@ struct MailComposer: Sendable {
     }
 
     func message(for recipient: Recipient) throws -> MailMessage {
-        let template = templates[recipient.language] ?? templates[.en]!
+        guard let template = templates[recipient.language] ?? templates[.en] ?? templates.values.first else {
+            throw MissingTemplate()
+        }
         let language = recipient.language == .zh ? Language.zh : .en
         let expiry = Date().addingTimeInterval(400 * 86_400)
         // A test send or a meeting participant has no subscription to manage: the links lead to
@@ -76,7 +78,7 @@ struct MailComposer: Sendable {
             "PREFERENCES_URL": preferences,
             "RSVP_URL": rsvp, "CALENDAR_URL": calendar,
         ]
-        let parts = slotted[recipient.language] ?? slotted[.en]!
+        guard let parts = slotted[recipient.language] ?? slotted[.en] ?? slotted.values.first else { throw MissingTemplate() }
         var message = MailMessage(
             from: from, to: [try MailAddress(recipient.email, name: recipient.name)], subject: template.subject,
             text: parts.text.fill(values, escape: { $0 }), html: parts.html.fill(values, escape: HTMLEntities.escape),
@@ -172,3 +174,6 @@ struct SlottedText: Sendable {
         return out
     }
 }
+
+/// A campaign prepared without any template (never by the campaign screens, which require one).
+struct MissingTemplate: Error {}

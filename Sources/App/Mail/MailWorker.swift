@@ -50,7 +50,7 @@ struct MailWorker: LifecycleHandler {
                 try await startDue(on: app.db)
                 let sending = try await Campaign.query(on: app.db).filter(\.$status == .sending).sort(\.$startedAt).all()
                 for campaign in sending where !Task.isCancelled && !engine.isStopping {
-                    try await engine.run(campaignID: campaign.id!, app: app)
+                    try await engine.run(campaignID: campaign.savedID, app: app)
                 }
             } catch {
                 app.logger.report(error: error)

@@ -63,7 +63,7 @@ struct SubscriberImport {
         let listsColumn = header.firstIndex(of: "lists")
         let statusColumn = header.firstIndex(of: "status")
 
-        let lists = Dictionary(uniqueKeysWithValues: try await MailingList.query(on: db).all().map { ($0.slug, $0.id!) })
+        let lists = Dictionary(uniqueKeysWithValues: try await MailingList.query(on: db).all().map { ($0.slug, $0.savedID) })
         for slug in defaultLists where lists[slug] == nil { throw Failure.unknownList(slug) }
         var existing = Set(
             try await (try db.sql).select().column("email").from(Subscriber.schema).all().map {
@@ -172,13 +172,14 @@ struct SubscriberImport {
                 var memberships: [(UUID, UUID)] = []
                 for (subscriber, lists) in chunk {
                     subscribers = subscribers.values(
-                        SQLBind(subscriber.id!), SQLBind(subscriber.email), SQLBind(subscriber.name), SQLBind(subscriber.language.rawValue),
+                        SQLBind(subscriber.savedID), SQLBind(subscriber.email), SQLBind(subscriber.name),
+                        SQLBind(subscriber.language.rawValue),
                         SQLBind(subscriber.status.rawValue), SQLBind(""), SQLBind(subscriber.confirmedAt), SQLBind(now), SQLBind(now))
                     consents = consents.values(
-                        SQLBind(UUID()), SQLBind(subscriber.id!), SQLBind(now), SQLBind("import"), SQLBind(source),
+                        SQLBind(UUID()), SQLBind(subscriber.savedID), SQLBind(now), SQLBind("import"), SQLBind(source),
                         SQLBind(subscriber.language.rawValue),
                         SQLBind("csv-import"), SQLBind(""), SQLBind(""))
-                    memberships += lists.map { (subscriber.id!, $0) }
+                    memberships += lists.map { (subscriber.savedID, $0) }
                 }
                 try await subscribers.run()
                 try await consents.run()

@@ -17,7 +17,7 @@ struct SubscriberResource: AdminResource {
             .choice("status", "field.status", SubscriberStatus.self, labelPrefix: "subscriber_status.", t: req.t),
             FieldSpec(
                 name: "lists", labelKey: "field.lists",
-                kind: .multiSelect(lists.map { SelectOption(value: $0.id!.uuidString, label: $0.name(req.language)) })),
+                kind: .multiSelect(lists.map { SelectOption(value: $0.savedID.uuidString, label: $0.name(req.language)) })),
         ]
     }
 
@@ -61,25 +61,25 @@ struct SubscriberResource: AdminResource {
 
     /// Staff changes are recorded in the consent ledger too.
     static func afterSave(_ s: Subscriber, input: [String: String], req: Request, on db: any Database) async throws {
-        try await Subscription.query(on: db).filter(\.$subscriber.$id == s.id!).delete()
+        try await Subscription.query(on: db).filter(\.$subscriber.$id == s.savedID).delete()
         let listIDs = input.text("lists").split(separator: ",").compactMap { UUID(uuidString: String($0)) }
         for id in listIDs {
-            try await Subscription(subscriberID: s.id!, listID: id).save(on: db)
+            try await Subscription(subscriberID: s.savedID, listID: id).save(on: db)
         }
         let slugs = try await MailingList.query(on: db).filter(\.$id ~~ listIDs).all().map(\.slug).sorted()
         try await ConsentEvent(
-            subscriberID: s.id!, action: "staff-change", textVersion: "", language: s.language.rawValue,
+            subscriberID: s.savedID, action: "staff-change", textVersion: "", language: s.language.rawValue,
             source: "admin:" + (req.currentUser?.email ?? ""),
             ipHash: "", detail: "status=\(s.status.rawValue); lists=\(slugs.joined(separator: ","))"
         ).save(on: db)
     }
 
     static func loadExtras(_ s: Subscriber, on db: any Database) async throws {
-        s.formListIDs = try await Subscription.query(on: db).filter(\.$subscriber.$id == s.id!).all().map(\.$list.id)
+        s.formListIDs = try await Subscription.query(on: db).filter(\.$subscriber.$id == s.savedID).all().map(\.$list.id)
     }
 
     static func relatedLinks(of s: Subscriber, _ req: Request) -> [RelatedLink] {
-        let base = "/admin/subscribers/\(s.id!.uuidString)/consent"
+        let base = "/admin/subscribers/\(s.savedID.uuidString)/consent"
         return [
             RelatedLink(label: req.t("mail.consent_ledger") + " (CSV)", href: base + ".csv"),
             RelatedLink(label: req.t("mail.consent_ledger") + " (JSON)", href: base + ".json"),
@@ -93,7 +93,7 @@ struct SubscriberResource: AdminResource {
     }
 
     static func label(of s: Subscriber) -> String { s.email }
-    static func rowHref(_ s: Subscriber) -> String { "/admin/subscribers/\(s.id!.uuidString)/edit" }
+    static func rowHref(_ s: Subscriber) -> String { "/admin/subscribers/\(s.savedID.uuidString)/edit" }
 }
 
 struct MailingListResource: AdminResource {

@@ -99,14 +99,16 @@ struct SubscriptionController: RouteCollection {
             try await req.db.transaction { db in
                 try await subscriber.save(on: db)
                 for list in lists
-                where try await Subscription.query(on: db).filter(\.$subscriber.$id == subscriber.id!).filter(\.$list.$id == list.id!)
-                    .count()
+                where try await Subscription.query(on: db).filter(\.$subscriber.$id == subscriber.savedID).filter(
+                    \.$list.$id == list.savedID
+                )
+                .count()
                     == 0
                 {
-                    try await Subscription(subscriberID: subscriber.id!, listID: list.id!).save(on: db)
+                    try await Subscription(subscriberID: subscriber.savedID, listID: list.savedID).save(on: db)
                 }
                 try await ConsentEvent(
-                    subscriberID: subscriber.id!, action: existing == nil ? "subscribe" : "subscribe-request",
+                    subscriberID: subscriber.savedID, action: existing == nil ? "subscribe" : "subscribe-request",
                     textVersion: Self.consentTextVersion, language: req.language.rawValue,
                     source: "subscribe-form", ipHash: Self.ipHash(req), detail: lists.map(\.slug).joined(separator: ",")
                 ).save(on: db)
@@ -126,7 +128,7 @@ struct SubscriptionController: RouteCollection {
             return
         }
         let token = SignedToken.make(
-            purpose: "confirm", subject: subscriber.id!, expires: Date().addingTimeInterval(72 * 3600),
+            purpose: "confirm", subject: subscriber.savedID, expires: Date().addingTimeInterval(72 * 3600),
             secret: try req.application.focalConfig.sessionSecret)
         let language: Language = subscriber.language == .zh ? .zh : .en
         let link =
@@ -179,7 +181,8 @@ struct SubscriptionController: RouteCollection {
             try await req.db.transaction { db in
                 try await subscriber.save(on: db)
                 try await ConsentEvent(
-                    subscriberID: subscriber.id!, action: "confirm", textVersion: Self.consentTextVersion, language: req.language.rawValue,
+                    subscriberID: subscriber.savedID, action: "confirm", textVersion: Self.consentTextVersion,
+                    language: req.language.rawValue,
                     source: "confirmation-link", ipHash: Self.ipHash(req)
                 ).save(on: db)
             }
@@ -189,7 +192,7 @@ struct SubscriptionController: RouteCollection {
 
     func preferencesPage(req: Request) async throws -> View {
         let subscriber = try await subscriber(req, purpose: "preferences")
-        let memberships = try await Subscription.query(on: req.db).filter(\.$subscriber.$id == subscriber.id!).with(\.$list).all()
+        let memberships = try await Subscription.query(on: req.db).filter(\.$subscriber.$id == subscriber.savedID).with(\.$list).all()
         let values = [
             "language": subscriber.language.rawValue, "lists": memberships.map(\.list.slug).joined(separator: ","), "name": subscriber.name,
         ]
@@ -226,10 +229,11 @@ struct SubscriptionController: RouteCollection {
             subscriber.language = SubscriberLanguage(rawValue: input.text("language")) ?? subscriber.language
             try await subscriber.save(on: db)
             let publicLists = try await MailingList.query(on: db).filter(\.$focalPoints == false).all().compactMap(\.id)
-            try await Subscription.query(on: db).filter(\.$subscriber.$id == subscriber.id!).filter(\.$list.$id ~~ publicLists).delete()
-            for list in chosen { try await Subscription(subscriberID: subscriber.id!, listID: list.id!).save(on: db) }
+            try await Subscription.query(on: db).filter(\.$subscriber.$id == subscriber.savedID).filter(\.$list.$id ~~ publicLists).delete()
+            for list in chosen { try await Subscription(subscriberID: subscriber.savedID, listID: list.savedID).save(on: db) }
             try await ConsentEvent(
-                subscriberID: subscriber.id!, action: "preferences", textVersion: Self.consentTextVersion, language: req.language.rawValue,
+                subscriberID: subscriber.savedID, action: "preferences", textVersion: Self.consentTextVersion,
+                language: req.language.rawValue,
                 source: "preference-page", ipHash: Self.ipHash(req),
                 detail: "language=\(subscriber.language.rawValue); lists=\(chosen.map(\.slug).joined(separator: ","))"
             ).save(on: db)
@@ -255,7 +259,7 @@ struct SubscriptionController: RouteCollection {
             try await req.db.transaction { db in
                 try await subscriber.save(on: db)
                 try await ConsentEvent(
-                    subscriberID: subscriber.id!, action: "unsubscribe", textVersion: Self.consentTextVersion,
+                    subscriberID: subscriber.savedID, action: "unsubscribe", textVersion: Self.consentTextVersion,
                     language: req.language.rawValue,
                     source: oneClick ? "list-unsubscribe-one-click" : "unsubscribe-page", ipHash: Self.ipHash(req)
                 ).save(on: db)

@@ -100,7 +100,7 @@ struct MeetingAdminController: RouteCollection {
 
     private func renderHub(_ req: Request, meeting: Meeting, notice: String? = nil, error: String? = nil) async throws -> View {
         let record = try await MeetingRecord.load(meeting, on: req.db)
-        let id = meeting.id!.uuidString
+        let id = meeting.savedID.uuidString
         let hub = "/admin/meetings/" + id
         let back = "?return=" + (hub.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? hub)
         let prefill = "?meeting_id=\(id)&return=" + (hub.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? hub)
@@ -119,28 +119,28 @@ struct MeetingAdminController: RouteCollection {
                     rows: record.organisations.map {
                         .init(
                             cells: [$0.organisation.name(l), req.t("meeting_org_role." + $0.role.rawValue)],
-                            editHref: "/admin/meeting-organisations/\($0.id!.uuidString)/edit" + back)
+                            editHref: "/admin/meeting-organisations/\($0.savedID.uuidString)/edit" + back)
                     }, newHref: "/admin/meeting-organisations/new" + prefill),
                 .init(
                     heading: req.t("meeting.agenda"),
                     rows: record.agenda.map {
                         .init(
                             cells: ["\($0.position)", $0.startsAt, $0.title(l), $0.presenter?.name(l) ?? ""],
-                            editHref: "/admin/agenda-items/\($0.id!.uuidString)/edit" + back)
+                            editHref: "/admin/agenda-items/\($0.savedID.uuidString)/edit" + back)
                     }, newHref: "/admin/agenda-items/new" + prefill),
                 .init(
                     heading: req.t("hub.sessions"),
                     rows: record.sessions.map {
                         .init(
                             cells: [LocalizedDate.format($0.day, l) ?? $0.day, $0.title(l)],
-                            editHref: "/admin/meeting-sessions/\($0.id!.uuidString)/edit" + back)
+                            editHref: "/admin/meeting-sessions/\($0.savedID.uuidString)/edit" + back)
                     }, newHref: "/admin/meeting-sessions/new" + prefill),
                 .init(
                     heading: req.t("meeting.statements"),
                     rows: record.statements.map {
                         .init(
                             cells: ["\($0.position)", $0.speaker.name(l), String($0.summary(l).prefix(120))],
-                            editHref: "/admin/statements/\($0.id!.uuidString)/edit" + back)
+                            editHref: "/admin/statements/\($0.savedID.uuidString)/edit" + back)
                     }, newHref: "/admin/statements/new" + prefill),
                 .init(
                     heading: req.t("meeting.outcomes"),
@@ -150,36 +150,36 @@ struct MeetingAdminController: RouteCollection {
                                 req.t("outcome_kind." + $0.kind.rawValue), String($0.text(l).prefix(120)),
                                 req.t("outcome_status." + $0.status.rawValue),
                             ],
-                            editHref: "/admin/meeting-outcomes/\($0.id!.uuidString)/edit" + back)
+                            editHref: "/admin/meeting-outcomes/\($0.savedID.uuidString)/edit" + back)
                     }, newHref: "/admin/meeting-outcomes/new" + prefill),
                 .init(
                     heading: req.t("meeting.documents"),
-                    rows: try await DocumentLink.query(on: req.db).filter(\.$target == .meeting).filter(\.$targetID == meeting.id!)
+                    rows: try await DocumentLink.query(on: req.db).filter(\.$target == .meeting).filter(\.$targetID == meeting.savedID)
                         .with(\.$document).all().map {
-                            .init(cells: [$0.document.title(l)], editHref: "/admin/document-links/\($0.id!.uuidString)/edit" + back)
+                            .init(cells: [$0.document.title(l)], editHref: "/admin/document-links/\($0.savedID.uuidString)/edit" + back)
                         }, newHref: "/admin/document-links/new" + prefill),
             ],
             participants: try record.participations.map { p in
                 .init(
-                    id: p.id!.uuidString, name: p.person.name(l), represents: p.country?.name(l) ?? p.organisation?.name(l) ?? "",
+                    id: p.savedID.uuidString, name: p.person.name(l), represents: p.country?.name(l) ?? p.organisation?.name(l) ?? "",
                     roles: p.roles.map { req.t("participant_role." + $0.rawValue) }.joined(separator: req.t("punct.list")),
                     registration: req.t("registration." + p.registration.rawValue),
                     attendance: p.attendance.map { req.t("attendance." + $0.rawValue) } ?? "—",
-                    editHref: "/admin/participations/\(p.id!.uuidString)/edit" + back,
+                    editHref: "/admin/participations/\(p.savedID.uuidString)/edit" + back,
                     rsvpLink: try req.application.focalConfig.baseURL.absoluteString.trimmingSuffix("/")
                         + MeetingLinks.rsvp(for: p, meeting: meeting, secret: secret),
                     illustrative: p.illustrative)
             },
             countries: countries.map { country in
                 .init(
-                    id: country.id!.uuidString, name: country.name(l), invited: invited.contains(country.id!),
+                    id: country.savedID.uuidString, name: country.name(l), invited: invited.contains(country.savedID),
                     activeFocalPoints: active.filter { $0.$country.id == country.id }.count)
             },
             people: try await RegistryOptions.people(req),
             summary: MeetingPresenter(request: req).attendance(record), canDraftArticle: meeting.status == .held,
             issues: try await NewsletterIssue.query(on: req.db).filter(\.$status != .published).sort(\.$year, .descending)
                 .sort(\.$number, .descending).all().map {
-                    SelectOption(value: $0.id!.uuidString, label: IssueRecord.issueLine(year: $0.year, number: $0.number, l))
+                    SelectOption(value: $0.savedID.uuidString, label: IssueRecord.issueLine(year: $0.year, number: $0.number, l))
                 },
             notice: notice, error: error)
         return try await req.view.render("meetings/admin-hub", context)
@@ -199,7 +199,7 @@ struct MeetingAdminController: RouteCollection {
         try await req.db.transaction { db in
             try await MeetingInvitations.invite(countries: countries, to: meeting, by: req.currentUser, on: db)
         }
-        return req.redirect(to: "/admin/meetings/\(meeting.id!.uuidString)?notice=invited")
+        return req.redirect(to: "/admin/meetings/\(meeting.savedID.uuidString)?notice=invited")
     }
 
     func invitePerson(req: Request) async throws -> Response {
@@ -211,7 +211,8 @@ struct MeetingAdminController: RouteCollection {
         let input = FormValidator.normalise((try? req.content.decode([String: String].self)) ?? [:], fields: fields)
         var errors = FormValidator.validate(input, fields: fields, t: req.t)
         if let personID = input.uuid("person_id"),
-            try await Participation.query(on: req.db).filter(\.$meeting.$id == meeting.id!).filter(\.$person.$id == personID).count() > 0
+            try await Participation.query(on: req.db).filter(\.$meeting.$id == meeting.savedID).filter(\.$person.$id == personID).count()
+                > 0
         {
             errors["person_id"] = req.t("validation.duplicate_participation")
         }
@@ -223,16 +224,16 @@ struct MeetingAdminController: RouteCollection {
             where: \.isCurrent)
         try await req.db.transaction { db in
             let participation = Participation(
-                meetingID: meeting.id!, personID: personID, countryID: position?.organisation.$country.id,
+                meetingID: meeting.savedID, personID: personID, countryID: position?.organisation.$country.id,
                 organisationID: position?.$organisation.id, roles: [ParticipantRole(rawValue: input.text("role")) ?? .delegate],
                 registration: .invited)
             try await participation.save(on: db)
             try await AuditEntry(
-                actor: req.currentUser, action: "create", entityType: "participation", entityID: participation.id!.uuidString,
+                actor: req.currentUser, action: "create", entityType: "participation", entityID: participation.savedID.uuidString,
                 summary: meeting.titleEn, before: [:], after: ParticipationResource.values(of: participation)
             ).save(on: db)
         }
-        return req.redirect(to: "/admin/meetings/\(meeting.id!.uuidString)?notice=invited")
+        return req.redirect(to: "/admin/meetings/\(meeting.savedID.uuidString)?notice=invited")
     }
 
     func attendanceForm(req: Request) async throws -> Response {
@@ -249,12 +250,12 @@ struct MeetingAdminController: RouteCollection {
             + AttendanceStatus.allCases.map { SelectOption(value: $0.rawValue, label: req.t("attendance." + $0.rawValue)) }
         let l = req.language
         let rows = record.participations.filter { $0.registration != .declined && $0.registration != .withdrawn }.map { p in
-            let field = "a__" + p.id!.uuidString
+            let field = "a__" + p.savedID.uuidString
             return AttendanceContext.Row(
                 name: p.person.name(l), represents: p.country?.name(l) ?? p.organisation?.name(l) ?? "", field: field,
                 value: Self.acceptable(submitted?[field]) ?? p.attendance?.rawValue ?? "",
                 sessions: record.sessions.map { session in
-                    let name = "s__\(session.id!.uuidString)__\(p.id!.uuidString)"
+                    let name = "s__\(session.savedID.uuidString)__\(p.savedID.uuidString)"
                     return AttendanceContext.Cell(
                         name: name,
                         value: Self.acceptable(submitted?[name])
@@ -265,7 +266,7 @@ struct MeetingAdminController: RouteCollection {
         }
         let context = AttendanceContext(
             chrome: try await Chrome.make(for: req, title: req.t("hub.attendance")), csrf: req.csrfToken(), title: meeting.title(l),
-            hubHref: "/admin/meetings/" + meeting.id!.uuidString, action: "/admin/meetings/\(meeting.id!.uuidString)/attendance",
+            hubHref: "/admin/meetings/" + meeting.savedID.uuidString, action: "/admin/meetings/\(meeting.savedID.uuidString)/attendance",
             sessionTitles: record.sessions.map { (LocalizedDate.format($0.day, l) ?? $0.day) + " · " + $0.title(l) }, options: options,
             rows: rows, hasErrors: !errors.isEmpty)
         let response = try await req.view.render("meetings/attendance", context).encodeResponse(for: req)
@@ -290,7 +291,7 @@ struct MeetingAdminController: RouteCollection {
         var sessionValues: [(UUID, UUID, AttendanceStatus?)] = []
         var errors: [String: String] = [:]
         for p in record.participations {
-            let field = "a__" + p.id!.uuidString
+            let field = "a__" + p.savedID.uuidString
             guard let value = raw[field] else { continue }
             if !value.isEmpty, AttendanceStatus(rawValue: value) == nil {
                 errors[field] = req.t("validation.choice")
@@ -298,12 +299,12 @@ struct MeetingAdminController: RouteCollection {
             }
             changes.append((p, AttendanceStatus(rawValue: value)))
             for session in record.sessions {
-                guard let cell = raw["s__\(session.id!.uuidString)__\(p.id!.uuidString)"] else { continue }
+                guard let cell = raw["s__\(session.savedID.uuidString)__\(p.savedID.uuidString)"] else { continue }
                 if !cell.isEmpty, AttendanceStatus(rawValue: cell) == nil {
                     errors[field] = req.t("validation.choice") + " (" + session.title(req.language) + ")"
                     continue
                 }
-                sessionValues.append((session.id!, p.id!, AttendanceStatus(rawValue: cell)))
+                sessionValues.append((session.savedID, p.savedID, AttendanceStatus(rawValue: cell)))
             }
         }
         guard errors.isEmpty else { return try await renderAttendance(req, meeting, record, submitted: raw, errors: errors) }
@@ -325,12 +326,12 @@ struct MeetingAdminController: RouteCollection {
             }
             let after = try await AttendanceSummary(MeetingRecord.load(meeting, on: db))
             try await AuditEntry(
-                actor: req.currentUser, action: "update", entityType: "attendance", entityID: meeting.id!.uuidString,
+                actor: req.currentUser, action: "update", entityType: "attendance", entityID: meeting.savedID.uuidString,
                 summary: meeting.titleEn,
                 before: ["delegates_present": "\(before.delegatesPresent)", "states_represented": "\(before.statesRepresented)"],
                 after: ["delegates_present": "\(after.delegatesPresent)", "states_represented": "\(after.statesRepresented)"]
             ).save(on: db)
         }
-        return req.redirect(to: "/admin/meetings/\(meeting.id!.uuidString)?notice=attendance_saved")
+        return req.redirect(to: "/admin/meetings/\(meeting.savedID.uuidString)?notice=attendance_saved")
     }
 }

@@ -34,7 +34,7 @@ struct MeetingPresenter {
             if grouped[heading] == nil { order.append(heading) }
             grouped[heading, default: []].append(participant(participation, in: record))
         }
-        return order.map { ParticipantGroup(heading: $0, participants: grouped[$0]!) }
+        return order.map { ParticipantGroup(heading: $0, participants: grouped[$0] ?? []) }
     }
 
     func attendance(_ record: MeetingRecord) -> AttendanceEntry? {
@@ -107,7 +107,7 @@ struct MeetingPresenter {
             attendance: attendance(record),
             participantCount: record.participations.count,
             canManage: staff,
-            adminHref: "/admin/meetings/\(meeting.id!.uuidString)",
+            adminHref: "/admin/meetings/\(meeting.savedID.uuidString)",
             myRSVPHref: viewer.map { _ in "/meetings/\(meeting.slug)/rsvp" },
             myCalendarHref: viewer.flatMap { $0.isRegistered ? MeetingLinks.calendar(for: $0, meeting: meeting, secret: secret) : nil },
             hasIllustrative: record.participations.contains { $0.illustrative } || record.agenda.contains(where: \.illustrative))
@@ -133,11 +133,11 @@ enum MeetingLinks {
     }
 
     static func rsvp(for participation: Participation, meeting: Meeting, secret: [UInt8]) -> String {
-        "/rsvp/" + SignedToken.make(purpose: "rsvp", subject: participation.id!, expires: expiry(for: meeting), secret: secret)
+        "/rsvp/" + SignedToken.make(purpose: "rsvp", subject: participation.savedID, expires: expiry(for: meeting), secret: secret)
     }
 
     static func calendar(for participation: Participation, meeting: Meeting, secret: [UInt8]) -> String {
         "/meetings/\(meeting.slug)/my-calendar/"
-            + SignedToken.make(purpose: "calendar", subject: participation.id!, expires: expiry(for: meeting), secret: secret) + ".ics"
+            + SignedToken.make(purpose: "calendar", subject: participation.savedID, expires: expiry(for: meeting), secret: secret) + ".ics"
     }
 }

@@ -34,10 +34,10 @@ struct MeetingResource: AdminResource {
             .choice("visibility", "field.visibility", Visibility.self, labelPrefix: "visibility.", t: req.t),
             FieldSpec(
                 name: "parent_id", labelKey: "field.parent_meeting",
-                kind: .select([none] + meetings.map { SelectOption(value: $0.id!.uuidString, label: $0.title(req.language)) })),
+                kind: .select([none] + meetings.map { SelectOption(value: $0.savedID.uuidString, label: $0.title(req.language)) })),
             FieldSpec(
                 name: "series_id", labelKey: "field.series",
-                kind: .select([none] + series.map { SelectOption(value: $0.id!.uuidString, label: $0.name(req.language)) })),
+                kind: .select([none] + series.map { SelectOption(value: $0.savedID.uuidString, label: $0.name(req.language)) })),
             FieldSpec(name: "summary_en", labelKey: "field.summary_en", kind: .textarea, maxLength: 4_000),
             FieldSpec(name: "summary_zh", labelKey: "field.summary_zh", kind: .textarea, maxLength: 4_000),
             FieldSpec(name: "discussion_en", labelKey: "field.discussion_en", kind: .textarea, maxLength: 8_000),
@@ -129,7 +129,7 @@ struct MeetingResource: AdminResource {
         try await SlugCheck.check(
             SlugCheck.requested(in: input, from: "title_en"), \Meeting.$slug, existing: existing, req: req, errors: &errors)
         if let selfID = existing?.id, var next = input.uuid("parent_id") {
-            let parents = Dictionary(uniqueKeysWithValues: try await Meeting.query(on: req.db).all().map { ($0.id!, $0.$parent.id) })
+            let parents = Dictionary(uniqueKeysWithValues: try await Meeting.query(on: req.db).all().map { ($0.savedID, $0.$parent.id) })
             var seen: Set<UUID> = []
             while true {
                 if next == selfID {
@@ -160,5 +160,5 @@ struct MeetingResource: AdminResource {
     }
 
     static func label(of meeting: Meeting) -> String { meeting.titleEn }
-    static func rowHref(_ meeting: Meeting) -> String { "/admin/meetings/\(meeting.id!.uuidString)" }
+    static func rowHref(_ meeting: Meeting) -> String { "/admin/meetings/\(meeting.savedID.uuidString)" }
 }

@@ -69,7 +69,7 @@ struct RSVPController: RouteCollection {
     private func signedIn(_ req: Request) async throws -> Participation {
         guard let personID = req.currentUser?.$person.id,
             let meeting = try await Meeting.query(on: req.db).filter(\.$slug == (req.parameters.get("slug") ?? "")).first(),
-            let participation = try await Participation.query(on: req.db).filter(\.$meeting.$id == meeting.id!)
+            let participation = try await Participation.query(on: req.db).filter(\.$meeting.$id == meeting.savedID)
                 .filter(\.$person.$id == personID).with(\.$person).with(\.$country).with(\.$organisation).with(\.$meeting).first()
         else { throw Abort(.notFound, reason: req.t("rsvp.not_invited")) }
         return participation
@@ -140,7 +140,8 @@ struct RSVPController: RouteCollection {
             try await participation.save(on: db)
             try await AuditEntry(
                 actor: req.currentUser, actorLabel: "invitation link of " + participation.person.nameEn, action: "update",
-                entityType: "participation", entityID: participation.id!.uuidString, summary: participation.person.nameEn, before: before,
+                entityType: "participation", entityID: participation.savedID.uuidString, summary: participation.person.nameEn,
+                before: before,
                 after: ParticipationResource.values(of: participation)
             ).save(on: db)
         }
@@ -158,7 +159,7 @@ struct RSVPController: RouteCollection {
                 name: "organisation_id", labelKey: "field.organisation",
                 kind: .select(
                     RegistryOptions.optional(
-                        organisations.map { SelectOption(value: $0.id!.uuidString, label: $0.name(req.language)) }, req))),
+                        organisations.map { SelectOption(value: $0.savedID.uuidString, label: $0.name(req.language)) }, req))),
             FieldSpec(
                 name: "role", labelKey: "field.role",
                 kind: .select(
@@ -204,16 +205,16 @@ struct RSVPController: RouteCollection {
         try await req.db.transaction { db in
             let person = Person(nameEn: input.text("name_en"), nameZh: input.text("name_zh"), honorific: input.text("honorific"))
             try await person.save(on: db)
-            try await ContactPoint(personID: person.id!, kind: .email, value: email, visibility: .secretariat).save(on: db)
+            try await ContactPoint(personID: person.savedID, kind: .email, value: email, visibility: .secretariat).save(on: db)
             let member = Participation(
-                meetingID: participation.$meeting.id, personID: person.id!, countryID: countryID,
+                meetingID: participation.$meeting.id, personID: person.savedID, countryID: countryID,
                 organisationID: input.uuid("organisation_id"),
                 roles: [ParticipantRole(rawValue: input.text("role")) ?? .delegate], registration: .registered)
             member.$registeredBy.id = participation.id
             try await member.save(on: db)
             try await AuditEntry(
                 actor: req.currentUser, actorLabel: "invitation link of " + participation.person.nameEn, action: "create",
-                entityType: "participation", entityID: member.id!.uuidString, summary: person.nameEn, before: [:],
+                entityType: "participation", entityID: member.savedID.uuidString, summary: person.nameEn, before: [:],
                 after: ParticipationResource.values(of: member)
             ).save(on: db)
         }
@@ -227,7 +228,7 @@ struct RSVPController: RouteCollection {
     ) async throws -> Response {
         let meeting = participation.meeting
         let mayRegister = try await Self.mayRegisterDelegation(participation, on: req.db)
-        let members = try await Participation.query(on: req.db).filter(\.$registeredBy.$id == participation.id!).with(\.$person)
+        let members = try await Participation.query(on: req.db).filter(\.$registeredBy.$id == participation.savedID).with(\.$person)
             .with(\.$organisation).all()
         let registration = participation.registration
         let context = RSVPPageContext(

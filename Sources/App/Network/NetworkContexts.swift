@@ -52,7 +52,7 @@ struct NetworkPresenter {
     var language: Language { request.language }
 
     func person(_ person: Person) -> PersonEntry {
-        let id = person.id!
+        let id = person.savedID
         let other = person.name(language.other)
         return PersonEntry(
             name: person.name(language),
@@ -82,7 +82,7 @@ struct NetworkPresenter {
             return OrganisationEntry(
                 name: org.name(language), otherName: other == org.name(language) ? nil : other, acronym: org.acronym,
                 kind: request.t("organisation_kind." + org.kind.rawValue), depth: depth,
-                people: directory.people(in: org.id!).map(person))
+                people: directory.people(in: org.savedID).map(person))
         }
     }
 
@@ -94,7 +94,7 @@ struct NetworkPresenter {
             group: request.t("country_group." + country.group.rawValue),
             membershipSince: LocalizedDate.format(country.membershipSince, language),
             href: "/network/countries/" + country.code,
-            focalPoints: directory.focalPoints(of: country.id!).compactMap { appointment in
+            focalPoints: directory.focalPoints(of: country.savedID).compactMap { appointment in
                 directory.peopleByID[appointment.$person.id].map { holder in
                     FocalPointEntry(
                         role: request.t("focal_role." + appointment.roleType.rawValue),

@@ -20,12 +20,12 @@ struct OrganisationResource: AdminResource {
                 name: "country_id", labelKey: "field.country",
                 kind: .select(
                     [SelectOption(value: "", label: req.t("option.none"))]
-                        + countries.map { SelectOption(value: $0.id!.uuidString, label: $0.name(req.language)) })),
+                        + countries.map { SelectOption(value: $0.savedID.uuidString, label: $0.name(req.language)) })),
             FieldSpec(
                 name: "parent_id", labelKey: "field.parent",
                 kind: .select(
                     [SelectOption(value: "", label: req.t("option.none"))]
-                        + organisations.map { SelectOption(value: $0.id!.uuidString, label: $0.name(req.language)) })),
+                        + organisations.map { SelectOption(value: $0.savedID.uuidString, label: $0.name(req.language)) })),
         ]
     }
 
@@ -48,7 +48,7 @@ struct OrganisationResource: AdminResource {
     /// A parent may not be the organisation itself or one of its descendants.
     static func check(_ input: [String: String], existing: Organisation?, req: Request, errors: inout FieldErrors) async throws {
         guard let selfID = existing?.id, var next = input.uuid("parent_id") else { return }
-        let parents = Dictionary(uniqueKeysWithValues: try await Organisation.query(on: req.db).all().map { ($0.id!, $0.$parent.id) })
+        let parents = Dictionary(uniqueKeysWithValues: try await Organisation.query(on: req.db).all().map { ($0.savedID, $0.$parent.id) })
         var seen: Set<UUID> = []
         while true {
             if next == selfID {

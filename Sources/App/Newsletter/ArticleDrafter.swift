@@ -109,7 +109,7 @@ struct ArticleDrafter {
         let position = record.describe(participation, language)
         let hostCountries = Set(record.organisations(.host).compactMap { $0.$country.id })
         let delegation = (participation.$country.value ?? nil).flatMap { country in
-            hostCountries.contains(country.id!) || position.contains(country.name(language)) ? nil : country.name(language)
+            hostCountries.contains(country.savedID) || position.contains(country.name(language)) ? nil : country.name(language)
         }
         switch language {
         case .en:

@@ -128,7 +128,7 @@ struct ArticleEditorController: RouteCollection {
                 name: "translation_of_id", labelKey: "field.translation_of",
                 kind: .select(
                     RegistryOptions.optional(
-                        others.map { SelectOption(value: $0.id!.uuidString, label: "[\($0.language.rawValue)] " + $0.title) }, req)),
+                        others.map { SelectOption(value: $0.savedID.uuidString, label: "[\($0.language.rawValue)] " + $0.title) }, req)),
                 hintKey: "hint.translation_of"),
             .yesNo("illustrative", "field.illustrative", req: req),
         ]
@@ -165,17 +165,31 @@ struct ArticleEditorController: RouteCollection {
     // MARK: handlers
 
     func list(req: Request) async throws -> View {
-        let (paging, articles) = try await ListPaging.page(of: Article.query(on: req.db), req, base: "/admin/articles") {
-            $0.sort(\.$updatedAt, .descending)
+        let query = AdminListSearch.query(req)
+        let base = "/admin/articles"
+        func cells(_ article: Article) -> [String] {
+            [article.title, req.t("language." + article.language.rawValue), "\(article.version)"]
+        }
+        let paging: ListPaging
+        let articles: [Article]
+        var capped = false
+        let latestFirst: (QueryBuilder<Article>) -> QueryBuilder<Article> = { $0.sort(\.$updatedAt, .descending) }
+        if query.isEmpty {
+            (paging, articles) = try await ListPaging.page(of: Article.query(on: req.db), req, base: base, order: latestFirst)
+        } else if let found = try await AdminListSearch.indexed(query, kind: .article, req) {
+            capped = found.capped
+            (paging, articles) = try await ListPaging.page(
+                of: Article.query(on: req.db).filter(ids: found.ids), req, base: base, filters: [("q", query)], order: latestFirst)
+        } else {
+            (paging, articles) = AdminListSearch.matchingCells(
+                try await latestFirst(Article.query(on: req.db)).sort(\.$id).all(), query: query, base: base, req, cells: cells)
         }
         let context = AdminListContext(
             chrome: try await Chrome.make(for: req, title: req.t("admin.articles")), heading: req.t("admin.articles"), slug: "articles",
-            query: "", newHref: "/admin/articles/new", columns: [req.t("field.title"), req.t("field.language"), req.t("field.version")],
+            query: query, newHref: "/admin/articles/new", columns: [req.t("field.title"), req.t("field.language"), req.t("field.version")],
             rows: articles.map {
-                .init(
-                    cells: [$0.title, req.t("language." + $0.language.rawValue), "\($0.version)"],
-                    editHref: "/admin/articles/\($0.id!.uuidString)/edit", ended: false)
-            }, paging: paging)
+                .init(cells: cells($0), editHref: "/admin/articles/\($0.id?.uuidString ?? "")/edit", ended: false)
+            }, paging: paging, capped: capped)
         return try await req.view.render("admin/list", context)
     }
 
@@ -217,7 +231,7 @@ struct ArticleEditorController: RouteCollection {
             editor: req.currentUser?.email ?? "",
             user: req.currentUser, on: req.db)
         let live = try await NewslettersController.isPublished(article, on: req.db)
-        return req.redirect(to: "/admin/articles/\(article.id!.uuidString)/edit", confirming: live ? "created_published" : "created")
+        return req.redirect(to: "/admin/articles/\(article.savedID.uuidString)/edit", confirming: live ? "created_published" : "created")
     }
 
     /// Creates an article with its first revision, placed last in its edition.
@@ -246,9 +260,9 @@ struct ArticleEditorController: RouteCollection {
             if let editionID { last = try await Article.query(on: db).filter(\.$edition.$id == editionID).max(\.$position) }
             article.position = (last ?? 0) + 1
             try await article.save(on: db)
-            try await ArticleRevision(articleID: article.id!, number: 1, title: title, bodyMarkdown: body, editor: editor).save(on: db)
+            try await ArticleRevision(articleID: article.savedID, number: 1, title: title, bodyMarkdown: body, editor: editor).save(on: db)
             try await AuditEntry(
-                actor: user, actorLabel: actorLabel, action: "create", entityType: "article", entityID: article.id!.uuidString,
+                actor: user, actorLabel: actorLabel, action: "create", entityType: "article", entityID: article.savedID.uuidString,
                 summary: title, before: [:],
                 after: values(of: article)
             ).save(on: db)
@@ -290,11 +304,11 @@ struct ArticleEditorController: RouteCollection {
             let rows = try await text.set("slug", to: newSlug).set("language", to: input.text("language"))
                 .set("edition_id", to: input.uuid("edition_id")).set("translation_of_id", to: input.uuid("translation_of_id"))
                 .set("illustrative", to: input["illustrative"] == "yes").set("version", to: newVersion).set("updated_at", to: Date())
-                .where("id", .equal, article.id!).where("version", .equal, startedFrom)
+                .where("id", .equal, article.savedID).where("version", .equal, startedFrom)
                 .returning("id").all()
             guard !rows.isEmpty else { return false }
             try await ArticleRevision(
-                articleID: article.id!, number: newVersion, title: input.text("title"), bodyMarkdown: input.text("body"), editor: editor
+                articleID: article.savedID, number: newVersion, title: input.text("title"), bodyMarkdown: input.text("body"), editor: editor
             )
             .save(on: db)
             var after = input
@@ -305,7 +319,7 @@ struct ArticleEditorController: RouteCollection {
             var shortBefore = before
             shortBefore["body"] = String(before["body"]?.prefix(2_000) ?? "")
             try await AuditEntry(
-                actor: req.currentUser, action: "update", entityType: "article", entityID: article.id!.uuidString,
+                actor: req.currentUser, action: "update", entityType: "article", entityID: article.savedID.uuidString,
                 summary: input.text("title"),
                 before: shortBefore, after: after
             ).save(on: db)
@@ -314,7 +328,7 @@ struct ArticleEditorController: RouteCollection {
         guard saved else {
             let current = try await find(req)
             let editorOfCurrent =
-                try await ArticleRevision.query(on: req.db).filter(\.$article.$id == current.id!).filter(\.$number == current.version)
+                try await ArticleRevision.query(on: req.db).filter(\.$article.$id == current.savedID).filter(\.$number == current.version)
                 .first()?.editor ?? ""
             let theirBody = current.pendingBodyMarkdown ?? current.bodyMarkdown
             let conflict = Conflict(
@@ -325,19 +339,19 @@ struct ArticleEditorController: RouteCollection {
             )
             .encodeResponse(status: .conflict, for: req)
         }
-        return req.redirect(to: "/admin/articles/\(article.id!.uuidString)/edit", confirming: waits ? "saved_pending" : "saved")
+        return req.redirect(to: "/admin/articles/\(article.savedID.uuidString)/edit", confirming: waits ? "saved_pending" : "saved")
     }
 
     func revisions(req: Request) async throws -> View {
         let article = try await find(req)
-        let revisions = try await ArticleRevision.query(on: req.db).filter(\.$article.$id == article.id!).sort(\.$number).all()
+        let revisions = try await ArticleRevision.query(on: req.db).filter(\.$article.$id == article.savedID).sort(\.$number).all()
         let to = (try? req.query.get(Int.self, at: "to")) ?? revisions.last?.number ?? 1
         let from = (try? req.query.get(Int.self, at: "from")) ?? max(1, to - 1)
         let old = revisions.first { $0.number == from }
         let new = revisions.first { $0.number == to }
         let context = RevisionsContext(
             chrome: try await Chrome.make(for: req, title: req.t("article.revisions")), title: article.title,
-            editHref: "/admin/articles/\(article.id!.uuidString)/edit",
+            editHref: "/admin/articles/\(article.savedID.uuidString)/edit",
             rows: revisions.reversed().map {
                 .init(
                     number: $0.number, editor: $0.editor, when: $0.createdAt.map { LocalizedDate.format($0, req.language) } ?? "",
@@ -365,7 +379,7 @@ struct ArticleEditorController: RouteCollection {
             article.leadImageAlt = ""
             article.leadImageType = ""
             try await article.save(on: req.db)
-            return req.redirect(to: "/admin/articles/\(article.id!.uuidString)/edit", confirming: "image_removed")
+            return req.redirect(to: "/admin/articles/\(article.savedID.uuidString)/edit", confirming: "image_removed")
         }
         var problem: String?
         var newImage: (ByteBuffer, ContentSniffer.Kind)?
@@ -403,7 +417,7 @@ struct ArticleEditorController: RouteCollection {
         }
         article.leadImageAlt = alt
         try await article.save(on: req.db)
-        return req.redirect(to: "/admin/articles/\(article.id!.uuidString)/edit", confirming: "image_saved")
+        return req.redirect(to: "/admin/articles/\(article.savedID.uuidString)/edit", confirming: "image_saved")
     }
 
     func addLink(req: Request) async throws -> Response {
@@ -420,20 +434,20 @@ struct ArticleEditorController: RouteCollection {
         case .activity: exists = false
         }
         guard exists else { throw Abort(.unprocessableEntity, reason: req.t("validation.choice")) }
-        if try await ArticleLink.query(on: req.db).filter(\.$article.$id == article.id!).filter(\.$target == target).filter(
+        if try await ArticleLink.query(on: req.db).filter(\.$article.$id == article.savedID).filter(\.$target == target).filter(
             \.$targetID == targetID
         ).count() == 0 {
-            try await ArticleLink(articleID: article.id!, target: target, targetID: targetID).save(on: req.db)
+            try await ArticleLink(articleID: article.savedID, target: target, targetID: targetID).save(on: req.db)
         }
-        return req.redirect(to: "/admin/articles/\(article.id!.uuidString)/edit")
+        return req.redirect(to: "/admin/articles/\(article.savedID.uuidString)/edit")
     }
 
     func deleteLink(req: Request) async throws -> Response {
         let article = try await find(req)
         if let linkID = req.parameters.get("linkID", as: UUID.self) {
-            try await ArticleLink.query(on: req.db).filter(\.$id == linkID).filter(\.$article.$id == article.id!).delete()
+            try await ArticleLink.query(on: req.db).filter(\.$id == linkID).filter(\.$article.$id == article.savedID).delete()
         }
-        return req.redirect(to: "/admin/articles/\(article.id!.uuidString)/edit")
+        return req.redirect(to: "/admin/articles/\(article.savedID.uuidString)/edit")
     }
 
     /// "Mangrove Pilot 2021" is taken as "mangrove-pilot-2021": an address typed as words is made
@@ -481,7 +495,7 @@ struct ArticleEditorController: RouteCollection {
         var links: [EditorContext.LinkRow] = []
         var linkOptions: [SelectOption] = []
         if let article {
-            let rows = try await ArticleLink.query(on: req.db).filter(\.$article.$id == article.id!).all()
+            let rows = try await ArticleLink.query(on: req.db).filter(\.$article.$id == article.savedID).all()
             let meetings = try await Meeting.query(on: req.db).sort(\.$startsAt, .descending).all()
             let documents = try await Document.query(on: req.db).sort(\.$titleEn).all()
             links = rows.map { link in
@@ -493,16 +507,16 @@ struct ArticleEditorController: RouteCollection {
                     }
                 return .init(
                     kind: req.t("article_link." + link.target.rawValue), title: title,
-                    deleteAction: "/admin/articles/\(article.id!.uuidString)/links/\(link.id!.uuidString)/delete")
+                    deleteAction: "/admin/articles/\(article.savedID.uuidString)/links/\(link.savedID.uuidString)/delete")
             }
             linkOptions =
                 meetings.map {
                     SelectOption(
-                        value: "meeting:" + $0.id!.uuidString, label: req.t("article_link.meeting") + ": " + $0.title(req.language))
+                        value: "meeting:" + $0.savedID.uuidString, label: req.t("article_link.meeting") + ": " + $0.title(req.language))
                 }
                 + documents.map {
                     SelectOption(
-                        value: "document:" + $0.id!.uuidString, label: req.t("article_link.document") + ": " + $0.title(req.language))
+                        value: "document:" + $0.savedID.uuidString, label: req.t("article_link.document") + ": " + $0.title(req.language))
                 }
         }
         let id = article?.id?.uuidString

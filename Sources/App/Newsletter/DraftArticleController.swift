@@ -15,7 +15,7 @@ struct DraftArticleController: RouteCollection {
         guard meeting.status == .held else { throw Abort(.conflict, reason: req.t("draft.not_held")) }
         let issueID = (try? req.content.get(String.self, at: "issue_id")).flatMap(UUID.init(uuidString:))
         let articles = try await Self.draftArticles(for: meeting, issueID: issueID, user: req.currentUser, actorLabel: nil, on: req.db)
-        return req.redirect(to: "/admin/articles/\(articles[0].id!.uuidString)/edit")
+        return req.redirect(to: "/admin/articles/\(articles[0].savedID.uuidString)/edit")
     }
 
     /// Creates the English article and its Chinese translation; with an issue, each goes last into
@@ -43,9 +43,9 @@ struct DraftArticleController: RouteCollection {
                 editor: user?.email ?? actorLabel ?? "draft", user: user,
                 actorLabel: actorLabel ?? (user == nil ? "drafted from the meeting record" : nil),
                 on: db)
-            try await ArticleLink(articleID: article.id!, target: .meeting, targetID: meeting.id!).save(on: db)
+            try await ArticleLink(articleID: article.savedID, target: .meeting, targetID: meeting.savedID).save(on: db)
             for document in record.documents {
-                try await ArticleLink(articleID: article.id!, target: .document, targetID: document.id!).save(on: db)
+                try await ArticleLink(articleID: article.savedID, target: .document, targetID: document.savedID).save(on: db)
             }
             created.append(article)
         }

@@ -151,7 +151,7 @@ struct IssueAdminController: RouteCollection {
                 req, record.issue, action: "update", before: ["edition_" + language.rawValue: before],
                 after: ["edition_" + language.rawValue: status.rawValue], on: db)
         }
-        return req.redirect(to: "/admin/newsletter-issues/\(record.issue.id!.uuidString)")
+        return req.redirect(to: "/admin/newsletter-issues/\(record.issue.savedID.uuidString)")
     }
 
     /// Swaps an article with its neighbour, so the order is always 1, 2, 3… without gaps.
@@ -164,7 +164,9 @@ struct IssueAdminController: RouteCollection {
         var ordered = record.articles(edition.language)
         guard let index = ordered.firstIndex(where: { $0.id == articleID }) else { throw Abort(.notFound) }
         let target = direction == "up" ? index - 1 : index + 1
-        guard ordered.indices.contains(target) else { return req.redirect(to: "/admin/newsletter-issues/\(record.issue.id!.uuidString)") }
+        guard ordered.indices.contains(target) else {
+            return req.redirect(to: "/admin/newsletter-issues/\(record.issue.savedID.uuidString)")
+        }
         ordered.swapAt(index, target)
         let final = ordered
         try await req.db.transaction { db in
@@ -176,7 +178,7 @@ struct IssueAdminController: RouteCollection {
                 req, record.issue, action: "update", before: [:],
                 after: ["order_" + edition.language.rawValue: final.map(\.slug).joined(separator: ", ")], on: db)
         }
-        return req.redirect(to: "/admin/newsletter-issues/\(record.issue.id!.uuidString)")
+        return req.redirect(to: "/admin/newsletter-issues/\(record.issue.savedID.uuidString)")
     }
 
     private func change(_ req: Request, _ record: IssueRecord, _ step: () throws(IssueWorkflow.Refusal) -> Void) async throws -> Response {
@@ -195,7 +197,7 @@ struct IssueAdminController: RouteCollection {
                     "scheduled_at": record.issue.scheduledAt.map(\.internetTimestamp) ?? "",
                 ], on: db)
         }
-        return req.redirect(to: "/admin/newsletter-issues/\(record.issue.id!.uuidString)?notice=" + record.issue.status.rawValue)
+        return req.redirect(to: "/admin/newsletter-issues/\(record.issue.savedID.uuidString)?notice=" + record.issue.status.rawValue)
     }
 
     private func reviewRefusal(_ req: Request, _ record: IssueRecord) async throws -> IssueWorkflow.Refusal? {
@@ -218,14 +220,14 @@ struct IssueAdminController: RouteCollection {
         _ req: Request, _ issue: NewsletterIssue, action: String, before: [String: String], after: [String: String], on db: any Database
     ) async throws {
         try await AuditEntry(
-            actor: req.currentUser, action: action, entityType: "newsletter_issue", entityID: issue.id!.uuidString,
+            actor: req.currentUser, action: action, entityType: "newsletter_issue", entityID: issue.savedID.uuidString,
             summary: IssueRecord.issueLine(year: issue.year, number: issue.number, .en), before: before, after: after
         ).save(on: db)
     }
 
     private func render(_ req: Request, _ record: IssueRecord, notice: String? = nil, error: String? = nil) async throws -> View {
         let issue = record.issue
-        let base = "/admin/newsletter-issues/" + issue.id!.uuidString
+        let base = "/admin/newsletter-issues/" + issue.savedID.uuidString
         let l = req.language
         var review: String?
         if issue.status == .inReview {
@@ -250,12 +252,12 @@ struct IssueAdminController: RouteCollection {
                     awaiting: edition.status == .awaitingTranslation,
                     articles: articles.enumerated().map { index, article in
                         .init(
-                            title: article.title, editHref: "/admin/articles/\(article.id!.uuidString)/edit",
-                            upAction: base + "/articles/\(article.id!.uuidString)/move/up",
-                            downAction: base + "/articles/\(article.id!.uuidString)/move/down",
+                            title: article.title, editHref: "/admin/articles/\(article.savedID.uuidString)/edit",
+                            upAction: base + "/articles/\(article.savedID.uuidString)/move/up",
+                            downAction: base + "/articles/\(article.savedID.uuidString)/move/down",
                             first: index == 0, last: index == articles.count - 1)
                     },
-                    newArticleHref: "/admin/articles/new?edition_id=\(edition.id!.uuidString)",
+                    newArticleHref: "/admin/articles/new?edition_id=\(edition.savedID.uuidString)",
                     previewHref: base + "/preview?lang=" + edition.language.rawValue)
             },
             scheduledAt: issue.scheduledAt.map { LocalizedDate.format($0, l) }, notice: notice, error: error)

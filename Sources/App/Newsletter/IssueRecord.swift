@@ -14,7 +14,7 @@ struct IssueRecord {
         let articles = try await Article.query(on: db).filter(\.$edition.$id ~~ editions.compactMap(\.id)).sort(\.$position).all()
         return IssueRecord(
             issue: issue, newsletter: newsletter, editions: editions.sorted { $0.language.rawValue < $1.language.rawValue },
-            articles: Dictionary(grouping: articles) { $0.$edition.id! })
+            articles: Dictionary(grouping: articles.compactMap { a in a.$edition.id.map { ($0, a) } }, by: \.0).mapValues { $0.map(\.1) })
     }
 
     func edition(_ language: Language) -> Edition? { editions.first { $0.language == language } }

@@ -89,7 +89,7 @@ enum IssueWorkflow {
                 try await AuditEntry(
                     actor: nil, actorLabel: "scheduler", action: issue.status == .published ? "publish" : "update",
                     entityType: "newsletter_issue",
-                    entityID: issue.id!.uuidString, summary: IssueRecord.issueLine(year: issue.year, number: issue.number, .en),
+                    entityID: issue.savedID.uuidString, summary: IssueRecord.issueLine(year: issue.year, number: issue.number, .en),
                     before: [:],
                     after: ["status": issue.status.rawValue]
                 ).save(on: db)

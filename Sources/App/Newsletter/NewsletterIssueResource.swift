@@ -15,7 +15,7 @@ struct NewsletterIssueResource: AdminResource {
         return [
             FieldSpec(
                 name: "newsletter_id", labelKey: "field.newsletter",
-                kind: .select(newsletters.map { SelectOption(value: $0.id!.uuidString, label: $0.name(req.language)) }), required: true),
+                kind: .select(newsletters.map { SelectOption(value: $0.savedID.uuidString, label: $0.name(req.language)) }), required: true),
             FieldSpec(name: "year", labelKey: "field.year", kind: .text, required: true, maxLength: 4),
             FieldSpec(name: "number", labelKey: "field.number", kind: .text, required: true, maxLength: 3),
             FieldSpec(name: "publication_date", labelKey: "field.publication_date", kind: .date, required: true),
@@ -64,9 +64,9 @@ struct NewsletterIssueResource: AdminResource {
 
     /// Every issue has an edition in each language from the start.
     static func afterSave(_ i: NewsletterIssue, input: [String: String], req: Request, on db: any Database) async throws {
-        let existing = try await Edition.query(on: db).filter(\.$issue.$id == i.id!).all().map(\.language)
+        let existing = try await Edition.query(on: db).filter(\.$issue.$id == i.savedID).all().map(\.language)
         for language in Language.allCases where !existing.contains(language) {
-            try await Edition(issueID: i.id!, language: language, status: .ready).save(on: db)
+            try await Edition(issueID: i.savedID, language: language, status: .ready).save(on: db)
         }
     }
 
@@ -84,5 +84,5 @@ struct NewsletterIssueResource: AdminResource {
     }
 
     static func label(of i: NewsletterIssue) -> String { IssueRecord.issueLine(year: i.year, number: i.number, .en) }
-    static func rowHref(_ i: NewsletterIssue) -> String { "/admin/newsletter-issues/\(i.id!.uuidString)" }
+    static func rowHref(_ i: NewsletterIssue) -> String { "/admin/newsletter-issues/\(i.savedID.uuidString)" }
 }

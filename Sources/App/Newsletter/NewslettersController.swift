@@ -108,7 +108,7 @@ struct NewslettersController: RouteCollection {
         guard issue.status == .published || req.role.isStaff else { throw Abort(.notFound, reason: req.t("error.not_found")) }
         let translation = try await Self.translation(of: article, on: req.db, includeUnpublished: req.role.isStaff)
         let base = try req.application.focalConfig.baseURL.absoluteString.trimmingSuffix("/")
-        let links = try await ArticleLink.query(on: req.db).filter(\.$article.$id == article.id!).all()
+        let links = try await ArticleLink.query(on: req.db).filter(\.$article.$id == article.savedID).all()
         let meetings = try await Meeting.query(on: req.db).filter(\.$id ~~ links.filter { $0.target == .meeting }.map(\.targetID))
             .filter(\.$visibility ~~ Visibility.visible(to: req.role)).all()
         let documents = try await Document.query(on: req.db).filter(\.$id ~~ links.filter { $0.target == .document }.map(\.targetID))
@@ -167,7 +167,7 @@ struct NewslettersController: RouteCollection {
         if let sourceID = article.$translationOf.id {
             translation = try await Article.find(sourceID, on: db)
         } else {
-            translation = try await Article.query(on: db).filter(\.$translationOf.$id == article.id!).first()
+            translation = try await Article.query(on: db).filter(\.$translationOf.$id == article.savedID).first()
         }
         guard let translation else { return nil }
         if includeUnpublished { return translation }
@@ -194,7 +194,7 @@ enum IssuePDF {
                 (try? FileManager.default.attributesOfItem(atPath: resources + $0))?[.modificationDate] as? Date
             }.max() ?? Date(timeIntervalSince1970: 0)
         let changed = max(record.lastChange, profileChange, layoutChange)
-        let key = "\(record.issue.id!.uuidString.lowercased())-\(language.rawValue)-\(Int(changed.timeIntervalSince1970 * 1000))"
+        let key = "\(record.issue.savedID.uuidString.lowercased())-\(language.rawValue)-\(Int(changed.timeIntervalSince1970 * 1000))"
         let etag = "\"" + key + "\""
         if req.headers.first(name: .ifNoneMatch) == etag { return Response(status: .notModified, headers: ["ETag": etag]) }
         let html = try await printableHTML(req, record: record, language: language)

@@ -31,7 +31,7 @@ enum SeedNewsletter {
         try await recorder.save(newsletter, entity: "newsletter", summary: newsletter.nameEn)
 
         let issue = NewsletterIssue()
-        issue.$newsletter.id = newsletter.id!
+        issue.$newsletter.id = newsletter.savedID
         issue.year = 2021
         issue.number = 7
         issue.publicationDate = "2021-08-22"
@@ -39,9 +39,9 @@ enum SeedNewsletter {
         issue.publishedAt = MeetingTime.instant(date: "2021-08-22", time: nil, in: TimeZone(identifier: "Asia/Shanghai")!)
         issue.illustrative = false
         try await recorder.save(issue, entity: "newsletter_issue", summary: "Issue 7, 2021")
-        let english = Edition(issueID: issue.id!, language: .en, status: .ready)
+        let english = Edition(issueID: issue.savedID, language: .en, status: .ready)
         try await english.save(on: db)
-        try await Edition(issueID: issue.id!, language: .zh, status: .awaitingTranslation).save(on: db)
+        try await Edition(issueID: issue.savedID, language: .zh, status: .awaitingTranslation).save(on: db)
 
         let article = try await ArticleEditorController.create(
             title: "ASEAN-China National Focal Point Meeting on Environmental Cooperation 2021 Successfully Held", slug: articleSlug,
@@ -49,10 +49,10 @@ enum SeedNewsletter {
             user: nil,
             actorLabel: "demo loader", on: db)
         if let meeting = try await Meeting.query(on: db).filter(\.$slug == SeedMeeting.slug).first() {
-            try await ArticleLink(articleID: article.id!, target: .meeting, targetID: meeting.id!).save(on: db)
+            try await ArticleLink(articleID: article.savedID, target: .meeting, targetID: meeting.savedID).save(on: db)
         }
         if let framework = try await Document.query(on: db).filter(\.$type == .strategy).first() {
-            try await ArticleLink(articleID: article.id!, target: .document, targetID: framework.id!).save(on: db)
+            try await ArticleLink(articleID: article.savedID, target: .document, targetID: framework.savedID).save(on: db)
         }
     }
 }

@@ -9,8 +9,8 @@ enum FTS5Expression {
     static func make(_ query: SearchQuery) -> String? {
         let parts = query.meaningfulTerms.map { term -> String in
             switch term {
-            case .words(let words):
-                return wordColumns + ": " + quoted(words.joined(separator: " ")) + (SearchQuery.isPrefix(words) ? "*" : "")
+            case .words(let words, let prefix):
+                return wordColumns + ": " + quoted(words.joined(separator: " ")) + (prefix ? "*" : "")
             case .han(let characters) where characters.count == 1:
                 return hanCharacterColumns + ": " + quoted(String(characters))
             case .han(let characters):

@@ -87,10 +87,10 @@ struct PostgresSearchIndex: SearchIndex {
             var text: String
             var function = "phraseto_tsquery"
             switch term {
-            case .words(let words):
+            case .words(let words, let prefix):
                 (column, config, text) = ("words", "english", folded(words.joined(separator: " ")))
                 // Letters and digits only (SearchQuery's words), so nothing in it is tsquery syntax.
-                if SearchQuery.isPrefix(words) { (function, text) = ("to_tsquery", text + ":*") }
+                if prefix { (function, text) = ("to_tsquery", words.map(folded).joined(separator: " <-> ") + ":*") }
             case .han(let characters) where characters.count == 1:
                 (column, config, text) = ("han1", "simple", String(characters))
             case .han(let characters):

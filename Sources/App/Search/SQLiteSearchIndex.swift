@@ -130,13 +130,16 @@ struct SQLiteSearchIndex: SearchIndex {
         }
         let expression = SearchTags.query(terms, filters, caller)
         // Titles weigh five times the text; relevance ranks the latest matches (see SearchResults).
+        // Equal ranks go newest first by rowid, which follows the last change, so only the page's
+        // rows are read from the entries, whose text can be long.
         let rows = try await sql.raw(
             """
-            SELECT e.kind, e.record_id, e.url, e.title_en, e.title_zh, e.text, e.year, e.updated_at, e.audience, w.rank
-            FROM (SELECT rowid AS id, bm25(search_fts, 5.0, 1.0, 5.0, 1.0, 5.0, 1.0, 0.0) AS rank FROM search_fts
-                  WHERE search_fts MATCH \(bind: expression) ORDER BY rowid DESC LIMIT \(bind: SearchResults.countLimit)) w
-            JOIN search_entries e ON e.id = w.id
-            ORDER BY w.rank, e.updated_at DESC LIMIT \(bind: limit) OFFSET \(bind: offset)
+            SELECT e.kind, e.record_id, e.url, e.title_en, e.title_zh, e.text, e.year, e.updated_at, e.audience, p.rank
+            FROM (SELECT id, rank FROM (SELECT rowid AS id, bm25(search_fts, 5.0, 1.0, 5.0, 1.0, 5.0, 1.0, 0.0) AS rank FROM search_fts
+                  WHERE search_fts MATCH \(bind: expression) ORDER BY rowid DESC LIMIT \(bind: SearchResults.countLimit))
+                  ORDER BY rank, id DESC LIMIT \(bind: limit) OFFSET \(bind: offset)) p
+            JOIN search_entries e ON e.id = p.id
+            ORDER BY p.rank, p.id DESC
             """
         ).all()
         let hits = try rows.compactMap { try SearchHit(row: $0, rankSign: -1) }

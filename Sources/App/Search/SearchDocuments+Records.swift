@@ -43,7 +43,8 @@ extension SearchDocuments {
         return SearchDocument(
             kind: .activity, recordID: id, url: "/action-plan/activities/" + activity.code,
             titleEn: Self.coded(activity.code, activity.titleEn), titleZh: Self.coded(activity.code, activity.titleZh),
-            text: [activity.descriptionEn, activity.descriptionZh, activity.goalsText].filter { !$0.isEmpty }.joined(separator: "\n"),
+            text: ([activity.descriptionEn, activity.descriptionZh] + activity.goals.map { "SDG \($0)" }).filter { !$0.isEmpty }.joined(
+                separator: "\n"),
             year: (activity.actualStart ?? activity.plannedStart).flatMap { Int($0.prefix(4)) }, countries: countries,
             area: area?.code, audience: .public, updatedAt: activity.updatedAt ?? Date())
     }

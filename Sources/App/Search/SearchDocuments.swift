@@ -49,7 +49,9 @@ enum SearchDocuments {
         return SearchDocument(
             kind: .article, recordID: id, url: published ? "/articles/" + article.slug : "/admin/articles/\(id.uuidString)/edit",
             titleEn: article.language == .en ? title : "", titleZh: article.language == .zh ? title : "",
-            text: [article.summary ?? "", article.byline ?? "", article.bodyMarkdown].filter { !$0.isEmpty }.joined(separator: "\n"),
+            // The text as readers see it, not its Markdown (no `**` or link targets in snippets).
+            text: [article.summary ?? "", article.byline ?? "", MarkdownRenderer.plainText(article.bodyMarkdown)].filter { !$0.isEmpty }
+                .joined(separator: "\n"),
             year: year, language: article.language, audience: published ? .public : .secretariat,
             updatedAt: article.updatedAt ?? Date())
     }

@@ -5,8 +5,9 @@ import Foundation
 /// through: every term reaches the engine quoted, so `NEAR`, `*`, `(` and quotes are only text.
 struct SearchQuery: Equatable, Sendable {
     enum Term: Equatable, Sendable {
-        /// Words that must appear in this order (one word: anywhere).
-        case words([String])
+        /// Words that must appear in this order (one word: anywhere); with `prefix`, the last one
+        /// also finds the longer words it begins.
+        case words([String], prefix: Bool = false)
         /// Han characters that must appear together.
         case han([Character])
     }
@@ -28,13 +29,17 @@ struct SearchQuery: Equatable, Sendable {
         self.text = text
         var terms: [Term] = []
         for (part, quoted) in Self.quotedParts(text) {
-            let (words, runs) = SearchText.split(part)
-            let tokens = Self.wordTokens(words)
-            if quoted, runs.isEmpty, !tokens.isEmpty {
-                terms.append(.words(tokens))
-            } else {
-                terms += tokens.map { .words([$0]) }
-                terms += runs.map { .han($0) }
+            // Typed words joined by punctuation (an address, "2021-2025", "nfp.m") are read as a
+            // phrase, as a quoted one is.
+            for chunk in quoted ? [part] : part.split(whereSeparator: \.isWhitespace).map(String.init) {
+                let (words, runs) = SearchText.split(chunk)
+                let tokens = Self.wordTokens(words)
+                if runs.isEmpty, tokens.count > 1 {
+                    terms.append(.words(tokens, prefix: !quoted && Self.isPrefix(tokens.last ?? "", alone: false)))
+                } else {
+                    terms += tokens.map { .words([$0], prefix: !quoted && Self.isPrefix($0, alone: true)) }
+                    terms += runs.map { .han($0) }
+                }
             }
         }
         var seen: [Term] = []
@@ -58,29 +63,33 @@ struct SearchQuery: Equatable, Sendable {
         text.lowercased().split { !($0.isLetter || $0.isNumber) }.map(String.init)
     }
 
-    /// Terms of one character need a query of at least that: a lone Latin letter or digit is too
-    /// common to mean anything and is dropped; a lone Han character is a word.
+    /// A lone Latin letter is too common to mean anything and is dropped; a lone digit ("delegate
+    /// 4", "issue 7") and a lone Han character are words.
     var meaningfulTerms: [Term] {
         terms.filter {
             switch $0 {
-            case .words(let words): return words.count > 1 || (words.first?.count ?? 0) >= 2
+            // A letter alone marks nothing: it would mark every word it begins.
+            case .words(let words, _):
+                return words.filter { $0.count >= 2 || $0.allSatisfy(\.isNumber) }.count > 1
+                    || (words.first.map { $0.count >= 2 || $0.allSatisfy(\.isNumber) } ?? false)
             case .han: return true
             }
         }
     }
 
-    /// A lone word of four or more letters also finds the longer words it begins: the stemmers
-    /// take "environment" to "environ" but "environmental" to "environment", which an exact
-    /// match would miss. Numbers and phrases match as written.
-    static func isPrefix(_ words: [String]) -> Bool {
-        words.count == 1 && (words.first?.count ?? 0) >= 4 && !(words.first?.allSatisfy(\.isNumber) ?? true)
+    /// A word of three or more letters also finds the longer words it begins, so "env" finds
+    /// "environment" as the reader types, and the stemmers' "environ" (for "environment") still
+    /// finds "environmental" (stemmed "environment"). The last word of a typed phrase does so at
+    /// any length ("nfp.m" finds nfp.mm@…). Numbers match as written.
+    static func isPrefix(_ word: String, alone: Bool) -> Bool {
+        word.count >= (alone ? 3 : 1) && !word.allSatisfy(\.isNumber)
     }
 
     /// Every piece of text a result should highlight: the words and the Han runs.
     var highlights: [String] {
         meaningfulTerms.flatMap { term -> [String] in
             switch term {
-            case .words(let words): return words
+            case .words(let words, _): return words
             case .han(let characters): return [String(characters)]
             }
         }

@@ -84,7 +84,9 @@ enum SearchSnippet {
                     }
                     let wordEnd = text[index...].firstIndex { !($0.isLetter || $0.isNumber) } ?? text.endIndex
                     let word = text[index..<wordEnd].folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
-                    if word == folded || (word.hasPrefix(stem) && word.count <= folded.count + 6 && !folded.allSatisfy(\.isNumber)) {
+                    if word == folded
+                        || (word.hasPrefix(stem) && (word.count <= folded.count + 6 || folded.count <= 4) && !folded.allSatisfy(\.isNumber))
+                    {
                         found.append(index..<wordEnd)
                     }
                     index = wordEnd

@@ -26,6 +26,8 @@ struct Chrome: Encodable {
     let title: String
     let path: String
     let switchLanguageHref: String
+    /// Back to this page after signing in (a search, a meeting), except from the home and sign-in pages.
+    let signInHref: String
     let switchLanguageLabel: String
     let switchLanguageHtmlLang: String
     /// `<link rel="canonical">` where a page has one address whatever the interface language.
@@ -54,10 +56,21 @@ struct Chrome: Encodable {
     /// The request's query without its language and confirmation, and `item` after it: switching
     /// language keeps a search or a filter.
     static func queryKept(_ request: Request, adding item: String) -> String {
-        let kept = (request.url.query ?? "").split(separator: "&").filter {
+        (keptQuery(request) + [item]).joined(separator: "&")
+    }
+
+    private static func keptQuery(_ request: Request) -> [String] {
+        (request.url.query ?? "").split(separator: "&").filter {
             !($0 == "lang" || $0.hasPrefix("lang=") || $0 == "done" || $0.hasPrefix("done="))
-        }
-        return (kept.map(String.init) + [item]).joined(separator: "&")
+        }.map(String.init)
+    }
+
+    static func signInHref(_ request: Request) -> String {
+        let path = request.url.path
+        guard path != "/", !path.hasPrefix("/login") else { return "/login" }
+        let kept = keptQuery(request)
+        let target = path + (kept.isEmpty ? "" : "?" + kept.joined(separator: "&"))
+        return "/login?next=" + (target.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
     }
 
     static func make(for request: Request, title: String, showsIllustrativeNote: Bool = false) async throws -> Chrome {
@@ -78,6 +91,7 @@ struct Chrome: Encodable {
             title: title,
             path: path,
             switchLanguageHref: path + "?" + Self.queryKept(request, adding: "lang=" + language.other.rawValue),
+            signInHref: Self.signInHref(request),
             switchLanguageLabel: language == .en ? "中文" : "English",
             switchLanguageHtmlLang: language.other.htmlTag,
             alternates: [
