@@ -79,7 +79,8 @@ enum SearchCounting {
     ) async throws -> (byKind: [SearchDocument.Kind: Int], total: Int) {
         var counts = window
         if window.values.reduce(0, +) > SearchResults.countLimit {
-            for kind in SearchDocument.Kind.allCases {
+            // A kind that fills the whole window has more matches than the limit already.
+            for kind in SearchDocument.Kind.allCases where (window[kind] ?? 0) <= SearchResults.countLimit {
                 let n = try await countKind(kind)
                 counts[kind] = n > 0 ? n : nil
             }
