@@ -42,7 +42,9 @@ enum DocumentTextReading {
             file.textError = failure.reason
             file.extractedText = nil
         }
-        try await file.save(on: db)
+        // The file and its document's search entry commit together: whoever sees the text read
+        // finds it in search.
+        try await db.transaction { try await file.save(on: $0) }
     }
 
     /// Every file whose text has not been read yet (uploaded before reading existed, or while the

@@ -127,11 +127,13 @@ struct PostgresSearchIndex: SearchIndex {
                 "SELECT COUNT(*) AS n FROM (SELECT 1 FROM search_entries e WHERE \(conditions)\(Self.kindFilter(kinds)) LIMIT \(bind: cap + 1)) x"
             ).first()?.decode(column: "n", as: Int.self) ?? 0
         }
+        // Any `cap` + 1 matches will do for counting (all of them, or proof of more): no sort, which
+        // for a broad term would read every match.
         var window: [SearchDocument.Kind: Int] = [:]
         for row in try await sql.raw(
             """
             SELECT w.kind AS kind, COUNT(*) AS n FROM (SELECT e.kind FROM search_entries e WHERE \(conditions)
-            ORDER BY e.id DESC LIMIT \(bind: cap + 1)) w GROUP BY w.kind
+            LIMIT \(bind: cap + 1)) w GROUP BY w.kind
             """
         ).all() {
             if let kind = SearchDocument.Kind(rawValue: try row.decode(column: "kind", as: String.self)) {

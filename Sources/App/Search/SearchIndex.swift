@@ -69,10 +69,10 @@ struct SearchResults: Sendable {
     var pageable: Int { min(total, Self.countLimit) }
 }
 
-/// Counts per kind and the total, the same way on both engines: from the kinds of the latest
-/// `countLimit` + 1 matches, which is every match of most queries; only a query with more matches
-/// than that counts kind by kind (a kind may have matches only among the older ones), each
-/// count stopping past the limit.
+/// Counts per kind and the total, the same way on both engines: from the kinds of `countLimit` + 1
+/// matches, which is every match of most queries; only a query with more matches than that
+/// counts kind by kind (a kind may have matches only among the others), each count stopping past
+/// the limit.
 enum SearchCounting {
     static func counts(
         window: [SearchDocument.Kind: Int], filters: SearchFilters, countKind: (SearchDocument.Kind) async throws -> Int
