@@ -68,14 +68,14 @@ struct SearchQuery: Equatable, Sendable {
     var meaningfulTerms: [Term] {
         terms.filter {
             switch $0 {
-            // A letter alone marks nothing: it would mark every word it begins.
-            case .words(let words, _):
-                return words.filter { $0.count >= 2 || $0.allSatisfy(\.isNumber) }.count > 1
-                    || (words.first.map { $0.count >= 2 || $0.allSatisfy(\.isNumber) } ?? false)
+            case .words(let words, _): return words.count > 1 || (words.first.map(Self.isWord) ?? false)
             case .han: return true
             }
         }
     }
+
+    /// Two letters or more, or digits.
+    static func isWord(_ token: String) -> Bool { token.count >= 2 || token.allSatisfy(\.isNumber) }
 
     /// A word of three or more letters also finds the longer words it begins, so "env" finds
     /// "environment" as the reader types, and the stemmers' "environ" (for "environment") still
@@ -89,7 +89,8 @@ struct SearchQuery: Equatable, Sendable {
     var highlights: [String] {
         meaningfulTerms.flatMap { term -> [String] in
             switch term {
-            case .words(let words, _): return words
+            // A letter of a phrase marks nothing: it would mark every word it begins.
+            case .words(let words, _): return words.filter(Self.isWord)
             case .han(let characters): return [String(characters)]
             }
         }
