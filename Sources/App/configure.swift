@@ -110,6 +110,7 @@ private func configureMiddleware(_ app: Application, _ config: AppConfig, metric
 public func prepareToServe(_ app: Application) async throws {
     try await app.autoMigrate()
     app.lifecycle.use(NewsletterScheduler(interval: .seconds(30)))
+    app.lifecycle.use(ConsultationScheduler(interval: .seconds(20)))
     app.lifecycle.use(MailWorker())
     guard try app.focalConfig.demo else { return }
     let loaded = try await DemoLoader.loadIfEmpty(on: app.db, hasher: app.password)

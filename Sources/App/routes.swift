@@ -32,6 +32,10 @@ func routes(_ app: Application) throws {
     try app.register(collection: CampaignController())
     try app.register(collection: MailAdminController())
     try app.register(collection: SearchController())
+    try app.register(collection: DraftController(bodyLimit: 2 * app.focalConfig.uploadMaxBytes))
+    try app.register(collection: RoundController())
+    try app.register(collection: CommentMatrixController())
+    try app.register(collection: ConsultationReading())
 }
 
 extension Application {

@@ -43,6 +43,8 @@ enum DemoLoader {
         try await SeedNewsletter.load(recorder: recorder)
         try await SeedActionPlan.load(countries: countries, organisations: organisations, recorder: recorder)
         try await SeedMail.load(recorder: recorder)
+        let meeting = try await Meeting.query(on: db).filter(\.$slug == SeedMeeting.slug).first()
+        try await SeedConsultation.load(countries: countries, meetingID: meeting?.id, recorder: recorder)
 
         for login in logins {
             let personID: UUID? = login.role == .focalPoint ? illustrative["MM"]?.id : nil

@@ -52,18 +52,30 @@ enum DocumentText {
         guard !entries.isEmpty else { throw Failure(reason: "no_text_parts") }
         var text = ""
         for entry in entries {
-            guard entry.uncompressedSize <= maximumPartBytes else { throw Failure(reason: "too_large") }
-            var xml = Data()
-            do {
-                _ = try archive.extract(entry) { chunk in
-                    xml.append(chunk)
-                    if xml.count > Int(maximumPartBytes) { throw Failure(reason: "too_large") }
-                }
-            } catch let failure as Failure { throw failure } catch { throw Failure(reason: "damaged") }
-            text += try XMLText.read(xml, textElement: textElement, breakAfter: breakAfter)
+            text += try XMLText.read(try bounded(entry, of: archive), textElement: textElement, breakAfter: breakAfter)
             if text.count > maximumCharacters { break }
         }
         return text
+    }
+
+    /// One XML part of an Office file, bounded in size like every part read for search.
+    static func officePart(_ data: Data, path: String) throws -> Data {
+        let archive: Archive
+        do { archive = try Archive(data: data, accessMode: .read) } catch { throw Failure(reason: "not_zip") }
+        guard let entry = archive[path] else { throw Failure(reason: "no_text_parts") }
+        return try bounded(entry, of: archive)
+    }
+
+    private static func bounded(_ entry: Entry, of archive: Archive) throws -> Data {
+        guard entry.uncompressedSize <= maximumPartBytes else { throw Failure(reason: "too_large") }
+        var xml = Data()
+        do {
+            _ = try archive.extract(entry) { chunk in
+                xml.append(chunk)
+                if xml.count > Int(maximumPartBytes) { throw Failure(reason: "too_large") }
+            }
+        } catch let failure as Failure { throw failure } catch { throw Failure(reason: "damaged") }
+        return xml
     }
 
     static func pdf(_ data: Data, executable: String?) async throws -> String {

@@ -58,5 +58,6 @@ extension Application {
         migrations.add(AddArticleSummaryAndByline())
         migrations.add(AddDocumentFileText())
         migrations.add(CreateSearchIndex())
+        migrations.add(CreateConsultations())
     }
 }

@@ -83,6 +83,7 @@ struct Chrome: Encodable {
             ("/action-plan", "nav.action_plan"), ("/documents", "nav.documents"),
             ("/contact", "nav.contact"),
         ]
+        if let user, user.role >= .focalPoint { nav.append(("/consultations", "nav.consultations")) }
         if let user, user.role.isStaff { nav.append(("/admin", "nav.admin")) }
         if let user, user.role == .focalPoint { nav.append(("/account", "nav.my_work")) }
         var chrome = Chrome(
