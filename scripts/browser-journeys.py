@@ -34,17 +34,30 @@ Journeys, in this order (a later one may use what an earlier one made):
   progress-report  the focal point of Myanmar reports an activity's indicator for a year that has
                    no actual yet, staff validate it, and the public action-plan dashboard changes
                    (the demo has six such years: a database that served more runs needs renewing)
+  consultation     staff create an outcome document, write its draft and circulate it to the
+                   member states as a silence procedure ending two to three minutes later (UTC);
+                   the invitation reaches Myanmar's focal point, whose link opens the text without
+                   signing in; the focal point sees the text and may break silence but keeps it.
+                   Meanwhile, in the demo's open comments round, the focal point comments on ¶3
+                   with proposed wording and submits; staff respond in the comment matrix and get
+                   its PDF. Then the server's consultation clock adopts the text at the deadline:
+                   the round says so and the document is adopted (some three minutes in all)
 
 Each step saves a full-page screenshot, OUTDIR/<journey>/NN-<step>.png, and fails on what the
 browser shows on any page of the journey meanwhile: console errors, uncaught page errors, failed
 requests and HTTP responses >= 400 (but those a step expects). A failed step ends its journey
-(the next steps build on it), except in public-site, whose pages stand alone. Names and addresses
-carry a timestamp, so reruns against the same database work.
+(the next steps build on it), except in public-site, whose pages stand alone, and in
+consultation, whose comments round does not stop the wait for the silence procedure's outcome.
+Names and addresses carry a timestamp, so reruns against the same database work.
 
 Environment:
   CHROMIUM                browser executable (default /usr/bin/chromium)
   FOCAL_JOURNEY_TIMEOUT   seconds any one wait of a step may take: an element, a page, a message
                           at the recorder, a campaign to finish (default 20)
+  FOCAL_JOURNEY_ADOPTION_WAIT
+                          seconds the consultation journey waits for the silence procedure's
+                          adoption (default 240: the deadline is at most three minutes after
+                          circulating and the server's consultation clock runs every 20 s)
 
 Prints "ok  <journey>: <step>" or "FAIL <journey>: <step>: <reason>" per step, then
 "N passed, M failed"; exits 1 if anything failed.
@@ -57,6 +70,7 @@ import email.policy
 import os
 import re
 import signal
+import subprocess
 import sys
 import time
 from contextlib import contextmanager
@@ -66,7 +80,9 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+PDFTOTEXT = "/usr/bin/pdftotext"  # optional: when present, the text of a PDF is checked
 TIMEOUT = float(os.environ.get("FOCAL_JOURNEY_TIMEOUT", "20"))
+ADOPTION_WAIT = float(os.environ.get("FOCAL_JOURNEY_ADOPTION_WAIT", "240"))
 STAMP = time.strftime("%Y%m%d-%H%M%S")
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
@@ -287,15 +303,17 @@ def sign_in(page, who):
         raise StepFailed(f"signing in as {email_address} led to {path_of(page.url)}, not signed in")
 
 
-def wait_until(what, probe, interval=0.5):
-    """Polls `probe` until it returns something true, at most TIMEOUT seconds; returns that."""
-    deadline = time.monotonic() + TIMEOUT
+def wait_until(what, probe, interval=0.5, timeout=None):
+    """Polls `probe` until it returns something true, at most `timeout` seconds (default TIMEOUT);
+    returns that."""
+    timeout = TIMEOUT if timeout is None else timeout
+    deadline = time.monotonic() + timeout
     while True:
         found = probe()
         if found:
             return found
         if time.monotonic() > deadline:
-            raise StepFailed(f"{what}: not within {TIMEOUT:g} s")
+            raise StepFailed(f"{what}: not within {timeout:g} s")
         time.sleep(interval)
 
 
@@ -848,6 +866,259 @@ def draft_report(page, choice):
 
 
 # ---------------------------------------------------------------------------------------------
+# Journey: a consultation, from the draft to adoption by silence procedure
+
+
+DRAFT_HEADING = "Journey declaration"
+DRAFT_PARAGRAPHS = [
+    f"Welcome the cooperation among the National Focal Points recorded by the browser journeys ({STAMP}).",
+    "Agree to exchange information on environmental cooperation in the region.",
+    "Request the secretariat to report on this declaration at the next meeting.",
+]
+FOCAL_POINT_MAIL = "nfp.mm@example.org"  # the contact address of Myanmar's focal point in the demo
+FOCAL_POINT_COUNTRY = "Myanmar"
+
+
+def consultation(j, state):
+    staff = j.open()
+    with j.step("sign in as staff", staff):
+        sign_in(staff, "staff")
+    title = f"Journey outcome document {STAMP}"
+    with j.step("create an outcome document", staff):
+        create_document(staff, title)
+    with j.step("write its draft", staff):
+        overview = write_draft(staff, title)
+    with j.step("circulate it as a silence procedure", staff):
+        round_path, deadline = circulate_silence(staff, overview)
+    reader = j.open()
+    with j.step("the invitation reaches Myanmar's focal point", reader):
+        message = j.mailbox.wait_for(
+            f"inviting {FOCAL_POINT_MAIL} to {title!r}",
+            lambda m: addressed_to(m, FOCAL_POINT_MAIL) and title in str(m["Subject"]) and links_in(m, "/consultations/read/"))
+        read_url = links_in(message, "/consultations/read/")[0]
+    with j.step("read the text from the link in the mail without signing in", reader):
+        read_circulated_text(reader, read_url, title)
+    focal_point = j.open()
+    with j.step("sign in as the focal point", focal_point):
+        sign_in(focal_point, "focal point")
+    with j.step("the focal point sees the text and may break silence, and keeps silent", focal_point):
+        see_silence_round(focal_point, round_path, title)
+    # The demo's comments round is answered while the silence procedure runs to its deadline; a
+    # failure there does not stop the wait for the outcome.
+    try:
+        answer_comments_round(j, staff, focal_point)
+    except JourneyStopped:
+        print(f"     {j.name}: the comments round stopped; the silence procedure goes on", flush=True)
+    with j.step("the silence procedure adopts the text at its deadline", staff):
+        outcome = f"Adopted by silence procedure on {deadline.date().isoformat()}"
+        wait_until(f"{outcome!r} on {round_path}", lambda: round_outcome(staff, round_path, outcome), interval=5, timeout=ADOPTION_WAIT)
+        row = status_row(staff, FOCAL_POINT_COUNTRY)
+        if row["state"] != "silence_kept":
+            raise StepFailed(f"{FOCAL_POINT_COUNTRY} is {row['status']!r} ({row['state']}) in the status table, not silent")
+    with j.step("the document is adopted", staff):
+        visit(staff, overview + "?lang=en")
+        expect_text(staff, "#lifecycle", "adopted", "the document's stage")
+        if staff.locator("main a[href$='/circulate']").count():
+            raise StepFailed("the adopted document still offers to circulate it")
+
+
+def create_document(page, title):
+    visit(page, "/admin/documents/new?lang=en")
+    page.fill("[name=title_en]", title)
+    page.fill("[name=title_zh]", f"旅程成果文件 {STAMP}")
+    page.fill("[name=description_en]", f"A declaration drafted by the browser journeys ({STAMP}).")
+    for name, value in {"type": "outcome_document", "lifecycle": "draft", "access": "network"}.items():
+        page.select_option(f"select[name={name}]", value)
+    submit(page, form_to(page, "/admin/documents"))
+
+
+def write_draft(page, title):
+    """Writes the text of the document called `title`, begun from the consultations page; returns
+    the address of its consultation overview."""
+    visit(page, "/consultations?lang=en")
+    page.locator("main details summary").first.click()  # "Start a draft on another document"
+    click_link(page, f"main details a[href$='/draft']:text-is({title!r})", f"a draft of {title!r}")
+    page.fill("textarea[name=text_en]", "\n\n".join([f"# {DRAFT_HEADING}"] + DRAFT_PARAGRAPHS) + "\n")
+    page.fill("[name=note]", "Drafted by the browser journeys")
+    submit(page, page.locator("main form:has(textarea[name=text_en])"))
+    overview = urlsplit(page.url).path
+    if not re.fullmatch(r"/consultations/documents/[0-9A-Fa-f-]{36}", overview):
+        raise StepFailed(f"saving the draft led to {path_of(page.url)}, not to the document's consultation")
+    expect_text(page, "#lifecycle", "draft", "the document's stage")
+    versions = table_rows(page, "main table")
+    if not versions or versions[0][2] != str(len(DRAFT_PARAGRAPHS)):
+        raise StepFailed(f"the versions table says {versions}, expected version 1 of {len(DRAFT_PARAGRAPHS)} paragraphs")
+    return overview
+
+
+def circulate_silence(page, overview):
+    """Circulates the draft as a silence procedure ending two to three minutes from now (UTC), to
+    the countries chosen by default; returns the round's address and its deadline."""
+    visit(page, overview + "?lang=en")
+    click_link(page, "main a[href$='/circulate']", "circulating the draft")
+    deadline = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=3)).replace(second=0, microsecond=0)
+    page.select_option("select[name=mode]", "silence")
+    page.fill("[name=deadline_date]", deadline.date().isoformat())
+    page.fill("[name=deadline_time]", deadline.strftime("%H:%M"))
+    page.fill("[name=time_zone]", "UTC")
+    chosen = page.locator("main label", has_text=FOCAL_POINT_COUNTRY).locator("input[name^='countries__']")
+    if chosen.count() == 0 or not chosen.first.is_checked():
+        raise StepFailed(f"{FOCAL_POINT_COUNTRY} is not among the countries chosen by default")
+    submit(page, page.locator("main form:has(select[name=mode])"))
+    round_path = urlsplit(page.url).path
+    if not re.fullmatch(r"/consultations/rounds/[0-9A-Fa-f-]{36}", round_path):
+        raise StepFailed(f"circulating led to {path_of(page.url)}, not to the round")
+    expect_text(page, "main dl.facts", "Silence procedure", "the round's procedure")
+    expect_text(page, "main dl.facts time", f"{deadline.day} {deadline:%B %Y}, {deadline:%H:%M}", "the round's deadline")
+    if status_row(page, FOCAL_POINT_COUNTRY) is None:
+        raise StepFailed(f"{FOCAL_POINT_COUNTRY} is not in the round's status table")
+    return round_path, deadline
+
+
+def read_circulated_text(page, url, title):
+    visit(page, url)
+    if page.get_by_role("button", name="Sign out").count():
+        raise StepFailed("the reader is signed in: the link was to be tried without an account")
+    expect_text(page, "h1", title, "the heading of the circulated text")
+    expect_text(page, "main dl.facts", FOCAL_POINT_COUNTRY, "the country the text was sent to")
+    missing_text(page, "main .draft-text")
+
+
+def missing_text(page, selector):
+    """Fails unless the draft's heading and paragraphs are all in `selector`."""
+    text = " ".join(text_of(page, selector).split())
+    missing = [part for part in [DRAFT_HEADING] + DRAFT_PARAGRAPHS if part not in text]
+    if missing:
+        raise StepFailed(f"{selector} of {path_of(page.url)} lacks {missing[0]!r}")
+
+
+def see_silence_round(page, round_path, title):
+    """The focal point reaches the round from the consultations page, reads the text and finds the
+    form that breaks silence, which they leave alone."""
+    visit(page, "/consultations?lang=en")
+    click_link(page, f"main table a[href='{round_path}']", f"the round of {title!r}")
+    missing_text(page, "#text")
+    form = form_to(page, "/break-silence")
+    if form.count() == 0 or not form.locator("textarea[name=reason]").is_visible():
+        raise StepFailed(f"no form to break silence on {path_of(page.url)}")
+    if not form.get_by_role("button", name="Break silence").is_visible():
+        raise StepFailed("no Break silence button in the form")
+    row = status_row(page, FOCAL_POINT_COUNTRY)
+    if row is None or row["state"] != "silence_kept":
+        raise StepFailed(f"{FOCAL_POINT_COUNTRY}'s row in the status table is {row}, not silent")
+
+
+def status_row(page, country):
+    """The row of `country` in the round's status table: its state key and its status as shown."""
+    rows = page.eval_on_selector_all(
+        "table.round-status tbody tr",
+        "rows => rows.map(r => ({country: r.cells[0].textContent.trim(), state: r.dataset.state, status: r.cells[1].textContent.trim()}))")
+    return next((row for row in rows if row["country"] == country), None)
+
+
+def round_outcome(page, round_path, outcome):
+    visit(page, round_path + "?lang=en")
+    return outcome in text_of(page, "#outcome")
+
+
+def answer_comments_round(j, staff, focal_point):
+    comment = f"Name marine plastic pollution among the key issues (browser journeys, {STAMP})."
+    with j.step("find the demo's open comments round", focal_point):
+        round_path = demo_comments_round(focal_point)
+    with j.step("comment on ¶3 with proposed wording", focal_point):
+        add_comment(focal_point, round_path, "3", comment)
+    with j.step("submit Myanmar's comments", focal_point):
+        submit(focal_point, form_to(focal_point, "/submit"))
+        expect_text(focal_point, "#answer .answer-status", "submitted", "Myanmar's answer")
+        row = status_row(focal_point, FOCAL_POINT_COUNTRY)
+        if row is None or row["status"] != "answered with comments":
+            raise StepFailed(f"{FOCAL_POINT_COUNTRY}'s row in the status table is {row}, not answered with comments")
+    with j.step("staff respond in the comment matrix", staff):
+        matrix = respond_in_matrix(staff, round_path, comment)
+    with j.step("get the comment matrix as PDF", staff):
+        get_matrix_pdf(staff, matrix, comment)
+
+
+def demo_comments_round(page):
+    """The illustrative document's round 2, open for comments, from the consultations page."""
+    visit(page, "/consultations?lang=en")
+    rows = page.eval_on_selector_all(
+        "main table tbody tr",
+        """rows => rows.map(r => ({href: r.querySelector('a') && r.querySelector('a').getAttribute('href'),
+            illustrative: !!r.querySelector('.badge.illustrative'),
+            cells: Array.from(r.cells, c => c.textContent.trim())}))""")
+    found = [r for r in rows if r["illustrative"] and r["cells"][1:3] == ["2", "Comments"] and r["cells"][4] == "open"]
+    if not found:
+        raise StepFailed("no open illustrative round 2 for comments on /consultations: " + str([r["cells"] for r in rows]))
+    click_link(page, f"main table a[href='{found[0]['href']}']", "the demo's round 2")
+    return urlsplit(page.url).path
+
+
+def add_comment(page, round_path, number, comment):
+    paragraph = text_of(page, f"#text #p{number} p")
+    if not paragraph:
+        raise StepFailed(f"no ¶{number} in the text of {round_path}")
+    # A rerun finds Myanmar's answer submitted: it is withdrawn, as a focal point would, to add to it.
+    if form_to(page, "/withdraw").count():
+        submit(page, form_to(page, "/withdraw"))
+    form = form_to(page, "/comments")
+    if form.count() == 0:
+        raise StepFailed(f"no form to comment on {path_of(page.url)}")
+    value = select_by_label(page, "paragraph", f"¶{number}")
+    if value != number:
+        raise StepFailed(f"the option ¶{number} has the value {value!r}")
+    page.fill("textarea[name=comment]", comment)
+    page.fill("textarea[name=proposed_wording]", paragraph.split(" ", 1)[1].rstrip(".") + ", including marine plastic pollution.")
+    submit(page, form)
+    own = text_of(page, "#answer ol.own-comments")
+    if comment not in own or f"¶{number}" not in own:
+        raise StepFailed(f"the comment is not among Myanmar's comments: {own!r}")
+    if page.locator("#answer ol.own-comments .word-diff ins").count() == 0:
+        raise StepFailed("the proposed wording shows no change to the paragraph")
+
+
+def respond_in_matrix(page, round_path, comment):
+    """Responds "accepted in part" to the comment; returns the matrix's address."""
+    visit(page, round_path + "?lang=en")
+    click_link(page, "main a[href$='/matrix']", "the comment matrix")
+    matrix = urlsplit(page.url).path
+    row = page.locator("table.comment-matrix tbody tr", has_text=comment).first
+    if row.count() == 0:
+        raise StepFailed(f"the comment is not in the matrix at {matrix}")
+    for cell, wanted in ((0, "¶3"), (1, FOCAL_POINT_COUNTRY)):
+        found = row.locator("th, td").nth(cell).inner_text().strip()
+        if found != wanted:
+            raise StepFailed(f"the comment's row says {found!r}, not {wanted!r}")
+    reason = f"Named in the Forum's programme; the paragraph keeps its general list ({STAMP})."
+    row.locator("select[name=response]").select_option(label="accepted in part")
+    row.locator("textarea[name=reason]").fill(reason)
+    submit(page, row.locator("form"))
+    row = page.locator("table.comment-matrix tbody tr", has_text=comment).first
+    shown = row.inner_text() if row.count() else ""
+    if "accepted in part" not in shown or reason not in shown:
+        raise StepFailed(f"the matrix does not show the response and its reason: {shown!r}")
+    return matrix
+
+
+def get_matrix_pdf(page, matrix, comment):
+    visit(page, matrix + "?lang=en")
+    link = page.locator("main a[href*='matrix.pdf']").first
+    if link.count() == 0:
+        raise StepFailed(f"no PDF link on {matrix}")
+    url = urljoin(page.url, link.get_attribute("href"))
+    response = page.context.request.get(url, timeout=TIMEOUT * 1000)
+    kind = response.headers.get("content-type", "")
+    body = response.body()
+    if response.status != 200 or not kind.startswith("application/pdf") or not body.startswith(b"%PDF"):
+        raise StepFailed(f"{path_of(url)} answered {response.status} {kind!r} starting {body[:8]!r}, not a PDF")
+    if os.access(PDFTOTEXT, os.X_OK):
+        text = subprocess.run([PDFTOTEXT, "-", "-"], input=body, capture_output=True, timeout=TIMEOUT, check=True).stdout
+        # Compared without spaces: the table's narrow columns wrap the comment anywhere.
+        if "".join(comment.split()) not in "".join(text.decode("utf-8", "replace").split()):
+            raise StepFailed(f"the comment is not in the text of {path_of(url)}")
+
+
+# ---------------------------------------------------------------------------------------------
 # Main
 
 
@@ -857,6 +1128,7 @@ JOURNEYS = {
     "article": article,
     "subscription": subscription,
     "progress-report": progress_report,
+    "consultation": consultation,
 }
 
 

@@ -25,7 +25,7 @@ struct Answering {
             let invitation = try await RoundCountry.query(on: db).filter(\.$round.$id == round.savedID)
                 .filter(\.$country.$id == countryID).first()
         else { throw ConsultationRefusal(status: .forbidden, field: "country", key: "consultation.not_invited") }
-        guard ConsultationRules.window(round, for: invitation, now: now).open else {
+        guard ConsultationRules.window(round, for: invitation, now: now).open, round.mode == .comments || round.concludedAt == nil else {
             throw ConsultationRefusal(status: .conflict, field: "deadline", key: "consultation.closed")
         }
         if primary, !caller.primaryCountries.contains(countryID) {
