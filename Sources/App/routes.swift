@@ -36,6 +36,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: RoundController())
     try app.register(collection: CommentMatrixController())
     try app.register(collection: ConsultationReading())
+    try app.register(collection: ConsultationAPIController())
 }
 
 extension Application {

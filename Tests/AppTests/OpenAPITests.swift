@@ -103,7 +103,7 @@ struct OpenAPITests {
                 Self.operations(document).map(\.path) == [
                     "/action-plan", "/action-plan/activities/{code}", "/action-plan/areas/{code}", "/action-plan/dashboards",
                     "/action-plan/export", "/action-plan/indicators", "/action-plan/reports", "/action-plan/reports/{id}",
-                    "/articles/{slug}", "/countries", "/meetings",
+                    "/articles/{slug}", "/consultations", "/consultations/{id}", "/countries", "/meetings",
                     "/meetings/{slug}",
                     "/newsletters", "/newsletters/{newsletter}/{year}/{number}", "/newsletters/{year}/{number}",
                     "/organisations", "/people", "/search",
@@ -130,14 +130,22 @@ struct OpenAPITests {
             let document = try await Self.document(app)
             let validator = JSONSchemaValidator(document: document)
             let editor = try await signIn(app, as: Demo.editor)
+            let focalPoint = try await signIn(app, as: Demo.focalPoint)
+            let round = try await Consult.round(app, 1)
             let operations = Self.operations(document)
-            #expect(operations.count == 18)
+            #expect(operations.count == 20)
             for (path, operation) in operations {
                 let schema = try #require(Self.schema(operation, status: "200"), "\(path) documents no 200 JSON schema")
                 // Path parameters take real values: the demo meeting, the seed's issue and its article.
-                let concrete = Self.concrete(path).replacingOccurrences(of: "{id}", with: validatedReport.id!.uuidString)
+                let isConsultation = path.hasPrefix("/consultations")
+                let id = isConsultation ? round.savedID.uuidString : validatedReport.id!.uuidString
+                let concrete = Self.concrete(path).replacingOccurrences(of: "{id}", with: id)
                 #expect(!concrete.contains("{"), "\(path) has a path parameter the test cannot fill")
-                for (who, headers) in [("anonymous", HTTPHeaders()), ("editor", editor)] {
+                // Consultations are the network's: anonymous callers get none (tested in ConsultationTests).
+                let callers =
+                    isConsultation
+                    ? [("focal point", focalPoint), ("editor", editor)] : [("anonymous", HTTPHeaders()), ("editor", editor)]
+                for (who, headers) in callers {
                     let response = try await app.testing().sendRequest(.GET, "/api/v1" + concrete, headers: headers)
                     #expect(response.status == .ok, "\(concrete) as \(who)")
                     let body = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView), options: [.fragmentsAllowed])

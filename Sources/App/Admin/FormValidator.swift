@@ -29,7 +29,11 @@ enum FormValidator {
                 if field.required { errors[field.name] = t("validation.required") }
                 continue
             }
-            if value.count > field.maxLength {
+            // Chosen values are checked against the options instead: a length limit would refuse
+            // choosing more than a few of them (each id is 36 characters).
+            var isChoices = false
+            if case .multiSelect = field.kind { isChoices = true }
+            if !isChoices, value.count > field.maxLength {
                 errors[field.name] = t("validation.too_long").replacingOccurrences(of: "{max}", with: "\(field.maxLength)")
                 continue
             }

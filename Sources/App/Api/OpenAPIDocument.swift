@@ -181,6 +181,16 @@ enum OpenAPIDocument {
                     parameters: [
                         ["name": "slug", "in": "path", "required": true, "schema": ["type": "string", "pattern": "^[a-z0-9-]+$"]]
                     ]),
+                "/consultations": get(
+                    "listConsultationRounds",
+                    "Consultation rounds the caller takes part in, newest deadline first: none for anonymous callers, the rounds of their country for focal points, all for staff",
+                    arrayOf("ConsultationRound"),
+                    links: ["ConsultationRound": link("getConsultationRound", ["id": "$response.body#/0/id"])]),
+                "/consultations/{id}": get(
+                    "getConsultationRound",
+                    "One round: the circulated text, where each invited member state stands, and the comments the caller may read (their own country's; other countries' only after the round has closed and if its answers are shared with member states; staff every submitted one)",
+                    ref("ConsultationRoundDetail"),
+                    parameters: [["name": "id", "in": "path", "required": true, "schema": uuid]]),
             ],
             "components": ["schemas": schemas],
         ]
@@ -452,6 +462,25 @@ enum OpenAPIDocument {
                 "personId": uuid, "name": ref("Bilingual"), "countryCode": ["type": ["string", "null"]],
                 "organisationId": ["type": ["string", "null"], "format": "uuid"],
                 "roles": ["type": "array", "items": oneOf(ParticipantRole.self)], "illustrative": ["type": "boolean"],
+            ]),
+            "ConsultationRound": object([
+                "id": uuid, "documentSlug": string, "documentTitle": ref("Bilingual"), "number": ["type": "integer"],
+                "mode": oneOf(RoundMode.self), "deadline": ["type": "string", "format": "date-time"], "timeZone": string,
+                "answerVisibility": oneOf(AnswerVisibility.self), "open": ["type": "boolean"], "adopted": ["type": ["boolean", "null"]],
+                "version": ["type": "integer"], "illustrative": ["type": "boolean"], "url": ["type": "string", "format": "uri"],
+            ]),
+            "ConsultationRoundDetail": object([
+                "round": ref("ConsultationRound"), "paragraphs": arrayOf("DraftParagraph"), "countries": arrayOf("ConsultationCountry"),
+                "comments": arrayOf("ConsultationComment"),
+            ]),
+            "DraftParagraph": object([
+                "kind": oneOf(DraftText.Block.Kind.self), "number": ["type": ["string", "null"]], "text": ref("Bilingual"),
+            ]),
+            "ConsultationCountry": object(["countryCode": string, "state": oneOf(RoundRecord.CountryState.self)]),
+            "ConsultationComment": object([
+                "id": uuid, "paragraph": ["type": ["string", "null"]], "countryCode": string, "comment": string, "proposedWording": string,
+                "response": ["oneOf": [oneOf(CommentResponse.self), ["type": "null"]]],
+                "responseReason": string,
             ]),
             "Problem": [
                 "type": "object", "required": ["status", "error", "reason"],

@@ -52,7 +52,10 @@ struct Answering {
 
     func addComment(paragraph number: String, comment: String, proposedWording: String, on db: any Database) async throws -> AnswerComment {
         let text = comment.trimmingCharacters(in: .whitespacesAndNewlines)
-        let wording = proposedWording.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Wording replaces one paragraph: its line breaks and a leading "#" would make new paragraphs
+        // or a heading of it.
+        let wording = proposedWording.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }.joined(separator: " ").drop { $0 == "#" }.trimmingCharacters(in: .whitespaces)
         let number = number.trimmingCharacters(in: .whitespaces)
         if text.isEmpty, wording.isEmpty {
             throw ConsultationRefusal(status: .unprocessableEntity, field: "comment", key: "consultation.comment_empty")
@@ -72,6 +75,9 @@ struct Answering {
         let paragraph = found
         if !wording.isEmpty, paragraph == nil {
             throw ConsultationRefusal(status: .unprocessableEntity, field: "proposed_wording", key: "consultation.wording_needs_paragraph")
+        }
+        if let paragraph, wording == paragraph.textEn {
+            throw ConsultationRefusal(status: .unprocessableEntity, field: "proposed_wording", key: "consultation.wording_unchanged")
         }
         return try await db.transaction { db in
             let (_, answer) = try await open(on: db)
@@ -94,6 +100,10 @@ struct Answering {
             try editable(answer)
             guard let comment = try await AnswerComment.find(commentID, on: db), comment.$answer.id == answer.savedID else {
                 throw ConsultationRefusal(status: .notFound, field: "comment", key: "error.not_found")
+            }
+            // The secretariat's response, and any version made from it, refer to this comment.
+            guard comment.response == nil else {
+                throw ConsultationRefusal(status: .conflict, field: "comment", key: "consultation.comment_answered")
             }
             try await comment.delete(on: db)
             try await audit("delete_comment", answer, after: ["paragraph": comment.paragraphNumber], on: db)

@@ -86,6 +86,12 @@ enum Circulation {
         guard round.concludedAt == nil || round.mode == .comments, round.adopted != true else {
             throw ConsultationRefusal(status: .conflict, field: "until", key: "consultation.concluded")
         }
+        let later = try await ConsultationRound.query(on: db).filter(\.$document.$id == round.$document.id).filter(\.$number > round.number)
+            .count()
+        let document = try await round.$document.get(on: db)
+        guard later == 0, document.lifecycle != .adopted else {
+            throw ConsultationRefusal(status: .conflict, field: "until", key: "consultation.superseded")
+        }
         guard until > now, until > round.deadline else {
             throw ConsultationRefusal(status: .unprocessableEntity, field: "until", key: "consultation.reopen_past")
         }

@@ -67,7 +67,7 @@ struct CommentMatrixController: RouteCollection {
                 SelectOption(value: $0.rawValue, label: req.t("consultation.response." + $0.rawValue))
             },
             error: error.map { req.t($0.key, $0.arguments) }, errorComment: errorComment, printCSS: css,
-            generatedAt: print ? Date().internetTimestamp : nil)
+            generatedAt: print ? LocalizedDate.format(Date(), req.language) : nil)
     }
 
     func page(req: Request) async throws -> View {
@@ -128,6 +128,6 @@ struct CommentMatrixController: RouteCollection {
         }
         req.publicPagesChanged = nil
         return req.redirect(
-            to: "/consultations/rounds/\(answer.$round.id.uuidString)/matrix#c-\(commentID.uuidString)", confirming: "saved")
+            to: "/consultations/rounds/\(answer.$round.id.uuidString)/matrix#c-\(commentID.uuidString)", confirming: "response_saved")
     }
 }

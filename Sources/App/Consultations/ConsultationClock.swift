@@ -74,15 +74,18 @@ enum ConsultationClock {
             if adopted {
                 document.lifecycle = .adopted
                 document.adoptedOn = MeetingTime.local(round.deadline, in: TimeZone(identifier: round.timeZone) ?? .gmt).date
-                try await document.save(on: db)
+            } else {
+                // Not adopted: the text goes back to the member states' comments.
+                document.lifecycle = .forComment
             }
+            try await document.save(on: db)
             try await AuditEntry(
                 actor: nil, actorLabel: "consultation clock", action: adopted ? "adopt" : "update", entityType: "document",
                 entityID: document.savedID.uuidString, summary: document.titleEn + ", round \(round.number)",
                 before: before,
                 after: adopted
                     ? ["lifecycle": "adopted", "adopted_on": document.adoptedOn ?? "", "by": "silence procedure"]
-                    : ["silence_broken_by": "\(broken.count)"]
+                    : ["lifecycle": "for_comment", "silence_broken_by": "\(broken.count)"]
             ).save(on: db)
             return adopted
         }

@@ -46,7 +46,9 @@ struct ConsultationIndex: Encodable {
                     round.deadline, zone: TimeZone(identifier: round.timeZone) ?? .gmt, language: req.language),
                 open: round.isOpen(at: now),
                 outcome: round.adopted.map {
-                    $0 ? req.t("consultation.adopted_on", ["date": round.document.adoptedOn ?? ""]) : req.t("consultation.not_adopted")
+                    $0
+                        ? req.t("consultation.adopted_on", ["date": LocalizedDate.format(round.document.adoptedOn, req.language) ?? ""])
+                        : req.t("consultation.not_adopted")
                 },
                 illustrative: round.illustrative)
         }
@@ -71,6 +73,32 @@ struct ConsultationIndex: Encodable {
         return ConsultationIndex(
             chrome: try await Chrome.make(for: req, title: req.t("consultation.title")), rounds: try await rounds(req, caller: caller),
             documents: documents, candidates: candidates, isStaff: caller.isStaff)
+    }
+
+    /// The paragraphs of the version a silence procedure adopted, if one did.
+    static func adoptedText(of document: Document, on db: any Database) async throws -> [RoundPage.Paragraph] {
+        guard document.lifecycle == .adopted,
+            let round = try await ConsultationRound.query(on: db).filter(\.$document.$id == document.savedID).filter(\.$adopted == true)
+                .first()
+        else { return [] }
+        return try await DraftEditing.paragraphs(of: round.$version.id, on: db).map {
+            RoundPage.Paragraph(
+                anchor: $0.number.map { "p" + $0 } ?? "h\($0.position)", heading: $0.kind == .heading, number: $0.number, text: $0.textEn,
+                textZh: $0.textZh, comments: [])
+        }
+    }
+
+    /// The document's consultation page, when it has one the reader may open.
+    static func href(of document: Document, for req: Request) async throws -> String? {
+        guard req.role >= .focalPoint, try await DraftVersion.query(on: req.db).filter(\.$document.$id == document.savedID).count() > 0
+        else {
+            return nil
+        }
+        if !req.role.isStaff {
+            let caller = try await ConsultationRules.Caller.of(req.currentUser, on: req.db)
+            guard try await !rounds(req, caller: caller, documentID: document.savedID).isEmpty else { return nil }
+        }
+        return "/consultations/documents/" + document.savedID.uuidString
     }
 
     /// The versions a reader may read: staff all, focal points those circulated to their country.
@@ -137,6 +165,12 @@ struct ConsultationIndex: Encodable {
             if let meeting = try await Meeting.find(link.targetID, on: req.db) {
                 belongsTo.append(.init(label: meeting.title(req.language), href: "/meetings/" + meeting.slug))
             }
+        }
+        // On the action plan, an activity whose evidence is this document.
+        let evidence = try await ActivityEvidence.query(on: req.db).filter(\.$target == .document).filter(\.$targetID == document.savedID)
+            .with(\.$activity).all()
+        belongsTo += evidence.map {
+            .init(label: $0.activity.code + " · " + $0.activity.title(req.language), href: "/action-plan/activities/" + $0.activity.code)
         }
         let latest = versions.last
         let id = document.savedID.uuidString

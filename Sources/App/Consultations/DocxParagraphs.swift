@@ -39,7 +39,7 @@ final class DocxParagraphs: NSObject, XMLParserDelegate {
             let style = (attributes["w:val"] ?? "").lowercased()
             heading = style.hasPrefix("heading") || style == "title" || style.hasPrefix("berschrift")
         case "w:t": insideText = true
-        case "w:tab": text += " "
+        case "w:tab", "w:br", "w:cr": text += " "
         default: break
         }
     }

@@ -309,14 +309,14 @@ struct DraftController: RouteCollection {
         if zone == nil, errors["time_zone"] == nil { errors["time_zone"] = req.t("validation.time_zone") }
         let deadline = zone.flatMap { MeetingTime.instant(date: input.text("deadline_date"), time: input.text("deadline_time"), in: $0) }
         if deadline == nil, errors["deadline_date"] == nil { errors["deadline_date"] = req.t("validation.date") }
-        guard errors.isEmpty, let deadline, let zone, let latest = try await DraftEditing.latestVersion(of: document.savedID, on: req.db)
+        guard errors.isEmpty, let deadline, zone != nil, let latest = try await DraftEditing.latestVersion(of: document.savedID, on: req.db)
         else {
             let message = errors.isEmpty ? req.t("consultation.no_version") : nil
             return try await renderCirculate(req, document, values: input, errors: errors, error: message)
                 .encodeResponse(status: errors.isEmpty ? .conflict : .unprocessableEntity, for: req)
         }
         let request = Circulation.Request(
-            mode: RoundMode(rawValue: input.text("mode")) ?? .comments, deadline: deadline, timeZone: zone.identifier,
+            mode: RoundMode(rawValue: input.text("mode")) ?? .comments, deadline: deadline, timeZone: input.text("time_zone"),
             visibility: AnswerVisibility(rawValue: input.text("visibility")) ?? .secretariat,
             countryIDs: input.text("countries").split(separator: ",").compactMap { UUID(uuidString: String($0)) })
         let round: ConsultationRound
@@ -334,7 +334,8 @@ struct DraftController: RouteCollection {
         let recipients = try await ConsultationMail.focalPoints(of: request.countryIDs, on: req.db)
         // Invitations go out after the round is recorded; a mail failure is logged, not undone.
         Task { await ConsultationMail(app: app).send(.invitation, round: round, to: recipients) }
-        return req.redirect(to: "/consultations/rounds/" + round.savedID.uuidString, confirming: "sent")
+        return req.redirect(
+            to: "/consultations/rounds/" + round.savedID.uuidString, confirming: app.mailEngine == nil ? "circulated_unsent" : "circulated")
     }
 
     // MARK: tracked changes

@@ -90,6 +90,9 @@ enum DraftEditing {
             guard let latest = try await latestVersion(of: documentID, on: db) else {
                 throw ConsultationRefusal(status: .conflict, field: "version", key: "consultation.no_version")
             }
+            if try await ConsultationRound.query(on: db).filter(\.$document.$id == documentID).filter(\.$deadline > Date()).count() > 0 {
+                throw ConsultationRefusal(status: .conflict, field: "version", key: "consultation.round_open")
+            }
             guard latest.isFrozen else {
                 throw ConsultationRefusal(
                     status: .conflict, field: "version", key: "consultation.version_open", arguments: ["number": "\(latest.number)"])

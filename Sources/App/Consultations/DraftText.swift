@@ -6,7 +6,7 @@ import Foundation
 /// ("3. Welcomes …" or "3) …") keeps that number's place, without the number in its text.
 enum DraftText {
     struct Block: Equatable, Sendable {
-        enum Kind: String, Codable, Sendable { case heading, paragraph }
+        enum Kind: String, Codable, CaseIterable, Sendable { case heading, paragraph }
         let kind: Kind
         /// "1", "2" … for paragraphs; nil for headings.
         let number: String?

@@ -31,7 +31,9 @@ struct RoundController: RouteCollection {
 
     /// Runs one change for the country named in the form, and shows the round again with the
     /// refusal next to its field when it is refused (nothing of it written).
-    private func act(_ req: Request, _ change: (Answering, any Database) async throws -> Void) async throws -> Response {
+    private func act(_ req: Request, confirming done: String, _ change: (Answering, any Database) async throws -> Void) async throws
+        -> Response
+    {
         let record = try await Self.record(req)
         let raw = (try? req.content.decode([String: String].self)) ?? [:]
         let countryID =
@@ -50,12 +52,12 @@ struct RoundController: RouteCollection {
                 .encodeResponse(status: refusal.status, for: req)
         }
         req.publicPagesChanged = nil
-        return req.redirect(to: "/consultations/rounds/" + record.round.savedID.uuidString + "#answer", confirming: "saved")
+        return req.redirect(to: "/consultations/rounds/" + record.round.savedID.uuidString + "#answer", confirming: done)
     }
 
     func addComment(req: Request) async throws -> Response {
         let raw = (try? req.content.decode([String: String].self)) ?? [:]
-        return try await act(req) { answering, db in
+        return try await act(req, confirming: "comment_saved") { answering, db in
             _ = try await answering.addComment(
                 paragraph: raw["paragraph"] ?? "", comment: raw["comment"] ?? "", proposedWording: raw["proposed_wording"] ?? "", on: db)
         }
@@ -65,25 +67,25 @@ struct RoundController: RouteCollection {
         guard let commentID = req.parameters.get("commentID", as: UUID.self) else {
             throw Abort(.notFound, reason: req.t("error.not_found"))
         }
-        return try await act(req) { answering, db in try await answering.removeComment(commentID, on: db) }
+        return try await act(req, confirming: "comment_removed") { answering, db in try await answering.removeComment(commentID, on: db) }
     }
 
     func submit(req: Request) async throws -> Response {
-        try await act(req) { answering, db in try await answering.submit(noComments: false, on: db) }
+        try await act(req, confirming: "answer_submitted") { answering, db in try await answering.submit(noComments: false, on: db) }
     }
 
     func noComments(req: Request) async throws -> Response {
-        try await act(req) { answering, db in try await answering.submit(noComments: true, on: db) }
+        try await act(req, confirming: "answer_submitted") { answering, db in try await answering.submit(noComments: true, on: db) }
     }
 
     func withdraw(req: Request) async throws -> Response {
-        try await act(req) { answering, db in try await answering.withdraw(on: db) }
+        try await act(req, confirming: "answer_withdrawn") { answering, db in try await answering.withdraw(on: db) }
     }
 
     func breakSilence(req: Request) async throws -> Response {
         let reason = (try? req.content.get(String.self, at: "reason")) ?? ""
         let app = req.application
-        return try await act(req) { answering, db in
+        return try await act(req, confirming: "silence_broken") { answering, db in
             let answer = try await answering.breakSilence(reason: reason, on: db)
             let round = answering.round
             let country = try await Country.find(answer.$country.id, on: db)
@@ -111,6 +113,6 @@ struct RoundController: RouteCollection {
             return try await req.view.render("consultations/round", try await RoundPage.make(req, record, error: refusal, values: raw))
                 .encodeResponse(status: refusal.status, for: req)
         }
-        return req.redirect(to: "/consultations/rounds/" + record.round.savedID.uuidString + "#status", confirming: "saved")
+        return req.redirect(to: "/consultations/rounds/" + record.round.savedID.uuidString + "#status", confirming: "reopened")
     }
 }

@@ -82,6 +82,7 @@ struct RoundPage: Encodable {
     let chartSVG: String
     let own: [OwnAnswer]
     let isStaff: Bool
+    let canReopen: Bool
     let matrixHref: String?
     let error: String?
     let errorField: String?
@@ -116,7 +117,9 @@ extension RoundPage {
                 comment: comment.comment, proposedWording: comment.proposedWording,
                 diff: comment.proposedWording.isEmpty ? [] : WordDiff.diff(paragraph?.textEn ?? "", comment.proposedWording),
                 response: comment.response.map { req.t("consultation.response." + $0.rawValue) }, responseReason: comment.responseReason,
-                respondedBy: comment.respondedBy, revision: comment.responseRevision, responseValue: comment.response?.rawValue ?? "",
+                respondedBy: record.caller.isStaff || comment.respondedBy.isEmpty
+                    ? comment.respondedBy : req.t("consultation.the_secretariat"), revision: comment.responseRevision,
+                responseValue: comment.response?.rawValue ?? "",
                 removable: ownDraft)
         }
         let shown = record.comments.filter { comment in
@@ -171,7 +174,8 @@ extension RoundPage {
         if round.concludedAt != nil, round.mode == .silence {
             concluded =
                 round.adopted == true
-                ? req.t("consultation.adopted_on", ["date": record.document.adoptedOn ?? ""]) : req.t("consultation.not_adopted")
+                ? req.t("consultation.adopted_on", ["date": LocalizedDate.format(record.document.adoptedOn, language) ?? ""])
+                : req.t("consultation.not_adopted")
         }
         let canReadMatrix = record.caller.isStaff || (record.isClosed && round.answerVisibility == .memberStates)
         return RoundPage(
@@ -186,6 +190,7 @@ extension RoundPage {
             paragraphs: paragraphs, generalComments: shown.filter { $0.paragraphNumber.isEmpty }.map(view), countries: rows,
             chartSVG: chart,
             own: own, isStaff: record.caller.isStaff,
+            canReopen: record.caller.isStaff && round.mode == .comments && record.document.lifecycle != .adopted,
             matrixHref: canReadMatrix ? "/consultations/rounds/" + round.savedID.uuidString + "/matrix" : nil,
             error: error.map { req.t($0.key, $0.arguments) }, errorField: error?.field, values: values,
             paragraphNumbers: record.paragraphs.compactMap(\.number),

@@ -64,19 +64,24 @@ struct RoundRecord {
         case notAnswered = "not_answered"
         case silenceKept = "silence_kept"
         case silenceBroken = "silence_broken"
+        /// Submitted, then taken back by the country.
+        case withdrawn
         /// Hidden from the caller: another country's answer before the round has closed.
         case undisclosed
     }
 
+    /// Whether the caller learns anything of this country's answer: its own, the secretariat, and
+    /// other member states only once the round has closed and shares its answers with them.
+    func discloses(_ countryID: UUID) -> Bool {
+        caller.isStaff || caller.countries.contains(countryID) || (isClosed && round.answerVisibility == .memberStates)
+    }
+
     func state(of countryID: UUID) -> CountryState {
+        guard discloses(countryID) else { return .undisclosed }
         let answer = answers[countryID]
-        if round.mode == .silence {
-            if answer?.silenceBrokenAt != nil { return .silenceBroken }
-            return isClosed || caller.isStaff || caller.countries.contains(countryID) ? .silenceKept : .undisclosed
-        }
+        if round.mode == .silence { return answer?.silenceBrokenAt != nil ? .silenceBroken : .silenceKept }
         guard let answer, answer.status == .submitted else {
-            if !caller.isStaff, !caller.countries.contains(countryID), !isClosed { return .undisclosed }
-            return .notAnswered
+            return answer?.status == .withdrawn ? .withdrawn : .notAnswered
         }
         if answer.late { return .late }
         return answer.noComments ? .noComments : .commented

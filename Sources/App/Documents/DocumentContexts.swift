@@ -32,6 +32,10 @@ struct DocumentPageContext: Encodable {
     let meetings: [MeetingSummaryEntry]
     let canManage: Bool
     let adminHref: String
+    /// The text as adopted by a silence procedure, for everyone who may read the document.
+    let adoptedText: [RoundPage.Paragraph]
+    /// The document's consultation, for the secretariat and the focal points it was circulated to.
+    let consultationHref: String?
 }
 
 struct DocumentListContext: Encodable {

@@ -47,7 +47,9 @@ struct DocumentsController: RouteCollection {
             access: req.t("visibility." + document.access.rawValue),
             description: Bilingual.pick(en: document.descriptionEn, zh: document.descriptionZh, l), versions: versions,
             meetings: meetings.map(MeetingPresenter(request: req).summary), canManage: req.role.isStaff,
-            adminHref: "/admin/documents/\(document.savedID.uuidString)/files")
+            adminHref: "/admin/documents/\(document.savedID.uuidString)/files",
+            adoptedText: try await ConsultationIndex.adoptedText(of: document, on: req.db),
+            consultationHref: try await ConsultationIndex.href(of: document, for: req))
         return try await req.view.render("documents/show", context)
     }
 

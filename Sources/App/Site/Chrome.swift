@@ -50,7 +50,8 @@ struct Chrome: Encodable {
     /// Confirmations a redirect may ask for; anything else in `done` is ignored.
     static let confirmations: Set<String> = [
         "created", "saved", "unchanged", "ended", "published", "scheduled", "sent", "cancelled", "locked", "saved_pending",
-        "discarded", "created_published", "image_saved", "image_removed",
+        "discarded", "created_published", "image_saved", "image_removed", "circulated", "circulated_unsent", "comment_saved",
+        "comment_removed", "answer_submitted", "answer_withdrawn", "silence_broken", "reopened", "response_saved",
     ]
 
     /// The request's query without its language and confirmation, and `item` after it: switching

@@ -25,6 +25,7 @@ enum MemberHome {
             chrome: chrome, name: person?.name(req.language) ?? user?.name ?? "", details: details,
             queues: [
                 try await invitations(req, person: person, now: now),
+                try await consultations(req, countries: countries, now: now),
                 try await reports(req, countries: countries),
                 try await activities(req, countries: countries),
             ])
@@ -52,6 +53,32 @@ enum MemberHome {
         return WorkQueue(
             key: "invitations", heading: req.t("home.queue.invitations"), empty: req.t("home.queue.invitations_empty"),
             items: items, total: total, allHref: nil)
+    }
+
+    /// Open consultation rounds where the focal point's country has not yet given its answer.
+    static func consultations(_ req: Request, countries: Set<UUID>, now: Date) async throws -> WorkQueue {
+        var items: [WorkItem] = []
+        let invitations = try await RoundCountry.query(on: req.db).filter(\.$country.$id ~~ Array(countries)).with(\.$round).with(
+            \.$country
+        )
+        .all()
+        for invitation in invitations where ConsultationRules.window(invitation.round, for: invitation, now: now).open {
+            let answer = try await Answering.answer(round: invitation.round.savedID, country: invitation.$country.id, on: req.db)
+            let round = invitation.round
+            if round.mode == .comments, answer?.status == .submitted { continue }
+            let document = try await round.$document.get(on: req.db)
+            let deadline = ConsultationFormat.deadline(
+                invitation.reopenedUntil ?? round.deadline, zone: TimeZone(identifier: round.timeZone) ?? .gmt, language: req.language)
+            items.append(
+                WorkItem(
+                    href: "/consultations/rounds/" + round.savedID.uuidString, title: document.title(req.language),
+                    detail: req.t("consultation.mode." + round.mode.rawValue) + " · " + invitation.country.name(req.language) + " · "
+                        + deadline,
+                    illustrative: round.illustrative))
+        }
+        return WorkQueue(
+            key: "consultations", heading: req.t("home.queue.consultations"), empty: req.t("home.queue.consultations_empty"),
+            items: Array(items.prefix(shown)), total: items.count, allHref: "/consultations")
     }
 
     static func reports(_ req: Request, countries: Set<UUID>) async throws -> WorkQueue {
