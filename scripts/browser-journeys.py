@@ -910,7 +910,7 @@ def consultation(j, state):
     except JourneyStopped:
         print(f"     {j.name}: the comments round stopped; the silence procedure goes on", flush=True)
     with j.step("the silence procedure adopts the text at its deadline", staff):
-        outcome = f"Adopted by silence procedure on {deadline.date().isoformat()}"
+        outcome = f"Adopted by silence procedure on {english_date(deadline)}"
         wait_until(
             f"{outcome!r} on {round_path}", lambda: round_outcome(staff, round_path, outcome), interval=5, timeout=ADOPTION_WAIT)
         row = status_row(staff, FOCAL_POINT_COUNTRY)
@@ -919,9 +919,14 @@ def consultation(j, state):
     with j.step("the document is adopted", staff):
         visit(staff, overview + "?lang=en")
         expect_text(staff, "#lifecycle", "adopted", "the document's stage")
-        expect_text(staff, "main p:has(#lifecycle)", deadline.date().isoformat(), "the date of adoption")
+        expect_text(staff, "main p:has(#lifecycle)", english_date(deadline), "the date of adoption")
         if staff.locator("main a[href$='/circulate']").count():
             raise StepFailed("the adopted document still offers to circulate it")
+
+
+def english_date(moment):
+    """A day as the English pages write it: "1 December 2026"."""
+    return f"{moment.day} {moment.strftime('%B')} {moment.year}"
 
 
 def create_document(page, title):

@@ -179,7 +179,7 @@ struct ConsultationIndex: Encodable {
             > 0
         return DocumentPage(
             chrome: try await Chrome.make(for: req, title: document.title(req.language)), heading: document.title(req.language),
-            lifecycle: req.t("lifecycle." + document.lifecycle.rawValue), adoptedOn: document.adoptedOn,
+            lifecycle: req.t("lifecycle." + document.lifecycle.rawValue), adoptedOn: LocalizedDate.format(document.adoptedOn, req.language),
             documentHref: "/documents/" + document.slug, versions: rows, rounds: rounds, isStaff: caller.isStaff,
             draftHref: "/consultations/documents/\(id)/draft",
             circulateHref: caller.isStaff && latest != nil && !open && document.lifecycle != .adopted
