@@ -117,9 +117,11 @@ enum ConsultationFormat {
         let local = MeetingTime.local(instant, in: zone)
         let day = LocalizedDate.format(local.date, language) ?? local.date
         let offset = MeetingTime.offsetLabel(zone, at: instant)
+        // Foundation on Linux names the zone typed as "UTC" "GMT".
+        let name = zone.identifier == "GMT" ? "UTC" : zone.identifier
         switch language {
-        case .en: return day + ", " + local.time + " (" + zone.identifier + ", " + offset + ")"
-        case .zh: return day + " " + local.time + "（" + zone.identifier + "，" + offset + "）"
+        case .en: return day + ", " + local.time + " (" + (name == offset ? name : name + ", " + offset) + ")"
+        case .zh: return day + " " + local.time + "（" + (name == offset ? name : name + "，" + offset) + "）"
         }
     }
 }
