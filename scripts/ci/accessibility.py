@@ -18,10 +18,12 @@ The pages, each in English and in Chinese (?lang=en, ?lang=zh) and at 1280, 390 
                article editor, a campaign's page, progress reports, a report, a new report, own
                profile, and the check pages before an action: publishing an issue (one not yet
                published if the list has one; else the refusal an issue already out gets), taking an
-               issue back to draft, sending a campaign, cancelling it, locking a year of an activity
+               issue back to draft, sending a campaign, cancelling it, locking a year of an activity,
+               the consultations, a round, its comment matrix, a document's consultation and its
+               draft editor
   editor       admin home
   focal point  own home (/account, where sign-in leads), own profile, progress reports, a report, a
-               new report, meetings and a meeting as seen signed in
+               new report, meetings and a meeting as seen signed in, the consultations and a round
 Record pages are found by following links from the lists (the first link of the right shape), never
 by database ids. The demo sign-ins are those of README.md. Each page is loaded once at the widest
 width and checked again after the window is narrowed; --jobs pages (default 2) are checked at once.
@@ -140,6 +142,11 @@ PAGES = {
         found("report", "reports", rf"^/action-plan/reports/{ID}$", optional=True),
         page("new report", "/action-plan/reports/new"),
         page("profile", "/account/profile"),
+        page("consultations", "/consultations"),
+        found("consultation round", "consultations", rf"^/consultations/rounds/{ID}$"),
+        found("comment matrix", "consultation round", rf"^/consultations/rounds/{ID}/matrix$"),
+        found("consultation document", "consultation round", rf"^/consultations/documents/{ID}$"),
+        found("draft editor", "consultation document", rf"^/consultations/documents/{ID}/draft$"),
     ],
     "editor": [
         page("admin home", "/admin"),
@@ -152,6 +159,8 @@ PAGES = {
         page("new report", "/action-plan/reports/new"),
         page("meetings", "/meetings"),
         found("meeting", "meetings", r"^/meetings/[^/?]+$"),
+        page("consultations", "/consultations"),
+        found("consultation round", "consultations", rf"^/consultations/rounds/{ID}$"),
     ],
 }
 
