@@ -90,6 +90,8 @@ struct ConsultationIndex: Encodable {
 
     /// The document's consultation page, when it has one the reader may open.
     static func href(of document: Document, for req: Request) async throws -> String? {
+        // Staff start a consultation from any document; focal points reach the ones circulated to them.
+        if req.role.isStaff { return "/consultations/documents/" + document.savedID.uuidString }
         guard req.role >= .focalPoint, try await DraftVersion.query(on: req.db).filter(\.$document.$id == document.savedID).count() > 0
         else {
             return nil

@@ -106,7 +106,7 @@ extension RoundPage {
             let paragraph = record.paragraph(comment.paragraphNumber)
             var ownDraft = false
             if let answer = record.answers.values.first(where: { $0.id == comment.$answer.id }),
-                record.caller.countries.contains(answer.$country.id), answer.status != .submitted
+                record.caller.countries.contains(answer.$country.id), answer.status != .submitted, comment.response == nil
             {
                 let invitation = record.invited.first { $0.$country.id == answer.$country.id }
                 ownDraft = ConsultationRules.window(round, for: invitation, now: record.now).open
