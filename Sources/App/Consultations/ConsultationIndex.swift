@@ -82,9 +82,7 @@ struct ConsultationIndex: Encodable {
                 .first()
         else { return [] }
         return try await DraftEditing.paragraphs(of: round.$version.id, on: db).map {
-            RoundPage.Paragraph(
-                anchor: $0.number.map { "p" + $0 } ?? "h\($0.position)", heading: $0.kind == .heading, number: $0.number, text: $0.textEn,
-                textZh: $0.textZh, comments: [])
+            RoundPage.Paragraph($0)
         }
     }
 

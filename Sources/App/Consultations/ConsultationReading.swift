@@ -62,10 +62,7 @@ struct ConsultationReading: RouteCollection {
                 deadline: ConsultationFormat.deadline(round.deadline, zone: zone, language: req.language),
                 deadlineISO: round.deadline.internetTimestamp, timeZone: round.timeZone, versionNumber: version.number,
                 paragraphs: paragraphs.map {
-                    RoundPage.Paragraph(
-                        anchor: $0.number.map { "p" + $0 } ?? "h\($0.position)", heading: $0.kind == .heading, number: $0.number,
-                        text: $0.textEn,
-                        textZh: $0.textZh, comments: [])
+                    RoundPage.Paragraph($0)
                 }, answerHref: "/consultations/rounds/" + round.savedID.uuidString, illustrative: round.illustrative))
     }
 }

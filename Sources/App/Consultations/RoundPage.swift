@@ -92,6 +92,15 @@ struct RoundPage: Encodable {
     let textHeading: String
 }
 
+extension RoundPage.Paragraph {
+    /// A paragraph as circulated, anchored by its number ("p3"), a heading by its position.
+    init(_ paragraph: DraftParagraph, comments: [RoundPage.CommentView] = []) {
+        self.init(
+            anchor: paragraph.number.map { "p" + $0 } ?? "h\(paragraph.position)", heading: paragraph.kind == .heading,
+            number: paragraph.number, text: paragraph.textEn, textZh: paragraph.textZh, comments: comments)
+    }
+}
+
 extension RoundPage {
     static func make(_ req: Request, _ record: RoundRecord, error: ConsultationRefusal? = nil, values: [String: String] = [:]) async throws
         -> RoundPage
@@ -128,9 +137,7 @@ extension RoundPage {
                 || record.answers.values.contains { $0.id == comment.$answer.id && record.caller.countries.contains($0.$country.id) }
         }
         let paragraphs = record.paragraphs.map { p in
-            Paragraph(
-                anchor: p.number.map { "p" + $0 } ?? "h\(p.position)", heading: p.kind == .heading, number: p.number, text: p.textEn,
-                textZh: p.textZh, comments: shown.filter { $0.paragraphNumber == p.number && p.kind == .paragraph }.map(view))
+            Paragraph(p, comments: shown.filter { $0.paragraphNumber == p.number && p.kind == .paragraph }.map(view))
         }
         let rows = record.invited.map { invitation -> CountryRow in
             let state = record.state(of: invitation.$country.id)
